@@ -1,0 +1,27 @@
+/* Errors travel as values: a fallible function returns a negative int and
+ * fills a struct hr_error; callers add context with hr_error_wrap and pass it
+ * up to the one place that prints it (hr_log_error). */
+#ifndef HARDRUN_ERROR_H
+#define HARDRUN_ERROR_H
+
+#include <stddef.h>
+
+#define HR_ERROR_MSG_MAX 2048
+
+struct hr_error {
+	int errnum;                  /* errno of the root cause, 0 if none */
+	char msg[HR_ERROR_MSG_MAX];  /* "doing X: doing Y: strerror" */
+};
+
+/* Sets err to "fmt...: strerror(errnum)" (no suffix when errnum is 0).
+ * Always returns -1 so callers can `return hr_error_set(...)`. */
+int hr_error_set(struct hr_error *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prefixes context: err->msg becomes "fmt...: <old msg>". Returns -1. */
+int hr_error_wrap(struct hr_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+void hr_error_clear(struct hr_error *err);
+
+#endif

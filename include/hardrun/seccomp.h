@@ -1,0 +1,35 @@
+/* Seccomp: compiled to BPF in the runtime (parent) with libseccomp, loaded
+ * with seccomp(2) in the container process as the last step before exec. */
+#ifndef HARDRUN_SECCOMP_H
+#define HARDRUN_SECCOMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hardrun/error.h"
+#include "hardrun/spec.h"
+
+struct hr_seccomp_program {
+	void *filter;          /* struct sock_filter[] */
+	size_t n_insns;
+	unsigned int flags;    /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+	bool wants_notify;     /* a rule uses SCMP_ACT_NOTIFY */
+};
+
+/* Compiles (or fetches from the BPF cache under cache_dir, keyed by a hash
+ * of the canonical filter description; cache_dir NULL disables caching). */
+int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
+		       struct hr_seccomp_program *out, struct hr_error *err);
+void hr_seccomp_program_clear(struct hr_seccomp_program *p);
+
+/* Container side: seccomp(SECCOMP_SET_MODE_FILTER). With wants_notify,
+ * *notify_fd receives the listener fd, else it is set to -1. */
+int hr_seccomp_load(const struct hr_seccomp_program *p, int *notify_fd, struct hr_error *err);
+
+/* Sends notify_fd with the container state JSON (as the runtime spec's
+ * "containerProcessState" message) over an already-connected unix socket. */
+int hr_seccomp_send_to_listener(int sock, int notify_fd, const char *state_json,
+				const char *metadata, struct hr_error *err);
+
+#endif

@@ -1,0 +1,63 @@
+/* Small helpers shared by every module: cleanup attributes, allocation that
+ * aborts on OOM, and fd-relative file I/O. */
+#ifndef HARDRUN_UTIL_H
+#define HARDRUN_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "hardrun/error.h"
+
+void hr_freep(void *p);
+void hr_closep(int *fd);
+void hr_fclosep(FILE **f);
+void hr_strv_freep(char ***v);
+
+#define _cleanup_free_ __attribute__((cleanup(hr_freep)))
+#define _cleanup_close_ __attribute__((cleanup(hr_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(hr_fclosep)))
+#define _cleanup_strv_ __attribute__((cleanup(hr_strv_freep)))
+
+/* Ownership transfer out of a cleanup variable. */
+#define hr_steal_ptr(p) ({ __typeof__(p) _tmp = (p); (p) = NULL; _tmp; })
+#define hr_steal_fd(fd) ({ int _tmp = (fd); (fd) = -1; _tmp; })
+
+#define HR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failures abort: there is no sane recovery inside a runtime. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void hr_strv_free(char **v);
+size_t hr_strv_len(char *const *v);
+
+/* Reads/writes a whole file relative to dirfd (AT_FDCWD allowed). The read
+ * result is NUL-terminated; *len (if non-NULL) excludes the NUL. */
+int hr_read_file_at(int dirfd, const char *path, char **out, size_t *len, struct hr_error *err);
+int hr_write_file_at(int dirfd, const char *path, const void *data, size_t len, struct hr_error *err);
+/* Writes to an existing file (no O_CREAT), as needed for /proc and cgroupfs. */
+int hr_write_existing_at(int dirfd, const char *path, const char *data, struct hr_error *err);
+
+/* Atomic replace: write to a temp file in dirfd, fsync-less rename over name. */
+int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, struct hr_error *err);
+
+ssize_t hr_write_all(int fd, const void *buf, size_t len);
+ssize_t hr_read_all(int fd, void *buf, size_t len);
+
+/* mkdir -p relative to dirfd, mode for created dirs. */
+int hr_mkdir_p_at(int dirfd, const char *path, mode_t mode, struct hr_error *err);
+
+/* Parses a non-negative decimal into *out; false on junk or overflow. */
+bool hr_parse_u64(const char *s, unsigned long long *out);
+bool hr_parse_i64(const char *s, long long *out);
+
+/* Monotonic milliseconds, for timeouts. */
+long long hr_now_ms(void);
+
+#endif

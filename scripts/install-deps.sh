@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs every Debian package hardrun's build, tests, VM runner and demo need.
+# Idempotent: quiet and fast when everything is already present.
+set -eu
+
+BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libcmocka-dev"
+TEST="busybox-static jq util-linux procps iproute2 python3 strace"
+VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils"
+E2E="containerd podman runc crun curl"
+
+want="$BUILD $TEST"
+case "${1:-all}" in
+  build) want="$BUILD" ;;
+  demo) want="$BUILD busybox-static" ;;
+  all) want="$BUILD $TEST $VM $E2E" ;;
+  *) echo "usage: $0 [build|demo|all]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: need root to install:$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing:$missing" >&2
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,123 @@
+#include "hardrun/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hardrun/util.h"
+
+static int log_fd = STDERR_FILENO;
+static enum hr_log_format log_format = HR_LOG_TEXT;
+static bool log_debug;
+
+int hr_log_init(const char *path, enum hr_log_format format, bool debug, struct hr_error *err)
+{
+	log_format = format;
+	log_debug = debug;
+	if (path && *path) {
+		int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return hr_error_set(err, errno, "open log file `%s`", path);
+		log_fd = fd;
+	}
+	return 0;
+}
+
+bool hr_log_debug_enabled(void)
+{
+	return log_debug;
+}
+
+int hr_log_fd(void)
+{
+	return log_fd;
+}
+
+static void json_escape(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static void emit(const char *level, const char *msg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	if (!out)
+		return;
+	if (log_format == HR_LOG_JSON) {
+		struct timeval tv;
+		struct tm tm;
+		char ts[64];
+
+		gettimeofday(&tv, NULL);
+		gmtime_r(&tv.tv_sec, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(out, "{\"level\":\"%s\",\"msg\":\"", level);
+		json_escape(out, msg);
+		fprintf(out, "\",\"time\":\"%s.%06ldZ\"}\n", ts, (long)tv.tv_usec);
+	} else if (log_fd == STDERR_FILENO) {
+		fprintf(out, "hardrun: %s%s%s\n", strcmp(level, "error") ? level : "",
+			strcmp(level, "error") ? ": " : "", msg);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		char ts[64];
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(out, "%s %s: %s\n", ts, level, msg);
+	}
+	fclose(out);
+	/* one write(2) per line, so concurrent writers with O_APPEND interleave whole lines */
+	(void)hr_write_all(log_fd, buf, len);
+	/* runc-compatible clients read --log; a human at a terminal still wants the error */
+	if (log_fd != STDERR_FILENO && strcmp(level, "error") == 0 && isatty(STDERR_FILENO))
+		fprintf(stderr, "hardrun: %s\n", msg);
+	free(buf);
+}
+
+static void vemit(const char *level, const char *fmt, va_list ap)
+{
+	char msg[HR_ERROR_MSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	emit(level, msg);
+}
+
+void hr_log_error(const struct hr_error *err)
+{
+	emit("error", err->msg[0] ? err->msg : "unknown error");
+}
+
+#define DEFINE_LOGF(fn, level, cond)               \
+	void fn(const char *fmt, ...)              \
+	{                                          \
+		va_list ap;                        \
+		if (!(cond))                       \
+			return;                    \
+		va_start(ap, fmt);                 \
+		vemit(level, fmt, ap);             \
+		va_end(ap);                        \
+	}
+
+DEFINE_LOGF(hr_log_errorf, "error", true)
+DEFINE_LOGF(hr_log_warnf, "warning", true)
+DEFINE_LOGF(hr_log_infof, "info", true)
+DEFINE_LOGF(hr_log_debugf, "debug", log_debug)

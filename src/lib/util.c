@@ -1,0 +1,272 @@
+#define _GNU_SOURCE
+#include "hardrun/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void hr_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+void hr_closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+	*fd = -1;
+}
+
+void hr_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+	*f = NULL;
+}
+
+void hr_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+void hr_strv_freep(char ***v)
+{
+	hr_strv_free(*v);
+	*v = NULL;
+}
+
+size_t hr_strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static void oom(void)
+{
+	static const char msg[] = "hardrun: out of memory\n";
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p;
+	if (!s)
+		return NULL;
+	p = strdup(s);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return p;
+}
+
+ssize_t hr_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t w = write(fd, p + done, len - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t hr_read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = read(fd, p + done, len - done);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+int hr_read_file_at(int dirfd, const char *path, char **out, size_t *len, struct hr_error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 4096, used = 0;
+
+	if (fd < 0)
+		return hr_error_set(err, errno, "open `%s`", path);
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+		if (used + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + used, cap - used - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return hr_error_set(err, errno, "read `%s`", path);
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+	}
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	*out = hr_steal_ptr(buf);
+	return 0;
+}
+
+int hr_write_file_at(int dirfd, const char *path, const void *data, size_t len, struct hr_error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return hr_error_set(err, errno, "open `%s`", path);
+	if (hr_write_all(fd, data, len) < 0)
+		return hr_error_set(err, errno, "write `%s`", path);
+	return 0;
+}
+
+int hr_write_existing_at(int dirfd, const char *path, const char *data, struct hr_error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = strlen(data);
+
+	if (fd < 0)
+		return hr_error_set(err, errno, "open `%s`", path);
+	/* cgroupfs and procfs take one value per write(2) */
+	if (write(fd, data, len) != (ssize_t)len)
+		return hr_error_set(err, errno, "write `%s` to `%s`", data, path);
+	return 0;
+}
+
+int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, struct hr_error *err)
+{
+	_cleanup_free_ char *tmp = xasprintf(".%s.tmp.%d", name, (int)getpid());
+
+	if (hr_write_file_at(dirfd, tmp, data, len, err) < 0)
+		return -1;
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int saved = errno;
+		unlinkat(dirfd, tmp, 0);
+		return hr_error_set(err, saved, "rename `%s`", name);
+	}
+	return 0;
+}
+
+int hr_mkdir_p_at(int dirfd, const char *path, mode_t mode, struct hr_error *err)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+
+	for (char *p = copy + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdirat(dirfd, copy, mode) < 0 && errno != EEXIST)
+				return hr_error_set(err, errno, "mkdir `%s`", copy);
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	return 0;
+}
+
+bool hr_parse_u64(const char *s, unsigned long long *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+bool hr_parse_i64(const char *s, long long *out)
+{
+	char *end;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+long long hr_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

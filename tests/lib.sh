@@ -1,0 +1,83 @@
+# Shared helpers for hardrun's integration tests (bash). A test file defines
+# functions named test_* and ends with `run_tests`. Each test runs in its own
+# subshell with `set -e`-like helpers; it passes when it returns 0.
+# Output is TAP-style: "ok - file: name", "not ok - file: name", "... # SKIP why".
+
+set -u
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+HARDRUN=${HARDRUN:-$TOP/hardrun}
+HELPERS=${HELPERS:-$TOP/build/tests/helpers}
+TEST_TMP=${TEST_TMP:-/tmp/hardrun-tests}
+STATE_ROOT=${STATE_ROOT:-$TEST_TMP/state}
+mkdir -p "$TEST_TMP" "$STATE_ROOT"
+
+_file=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
+
+# A busybox rootfs made once per run from Debian's busybox-static.
+rootfs_template() {
+	local t=$TEST_TMP/rootfs-template
+	if [ ! -x "$t/bin/busybox" ]; then
+		local tmp
+		tmp=$(mktemp -d "$TEST_TMP/rootfs.XXXXXX")
+		mkdir -p "$tmp"/{bin,sbin,etc,proc,sys,dev,tmp,root,home,var,run,usr/bin}
+		cp /bin/busybox "$tmp/bin/busybox"
+		chroot "$tmp" /bin/busybox --install -s /bin
+		printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$tmp/etc/passwd"
+		printf 'root:x:0:\nnogroup:x:65534:\n' >"$tmp/etc/group"
+		chmod 1777 "$tmp/tmp"
+		if [ -d "$HELPERS" ]; then cp "$HELPERS"/* "$tmp/bin/" 2>/dev/null || true; fi
+		rm -rf "$t" && mv "$tmp" "$t"
+	fi
+	echo "$t"
+}
+
+# make_bundle DIR [args...]: a bundle with the default spec and a copy of the rootfs.
+make_bundle() {
+	local dir=$1; shift
+	rm -rf "$dir"; mkdir -p "$dir"
+	cp -a "$(rootfs_template)" "$dir/rootfs"
+	(cd "$dir" && "$HARDRUN" spec) || return 1
+	if [ $# -gt 0 ]; then
+		local args
+		args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+		cfg "$dir" ".process.args = $args | .process.terminal = false"
+	else
+		cfg "$dir" '.process.terminal = false'
+	fi
+}
+
+# cfg BUNDLE JQ-FILTER: edit BUNDLE/config.json in place.
+cfg() {
+	local f=$1/config.json
+	jq "$2" "$f" >"$f.new" && mv "$f.new" "$f"
+}
+
+hr() { "$HARDRUN" --root "$STATE_ROOT" "$@"; }
+
+fail() { echo "#   $*" >&2; return 1; }
+assert_eq() { [ "$1" = "$2" ] || fail "expected [$2], got [$1]${3:+ ($3)}"; }
+assert_contains() { case $1 in *"$2"*) ;; *) fail "expected output containing [$2], got [$1]";; esac; }
+assert_not_contains() { case $1 in *"$2"*) fail "output unexpectedly contains [$2]: [$1]";; esac; }
+skip() { echo "SKIP: $*" >"$_skipfile"; exit 0; }
+
+unique_id() { echo "t$$-${RANDOM}${RANDOM}"; }
+
+run_tests() {
+	local fn names
+	names=$(declare -F | awk '{print $3}' | grep '^test_' || true)
+	[ -n "${ONLY:-}" ] && names=$(echo "$names" | grep -E "$ONLY" || true)
+	for fn in $names; do
+		_skipfile=$(mktemp "$TEST_TMP/skip.XXXXXX")
+		local out rc
+		out=$( (set -o pipefail; cd "$TEST_TMP" && "$fn") 2>&1 ); rc=$?
+		if [ -s "$_skipfile" ]; then
+			echo "ok - $_file: ${fn#test_} # $(cat "$_skipfile")"
+		elif [ $rc -eq 0 ]; then
+			echo "ok - $_file: ${fn#test_}"
+		else
+			echo "not ok - $_file: ${fn#test_} (exit $rc)"
+			echo "$out" | tail -n 30 | sed 's/^/#   /'
+		fi
+		rm -f "$_skipfile"
+	done
+}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# Runs hardrun's test suites and prints one closing line "N passed, N failed, N skipped".
+#   --unit   cmocka unit tests
+#   --host   unit + integration tests on this host (private mount ns, cgroup2 at /sys/fs/cgroup)
+#   --vm     tests that need real cgroup v2 controllers / AppArmor, inside scripts/run-in-vm
+#   --all    all of the above
+# ONLY=regex limits integration tests by function name.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+export TOP
+OUT=$(mktemp /tmp/hardrun-results.XXXXXX)
+trap 'rm -f "$OUT"' EXIT
+
+mode=${1:---all}
+
+run_unit() {
+	local t
+	for t in build/tests/test_*; do
+		[ -x "$t" ] || continue
+		echo "# unit: $t"
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | sed -n 's/^\(not ok\|ok\) [0-9]* - /\1 - unit: /p' | tee -a "$OUT"
+	done
+}
+
+run_integration_dir() {
+	local dir=$1 f
+	for f in "$dir"/*.sh; do
+		[ -f "$f" ] || continue
+		echo "# $f"
+		bash "$f" 2>&1 | tee -a "$OUT"
+	done
+}
+
+# Host integration tests see a pure cgroup v2 tree: cgroup2 mounted over
+# /sys/fs/cgroup in a private mount namespace, never touching the host's.
+run_host() {
+	unshare --mount --propagation private bash -c '
+		mount -t cgroup2 none /sys/fs/cgroup || exit 1
+		. "$0"; run_integration_dir tests/integration' "$TOP/tests/run-lib.sh" 2>&1 | tee -a "$OUT"
+}
+
+run_vm() {
+	if ! ./scripts/run-in-vm --timeout "${VM_TIMEOUT:-2400}" -- \
+		bash -c 'cd "$0" && . tests/run-lib.sh && run_integration_dir tests/vm' "$TOP" >>"$OUT.vm" 2>&1; then
+		echo "not ok - vm: run-in-vm exited with failure" | tee -a "$OUT"
+	fi
+	cat "$OUT.vm"; grep -E '^(ok|not ok) ' "$OUT.vm" >>"$OUT"; rm -f "$OUT.vm"
+}
+
+case $mode in
+--unit) run_unit ;;
+--host) run_unit; run_host ;;
+--vm) run_vm ;;
+--all) run_unit; run_host; run_vm ;;
+*) echo "usage: $0 [--unit|--host|--vm|--all]" >&2; exit 2 ;;
+esac
+
+skipped=$(grep -c '^ok .*# SKIP' "$OUT")
+passed=$(( $(grep -c '^ok ' "$OUT") - skipped ))
+failed=$(grep -c '^not ok ' "$OUT")
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]
