@@ -157,7 +157,8 @@ static int make_cgroup(struct create_ctx *x, struct hr_error *err)
 
 	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0)
 		return -1;
-	x->c->st.cgroup_path = xstrdup(x->cg->path);
+	if (x->cg)
+		x->c->st.cgroup_path = xstrdup(x->cg->path);
 	return 0;
 }
 
