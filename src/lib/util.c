@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "hardrun/util.h"
 
 #include <errno.h>
