@@ -18,7 +18,7 @@ struct hr_rootfs_opts {
 
 /* Call order in the container process (new mount ns, after uid/gid maps are
  * written, cwd = bundle dir so relative bind sources resolve against it):
- *   hr_rootfs_prepare -> hr_rootfs_pivot -> (console etc.) -> hr_rootfs_finalize */
+ *   hr_rootfs_prepare -> (createContainer hooks) -> hr_rootfs_pivot -> hr_rootfs_finalize */
 
 /* Before pivot: propagation, mounts in order, devices, /dev links.
  * Runs in the new mount namespace with the host paths still visible. */

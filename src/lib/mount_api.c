@@ -14,6 +14,10 @@
 
 #include "hardrun/util.h"
 
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000 /* glibc < 2.37 lacks it; value from linux/statfs.h */
+#endif
+
 int hr_error_errno(struct hr_error *err, int e)
 {
 	hr_error_set(err, 0, "%s", strerror(e));
