@@ -73,6 +73,10 @@ static void test_oci_version(void **state)
 		   "config.json: ociVersion: unsupported version \"1\" (hardrun supports 1.x)");
 	expect_err("{\"ociVersion\": \"11.0.0\", \"root\": {\"path\": \"r\"}}",
 		   "config.json: ociVersion: unsupported version \"11.0.0\" (hardrun supports 1.x)");
+	expect_err("{\"ociVersion\": \" 1.0.0\", \"root\": {\"path\": \"r\"}}",
+		   "config.json: ociVersion: unsupported version \" 1.0.0\" (hardrun supports 1.x)");
+	expect_err("{\"ociVersion\": \"+1.0.0\", \"root\": {\"path\": \"r\"}}",
+		   "config.json: ociVersion: unsupported version \"+1.0.0\" (hardrun supports 1.x)");
 	s = expect_ok("{\"ociVersion\": \"1.2.0-rc.1\", \"root\": {\"path\": \"r\"}}");
 	assert_string_equal(s->oci_version, "1.2.0-rc.1");
 	hr_spec_free(s);
