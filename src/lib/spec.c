@@ -2,6 +2,7 @@
  * freeing. Sections live in spec_process.c, spec_linux.c, spec_resources.c. */
 #include "hardrun/spec.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -24,8 +25,7 @@ static int check_oci_version(json_t *root, char **out, struct hr_error *err)
 	major = strtol(v, &end, 10);
 	/* 0.x drafts are accepted too: the runtime-spec's own example config
 	 * still carries "0.5.0-dev" and its layout is the 1.x layout. */
-	if (errno || end == v || *end != '.' || (major != 1 && major != 0) || v[0] == '-' ||
-	    v[0] == '+')
+	if (!isdigit((unsigned char)v[0]) || errno || *end != '.' || (major != 1 && major != 0))
 		return hr_jerr(err, "ociVersion", "unsupported version \"%s\" (hardrun supports 1.x)",
 			       v);
 	return 0;

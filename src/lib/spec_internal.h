@@ -56,6 +56,10 @@ int hr_jget_strv(json_t *obj, const char *parent, const char *key, bool required
 int hr_jval_string(json_t *v, const char *path, char **out, struct hr_error *err);
 int hr_jval_u64(json_t *v, const char *path, uint64_t *out, struct hr_error *err);
 
+/* A uint64 above INT64_MAX (see hr_json_parse): true and *out set if v is one. */
+bool hr_jbig_u64(json_t *v, uint64_t *out);
+const char *hr_jbig_digits(json_t *v);
+
 /* Checks that obj is an object, else "<path>: must be an object". */
 int hr_jcheck_object(json_t *v, const char *path, struct hr_error *err);
 

@@ -103,7 +103,7 @@ int hr_jget_array(json_t *obj, const char *parent, const char *key, bool require
 
 int hr_jval_string(json_t *v, const char *path, char **out, struct hr_error *err)
 {
-	if (!json_is_string(v))
+	if (!json_is_string(v) || hr_jbig_u64(v, NULL))
 		return hr_jerr(err, path, "must be a string");
 	/* An embedded NUL would make C and JSON readers see different strings. */
 	if (strlen(json_string_value(v)) != json_string_length(v))
@@ -154,6 +154,9 @@ int hr_jget_int_range(json_t *obj, const char *parent, const char *key, bool req
 
 	if (r <= 0)
 		return r;
+	if (hr_jbig_u64(v, NULL))
+		return hr_jerr(err, path, "%s out of range (%lld..%lld)", hr_jbig_digits(v),
+			       (long long)min, (long long)max);
 	if (!json_is_integer(v))
 		return hr_jerr(err, path, "must be an integer");
 	i = json_integer_value(v);
@@ -172,6 +175,8 @@ int hr_jget_i64(json_t *obj, const char *parent, const char *key, bool required,
 
 int hr_jval_u64(json_t *v, const char *path, uint64_t *out, struct hr_error *err)
 {
+	if (hr_jbig_u64(v, out))
+		return 0;
 	if (!json_is_integer(v))
 		return hr_jerr(err, path, "must be a non-negative integer");
 	if (json_integer_value(v) < 0)
@@ -280,20 +285,117 @@ int hr_jget_kv(json_t *obj, const char *parent, const char *key, struct hr_kv **
 	return 1;
 }
 
+/* jansson keeps integers in a long long, but OCI uint64 fields carry values
+ * up to 2^64-1 (an "unlimited" rlimit is 18446744073709551615). Before
+ * parsing, such literals are rewritten to a marked string ("\u0000u64:<digits>",
+ * unforgeable since NUL is otherwise refused) that the u64 getters accept. */
+#define BIG_MARK "\"\\u0000u64:"
+#define BIG_PREFIX_LEN 5 /* "\0u64:" once parsed */
+#define BIG_EXTRA ((int)sizeof(BIG_MARK) - 1 + 1)
+
+struct big_rewrite {
+	int line;
+	int end_col; /* column just past the rewritten literal, in the new text */
+};
+
+struct widened {
+	char *text;
+	struct big_rewrite *rw;
+	size_t n_rw;
+};
+
+static bool digits_exceed_int64(const char *d, size_t n)
+{
+	if (n == 19)
+		return memcmp(d, "9223372036854775807", 19) > 0;
+	return n == 20 && memcmp(d, "18446744073709551615", 20) <= 0;
+}
+
+static void widen_big_uints(const char *in, struct widened *w)
+{
+	size_t len = strlen(in), o = 0, cap = len + 1;
+	bool in_str = false;
+	int line = 1, col = 0;
+
+	w->text = xmalloc(cap);
+	for (size_t i = 0; i < len; i++) {
+		char c = in[i];
+		size_t n = 0;
+
+		if (!in_str && c >= '0' && c <= '9' && (i == 0 || !strchr("-.0123456789eE+", in[i - 1]))) {
+			while (in[i + n] >= '0' && in[i + n] <= '9')
+				n++;
+			if (digits_exceed_int64(in + i, n) && !(in[i + n] && strchr(".eE", in[i + n]))) {
+				cap += BIG_EXTRA;
+				w->text = xrealloc(w->text, cap);
+				o += (size_t)sprintf(w->text + o, BIG_MARK "%.*s\"", (int)n, in + i);
+				col += (int)n + BIG_EXTRA;
+				w->rw = xrealloc(w->rw, (w->n_rw + 1) * sizeof(*w->rw));
+				w->rw[w->n_rw++] = (struct big_rewrite){ line, col };
+				i += n - 1;
+				continue;
+			}
+		}
+		if (in_str && c == '\\' && in[i + 1]) {
+			w->text[o++] = c;
+			c = in[++i];
+			col++;
+		} else if (c == '"') {
+			in_str = !in_str;
+		} else if (c == '\n') {
+			line++;
+			col = -1;
+		}
+		if (((unsigned char)c & 0xc0) != 0x80)
+			col++;
+		w->text[o++] = c;
+	}
+	w->text[o] = '\0';
+}
+
+static int original_column(const struct widened *w, int line, int col)
+{
+	int orig = col;
+
+	for (size_t i = 0; i < w->n_rw; i++)
+		if (w->rw[i].line == line && w->rw[i].end_col <= col)
+			orig -= BIG_EXTRA;
+	return orig;
+}
+
+bool hr_jbig_u64(json_t *v, uint64_t *out)
+{
+	const char *s = json_string_value(v);
+
+	if (!s || s[0] != '\0' || json_string_length(v) <= BIG_PREFIX_LEN ||
+	    memcmp(s + 1, "u64:", 4) != 0)
+		return false;
+	if (out)
+		*out = strtoull(s + BIG_PREFIX_LEN, NULL, 10);
+	return true;
+}
+
+const char *hr_jbig_digits(json_t *v)
+{
+	return hr_jbig_u64(v, NULL) ? json_string_value(v) + BIG_PREFIX_LEN : NULL;
+}
+
 json_t *hr_json_parse(const char *text, const char *source_name, struct hr_error *err)
 {
+	struct widened w = { 0 };
 	json_error_t jerr;
 	json_t *root;
 
+	widen_big_uints(text, &w);
 	/* Duplicate keys are refused: two readers of one config must not be able
 	 * to disagree about what it says. */
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
+	root = json_loads(w.text, JSON_REJECT_DUPLICATES | (w.n_rw ? JSON_ALLOW_NUL : 0), &jerr);
+	if (!root)
 		hr_error_set(err, 0, "%s:%d:%d: invalid JSON: %s", source_name, jerr.line,
-			     jerr.column, jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(root)) {
+			     original_column(&w, jerr.line, jerr.column), jerr.text);
+	free(w.text);
+	free(w.rw);
+	if (root && !json_is_object(root)) {
 		json_decref(root);
 		hr_error_set(err, 0, "%s: must be a JSON object", source_name);
 		return NULL;

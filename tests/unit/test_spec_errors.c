@@ -73,6 +73,10 @@ static void test_oci_version(void **state)
 		   "config.json: ociVersion: unsupported version \"1\" (hardrun supports 1.x)");
 	expect_err("{\"ociVersion\": \"11.0.0\", \"root\": {\"path\": \"r\"}}",
 		   "config.json: ociVersion: unsupported version \"11.0.0\" (hardrun supports 1.x)");
+	expect_err("{\"ociVersion\": \" 1.0.0\", \"root\": {\"path\": \"r\"}}",
+		   "config.json: ociVersion: unsupported version \" 1.0.0\" (hardrun supports 1.x)");
+	expect_err("{\"ociVersion\": \"+1.0.0\", \"root\": {\"path\": \"r\"}}",
+		   "config.json: ociVersion: unsupported version \"+1.0.0\" (hardrun supports 1.x)");
 	s = expect_ok("{\"ociVersion\": \"1.2.0-rc.1\", \"root\": {\"path\": \"r\"}}");
 	assert_string_equal(s->oci_version, "1.2.0-rc.1");
 	hr_spec_free(s);
@@ -343,6 +347,48 @@ static void test_resources_load_string(void **state)
 			    "resources: hugepageLimits[0].limit: required, must be a non-negative integer");
 }
 
+/* uint64 fields up to 2^64-1 although jansson's integers are signed 64-bit. */
+static void test_big_uint64(void **state)
+{
+	struct hr_spec *s;
+
+	(void)state;
+	s = expect_ok(PROC(", \"rlimits\": [{\"type\": \"RLIMIT_MEMLOCK\", "
+			   "\"soft\": 18446744073709551615, \"hard\": 18446744073709551615}, "
+			   "{\"type\": \"RLIMIT_CORE\", \"soft\": 9223372036854775807, "
+			   "\"hard\": 9223372036854775808}]"));
+	assert_true(s->process.rlimits[0].soft == UINT64_MAX);
+	assert_true(s->process.rlimits[0].hard == UINT64_MAX);
+	assert_true(s->process.rlimits[1].soft == (uint64_t)INT64_MAX);
+	assert_true(s->process.rlimits[1].hard == (uint64_t)INT64_MAX + 1);
+	hr_spec_free(s);
+	s = expect_ok(SECCOMP("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+			      "[\"a\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 1, "
+			      "\"value\": 18446744073709551615, \"valueTwo\": 18446744073709551614, "
+			      "\"op\": \"SCMP_CMP_MASKED_EQ\"}]}]"));
+	assert_true(s->linux_.seccomp->syscalls[0].args[0].value == UINT64_MAX);
+	assert_true(s->linux_.seccomp->syscalls[0].args[0].value_two == UINT64_MAX - 1);
+	hr_spec_free(s);
+	expect_err(PROC(", \"oomScoreAdj\": 18446744073709551615"),
+		   "config.json: process.oomScoreAdj: 18446744073709551615 out of range (-1000..1000)");
+	expect_err(CFG("\"hostname\": 18446744073709551615"), "config.json: hostname: must be a string");
+	expect_err(RES("\"memory\": {\"limit\": 9223372036854775808}"),
+		   "config.json: linux.resources.memory.limit: 9223372036854775808 out of range "
+		   "(-1..9223372036854775807)");
+	expect_err("{\"a\": 18446744073709551616}",
+		   "config.json:1:26: invalid JSON: too big integer near '18446744073709551616'");
+	/* Columns after a rewritten literal still point into the original text. */
+	expect_err("{\"a\": 18446744073709551615, \"b\": x}",
+		   "config.json:1:34: invalid JSON: invalid token near 'x'");
+	expect_err("{\"a\": 18446744073709551615,\n \"b\": x}",
+		   "config.json:2:7: invalid JSON: invalid token near 'x'");
+	expect_err("{\"a\": \"\\u0000u64:1\"}",
+		   "config.json:1:19: invalid JSON: \\u0000 is not allowed without JSON_ALLOW_NUL near '\"\\u0000u64:1\"'");
+	expect_err(CFG("\"hostname\": \"18446744073709551615\", \"x\": 18446744073709551615, "
+		       "\"domainname\": \"\\u0000u64:5\""),
+		   "config.json: domainname: must be a string");
+}
+
 static void write_file(const char *name, const char *text)
 {
 	struct hr_error err = { 0 };
@@ -422,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_seccomp_errors),
 		cmocka_unit_test(test_resources_errors),
 		cmocka_unit_test(test_resources_load_string),
+		cmocka_unit_test(test_big_uint64),
 		cmocka_unit_test(test_process_file),
 		cmocka_unit_test(test_spec_file_name_in_messages),
 	};
