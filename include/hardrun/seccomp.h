@@ -32,4 +32,23 @@ int hr_seccomp_load(const struct hr_seccomp_program *p, int *notify_fd, struct h
 int hr_seccomp_send_to_listener(int sock, int notify_fd, const char *state_json,
 				const char *metadata, struct hr_error *err);
 
+/* Connects to listener_path (AF_UNIX, SOCK_STREAM), sends as above, closes. */
+int hr_seccomp_notify_listener(const char *listener_path, int notify_fd, const char *state_json,
+			       const char *metadata, struct hr_error *err);
+
+/* The containerProcessState JSON: {"ociVersion","fds":["seccompFd"],"pid",
+ * "metadata","state"}; ociVersion and pid come from state_json. Caller frees. */
+char *hr_seccomp_process_state_json(const char *state_json, const char *metadata,
+				    struct hr_error *err);
+
+/* A profile file holding just the linux.seccomp object (OCI form), checked
+ * like the "seccomp" member of a config. Free with hr_seccomp_profile_free. */
+int hr_seccomp_profile_load_file(const char *path, struct hr_seccomp **out, struct hr_error *err);
+int hr_seccomp_profile_parse(const char *json, const char *source_name, struct hr_seccomp **out,
+			     struct hr_error *err);
+void hr_seccomp_profile_free(struct hr_seccomp *s);
+
+/* profiles/seccomp/default.json as built into the binary (NUL-terminated). */
+const char *hr_seccomp_default_profile_json(void);
+
 #endif

@@ -241,6 +241,8 @@ struct hr_linux {
 	bool has_time_offsets;
 	int64_t monotonic_secs, boottime_secs;
 	uint32_t monotonic_nanosecs, boottime_nanosecs;
+	/* netDevices: key = host interface, value = name inside (NULL: same). */
+	struct hr_kv *net_devices; size_t n_net_devices;
 };
 
 struct hr_spec {

@@ -1,0 +1,41 @@
+/* Container lifecycle, as the CLI verbs use it:
+ * spec (parse, validate) -> policy -> plan -> launch -> state. */
+#ifndef HARDRUN_CONTAINER_H
+#define HARDRUN_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "hardrun/error.h"
+
+struct hr_create_opts {
+	const char *root;
+	const char *id;
+	const char *bundle;          /* default "." */
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	bool foreground;             /* `run`: keep the pty master, we proxy it */
+	int preserve_fds;
+};
+
+struct hr_created {
+	pid_t pid;
+	int pidfd;                   /* -1 if unavailable */
+	int console_master;          /* foreground with a terminal, else -1 */
+};
+
+int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, struct hr_error *err);
+int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err);
+int hr_lifecycle_kill(const char *root, const char *id, int sig, bool all, struct hr_error *err);
+int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_error *err);
+
+/* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
+int hr_signal_parse(const char *s);
+
+/* Foreground: forwards signals to pid, proxies the pty master (if >= 0)
+ * until the process exits; returns its status as a shell would (128+N). */
+int hr_wait_foreground(pid_t pid, int pidfd, int master, struct hr_error *err);
+
+#endif

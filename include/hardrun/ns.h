@@ -1,0 +1,32 @@
+/* Namespaces: which to create, which to join, and user-namespace id maps. */
+#ifndef HARDRUN_NS_H
+#define HARDRUN_NS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "hardrun/error.h"
+#include "hardrun/spec.h"
+
+/* Namespaces to join, opened in the runtime before the container process
+ * exists (paths are host paths). fds[t] < 0 when not joining type t. */
+struct hr_ns_join {
+	int fds[HR_NS_COUNT];
+	int count;
+};
+
+/* CLONE_NEW* flags for the namespaces the spec asks to create. */
+int hr_ns_new_flags(const struct hr_spec *spec);
+int hr_ns_open_joins(const struct hr_spec *spec, struct hr_ns_join *j, struct hr_error *err);
+void hr_ns_join_close(struct hr_ns_join *j);
+/* Container side: setns in the order the kernel needs (user first). */
+int hr_ns_join_all(struct hr_ns_join *j, struct hr_error *err);
+
+/* Writes uid_map/gid_map of pid from the spec (root: directly; otherwise
+ * through newuidmap/newgidmap, or a self-mapping with setgroups deny). */
+int hr_ns_write_id_maps(pid_t pid, const struct hr_spec *spec, struct hr_error *err);
+/* Maps a container uid/gid to the host, (uid_t)-1 if unmapped. */
+uid_t hr_ns_host_uid(const struct hr_spec *spec, uid_t container_uid);
+gid_t hr_ns_host_gid(const struct hr_spec *spec, gid_t container_gid);
+
+#endif

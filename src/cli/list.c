@@ -1,0 +1,80 @@
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hardrun/state.h"
+#include "hardrun/util.h"
+
+static json_t *list_entry(struct hr_container *c)
+{
+	enum hr_status s = hr_container_status(c);
+	json_t *j = json_object();
+
+	json_object_set_new(j, "ociVersion", json_string("1.2.0"));
+	json_object_set_new(j, "id", json_string(c->id));
+	json_object_set_new(j, "pid", json_integer(s == HR_STATUS_STOPPED ? 0 : c->st.pid));
+	json_object_set_new(j, "status", json_string(hr_status_name(s)));
+	json_object_set_new(j, "bundle", json_string(c->st.bundle ? c->st.bundle : ""));
+	json_object_set_new(j, "rootfs", json_string(c->st.rootfs ? c->st.rootfs : ""));
+	json_object_set_new(j, "created", json_string(c->st.created ? c->st.created : ""));
+	json_object_set_new(j, "owner", json_string(c->st.owner ? c->st.owner : ""));
+	return j;
+}
+
+int cmd_list(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+{
+	bool json = false, quiet = false;
+	DIR *d;
+	struct dirent *de;
+	json_t *all = json_array();
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+			quiet = true;
+		else if ((strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--format") == 0) && i + 1 < argc)
+			json = strcmp(argv[++i], "json") == 0;
+		else if (strcmp(argv[i], "--format=json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--format=table") != 0)
+			return hr_error_set(err, 0, "list: unknown option \"%s\"", argv[i]);
+	}
+	d = opendir(g->root);
+	while (d && (de = readdir(d))) {
+		struct hr_container *c;
+		struct hr_error ignored = { 0 };
+		if (de->d_name[0] == '.' || !hr_id_valid(de->d_name))
+			continue;
+		if (hr_container_load(g->root, de->d_name, &c, &ignored) < 0)
+			continue;
+		json_array_append_new(all, list_entry(c));
+		hr_container_free(c);
+	}
+	if (d)
+		closedir(d);
+	if (json) {
+		char *s = json_dumps(all, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("%s\n", json_array_size(all) ? s : "null");
+		free(s);
+	} else {
+		size_t i;
+		json_t *e;
+		if (!quiet)
+			printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+		json_array_foreach(all, i, e) {
+			if (quiet)
+				printf("%s\n", json_string_value(json_object_get(e, "id")));
+			else
+				printf("%-20s %-8lld %-10s %-40s %-30s %s\n", json_string_value(json_object_get(e, "id")),
+				       json_integer_value(json_object_get(e, "pid")),
+				       json_string_value(json_object_get(e, "status")),
+				       json_string_value(json_object_get(e, "bundle")),
+				       json_string_value(json_object_get(e, "created")),
+				       json_string_value(json_object_get(e, "owner")));
+		}
+	}
+	json_decref(all);
+	return 0;
+}

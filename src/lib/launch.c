@@ -1,0 +1,428 @@
+/* `create`, runtime side: spec -> checks -> state dir -> cgroup -> clone3
+ * -> drive the container process to READY. Any failure rolls back all of it. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hardrun/apparmor.h"
+#include "hardrun/caps.h"
+#include "hardrun/cgroup.h"
+#include "hardrun/console.h"
+#include "hardrun/container.h"
+#include "hardrun/hooks.h"
+#include "hardrun/log.h"
+#include "hardrun/state.h"
+#include "hardrun/sync.h"
+#include "hardrun/util.h"
+
+char *hr_state_json_make(const char *id, const char *status, pid_t pid, const char *bundle,
+			 const struct hr_spec *spec)
+{
+	json_t *j = json_object(), *ann = json_object();
+	char *text;
+
+	json_object_set_new(j, "ociVersion", json_string("1.2.0"));
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "status", json_string(status));
+	json_object_set_new(j, "pid", json_integer(pid));
+	json_object_set_new(j, "bundle", json_string(bundle));
+	for (size_t i = 0; spec && i < spec->n_annotations; i++)
+		json_object_set_new(ann, spec->annotations[i].key, json_string(spec->annotations[i].value));
+	json_object_set_new(j, "annotations", ann);
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return text;
+}
+
+/* Everything create made, so a failure can undo it in reverse. */
+struct create_ctx {
+	const struct hr_create_opts *o;
+	struct hr_spec *spec;
+	char *config_text;
+	char *bundle;
+	char *rootfs;
+	struct hr_container *c;
+	struct hr_cgroup *cg;
+	struct hr_launch l;
+	pid_t pid;
+	int pidfd;
+	int sync_fd;
+	int console_master;
+};
+
+static int load_config(struct create_ctx *x, struct hr_error *err)
+{
+	char buf[PATH_MAX];
+	_cleanup_free_ char *path = NULL;
+	const char *bundle = x->o->bundle ? x->o->bundle : ".";
+
+	if (!realpath(bundle, buf))
+		return hr_error_set(err, errno, "bundle `%s`", bundle);
+	x->bundle = xstrdup(buf);
+	path = xasprintf("%s/config.json", x->bundle);
+	if (hr_read_file_at(AT_FDCWD, path, &x->config_text, NULL, err) < 0)
+		return -1;
+	if (hr_spec_load_string(x->config_text, path, &x->spec, err) < 0)
+		return -1;
+	if (!x->spec->has_process)
+		return hr_error_set(err, 0, "%s: process: required to create a container", path);
+	if (x->spec->root_path[0] == '/')
+		x->rootfs = realpath(x->spec->root_path, NULL);
+	else {
+		_cleanup_free_ char *p = xasprintf("%s/%s", x->bundle, x->spec->root_path);
+		x->rootfs = realpath(p, NULL);
+	}
+	if (!x->rootfs)
+		return hr_error_set(err, errno, "%s: root.path: `%s`", path, x->spec->root_path);
+	return 0;
+}
+
+/* Everything that can be refused is refused before anything is created. */
+static int validate_host(struct create_ctx *x, struct hr_error *err)
+{
+	const struct hr_process *p = &x->spec->process;
+
+	if (p->terminal && !x->o->console_socket && !x->o->foreground)
+		return hr_error_set(err, 0, "process.terminal is true: use --console-socket (or `run` in the foreground)");
+	if (!p->terminal && x->o->console_socket)
+		return hr_error_set(err, 0, "--console-socket given but process.terminal is false");
+	if (hr_caps_validate(&p->capabilities, err) < 0)
+		return -1;
+	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
+		return -1;
+	if (x->spec->linux_.seccomp) {
+		_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
+		if (hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0)
+			return -1;
+		if (hr_seccomp_compile(x->spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
+			return -1;
+		x->l.has_seccomp = true;
+	}
+	return 0;
+}
+
+static char *now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+static int make_state(struct create_ctx *x, struct hr_error *err)
+{
+	struct hr_state *st;
+
+	if (hr_container_new(x->o->root, x->o->id, &x->c, err) < 0)
+		return -1;
+	st = &x->c->st;
+	st->bundle = xstrdup(x->bundle);
+	st->rootfs = xstrdup(x->rootfs);
+	st->created = now_rfc3339();
+	st->owner = xstrdup("");
+	st->annotations = xcalloc(x->spec->n_annotations + 1, sizeof(*st->annotations));
+	for (size_t i = 0; i < x->spec->n_annotations; i++) {
+		st->annotations[i].key = xstrdup(x->spec->annotations[i].key);
+		st->annotations[i].value = xstrdup(x->spec->annotations[i].value);
+	}
+	st->n_annotations = x->spec->n_annotations;
+	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
+		return hr_error_wrap(err, "save config");
+	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0)
+		return hr_error_set(err, errno, "create exec.fifo");
+	return 0;
+}
+
+static int make_cgroup(struct create_ctx *x, struct hr_error *err)
+{
+	const struct hr_linux *l = &x->spec->linux_;
+
+	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0)
+		return -1;
+	if (x->cg)
+		x->c->st.cgroup_path = xstrdup(x->cg->path);
+	return 0;
+}
+
+static int plan_launch(struct create_ctx *x, int sync_fds[2], struct hr_error *err)
+{
+	struct hr_launch *l = &x->l;
+	int new_flags = hr_ns_new_flags(x->spec);
+
+	l->spec = x->spec;
+	l->id = x->o->id;
+	l->bundle = x->bundle;
+	l->rootfs = x->rootfs;
+	l->sync_fd = sync_fds[1];
+	l->parent_sync_fd = sync_fds[0];
+	l->lock_fd = x->c->dirfd;
+	l->preserve_fds = x->o->preserve_fds;
+	l->no_pivot = x->o->no_pivot;
+	l->no_new_keyring = x->o->no_new_keyring;
+	l->new_userns = new_flags & CLONE_NEWUSER;
+	l->console_sock = -1;
+	l->listener_sock = -1;
+	l->state_dirfd = openat(x->c->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (l->state_dirfd < 0)
+		return hr_error_set(err, errno, "open state directory");
+	if (hr_ns_open_joins(x->spec, &l->joins, err) < 0)
+		return -1;
+	if (l->joins.count) {
+		l->unshare_flags = new_flags & ~CLONE_NEWTIME;
+		l->needs_fork = (new_flags & CLONE_NEWPID) || l->joins.fds[HR_NS_PID] >= 0;
+	}
+	if (x->o->console_socket) {
+		l->console_sock = hr_console_socket_connect(x->o->console_socket, err);
+		if (l->console_sock < 0)
+			return -1;
+	}
+	if (l->has_seccomp && x->spec->linux_.seccomp->listener_path) {
+		l->listener_sock = hr_console_socket_connect(x->spec->linux_.seccomp->listener_path, err);
+		if (l->listener_sock < 0)
+			return hr_error_wrap(err, "seccomp listener");
+	}
+	return 0;
+}
+
+static pid_t clone_container(struct create_ctx *x, bool *in_cgroup, struct hr_error *err)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD, .pidfd = (uint64_t)(uintptr_t)&x->pidfd };
+	pid_t pid;
+
+	args.flags = CLONE_PIDFD;
+	if (!x->l.joins.count)
+		args.flags |= (unsigned)(hr_ns_new_flags(x->spec) & ~CLONE_NEWTIME);
+	if (x->cg) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)x->cg->dirfd;
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && x->cg && (errno == EINVAL || errno == E2BIG || errno == EBADF)) {
+		/* older kernel: join the cgroup from outside before the child proceeds */
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+		*in_cgroup = false;
+	} else {
+		*in_cgroup = x->cg != NULL;
+	}
+	if (pid < 0)
+		return hr_error_set(err, errno, "clone3 container process");
+	if (pid == 0)
+		hr_init_container(&x->l);
+	return pid;
+}
+
+/* Configures the child from outside, then lets it proceed. */
+static int setup_child(struct create_ctx *x, bool in_cgroup, struct hr_error *err)
+{
+	const struct hr_process *p = &x->spec->process;
+
+	if (x->cg && !in_cgroup && hr_cgroup_enter(x->cg, x->pid, err) < 0)
+		return -1;
+	if (x->l.new_userns && !x->l.joins.count && hr_ns_write_id_maps(x->pid, x->spec, err) < 0)
+		return hr_error_wrap(err, "write id maps");
+	if (p->has_oom_score_adj) {
+		char path[64], val[32];
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)x->pid);
+		snprintf(val, sizeof(val), "%d", p->oom_score_adj);
+		if (hr_write_existing_at(AT_FDCWD, path, val, err) < 0)
+			return hr_error_wrap(err, "set oomScoreAdj");
+	}
+	if (hr_sync_send(x->sync_fd, HR_SYNC_MAPS_DONE, x->pid, NULL, -1) < 0)
+		return hr_error_set(err, errno, "signal container process");
+	return 0;
+}
+
+static int run_runtime_hooks(struct create_ctx *x, struct hr_error *err)
+{
+	const struct hr_hooks *h = &x->spec->hooks;
+	_cleanup_free_ char *state = hr_state_json_make(x->o->id, "creating", x->pid, x->bundle, x->spec);
+
+	if (hr_hooks_run("prestart", h->prestart, h->n_prestart, state, err) < 0 ||
+	    hr_hooks_run("createRuntime", h->create_runtime, h->n_create_runtime, state, err) < 0)
+		return -1;
+	if (hr_sync_send(x->sync_fd, HR_SYNC_HOOKS_DONE, 0, NULL, -1) < 0)
+		return hr_error_set(err, errno, "signal container process");
+	return 0;
+}
+
+/* Serves the container process's requests until it reports READY. */
+static int drive_child(struct create_ctx *x, struct hr_error *err)
+{
+	struct hr_sync_msg msg;
+	int fd;
+
+	for (;;) {
+		if (hr_sync_recv(x->sync_fd, &msg, &fd, err) < 0)
+			return -1;
+		switch (msg.type) {
+		case HR_SYNC_ERROR:
+			hr_error_set(err, 0, "%s", msg.text);
+			err->errnum = msg.value;
+			return -1;
+		case HR_SYNC_USERNS_READY:
+			if (hr_ns_write_id_maps(x->pid, x->spec, err) < 0)
+				return hr_error_wrap(err, "write id maps");
+			if (hr_sync_send(x->sync_fd, HR_SYNC_MAPS_DONE, x->pid, NULL, -1) < 0)
+				return hr_error_set(err, errno, "signal container process");
+			break;
+		case HR_SYNC_PID:
+			/* the pid-namespace fork: the grandchild is the container */
+			waitpid(x->pid, NULL, 0);
+			if (x->pidfd >= 0)
+				close(x->pidfd);
+			x->pid = msg.value;
+			x->pidfd = (int)syscall(SYS_pidfd_open, x->pid, 0);
+			break;
+		case HR_SYNC_HOOKS:
+			if (run_runtime_hooks(x, err) < 0)
+				return -1;
+			break;
+		case HR_SYNC_CONSOLE:
+			x->console_master = fd;
+			break;
+		case HR_SYNC_READY:
+			return 0;
+		default:
+			return hr_error_set(err, 0, "protocol error: unexpected message %u", msg.type);
+		}
+	}
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct hr_error *err)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp%d", path, (int)getpid());
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (hr_write_file_at(AT_FDCWD, tmp, buf, (size_t)n, err) < 0)
+		return hr_error_wrap(err, "write pid file");
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		return hr_error_set(err, errno, "write pid file `%s`", path);
+	}
+	return 0;
+}
+
+static int launch(struct create_ctx *x, struct hr_error *err)
+{
+	int fds[2];
+	bool in_cgroup;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		return hr_error_set(err, errno, "socketpair");
+	x->sync_fd = fds[0];
+	if (plan_launch(x, fds, err) < 0) {
+		close(fds[1]);
+		return -1;
+	}
+	x->pid = clone_container(x, &in_cgroup, err);
+	close(fds[1]);
+	if (x->pid < 0)
+		return -1;
+	x->c->st.pid = x->pid;
+	x->c->st.pid_start = hr_proc_start_time(x->pid);
+	if (x->c->st.cgroup_path == NULL && x->cg)
+		x->c->st.cgroup_path = xstrdup(x->cg->path);
+	/* saved before the child runs, so a killed create can be cleaned up */
+	if (hr_container_save(x->c, err) < 0 || setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0)
+		return -1;
+	x->c->st.pid = x->pid;
+	x->c->st.pid_start = hr_proc_start_time(x->pid);
+	x->c->st.created_done = true;
+	if (hr_container_save(x->c, err) < 0)
+		return -1;
+	if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void rollback(struct create_ctx *x)
+{
+	struct hr_error ignored = { 0 };
+
+	if (x->pid > 0) {
+		kill(x->pid, SIGKILL);
+		waitpid(x->pid, NULL, 0);
+	}
+	if (x->cg)
+		hr_cgroup_destroy(x->cg, &ignored);
+	if (x->c)
+		hr_container_remove_dir(x->c, &ignored);
+	if (x->console_master >= 0)
+		close(x->console_master);
+	if (x->pidfd >= 0)
+		close(x->pidfd);
+	x->pidfd = x->console_master = -1;
+}
+
+static void ctx_free(struct create_ctx *x)
+{
+	hr_ns_join_close(&x->l.joins);
+	if (x->l.state_dirfd >= 0)
+		close(x->l.state_dirfd);
+	if (x->l.console_sock >= 0)
+		close(x->l.console_sock);
+	if (x->l.listener_sock >= 0)
+		close(x->l.listener_sock);
+	if (x->sync_fd >= 0)
+		close(x->sync_fd);
+	hr_seccomp_program_clear(&x->l.seccomp);
+	hr_cgroup_free(x->cg);
+	hr_container_free(x->c);
+	hr_spec_free(x->spec);
+	free(x->config_text);
+	free(x->bundle);
+	free(x->rootfs);
+}
+
+int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, struct hr_error *err)
+{
+	struct create_ctx x = { .o = o, .pidfd = -1, .sync_fd = -1, .console_master = -1,
+				.l = { .state_dirfd = -1, .console_sock = -1, .listener_sock = -1 } };
+	int rc;
+
+	for (int t = 0; t < HR_NS_COUNT; t++)
+		x.l.joins.fds[t] = -1;
+	rc = hr_id_check(o->id, err);
+	if (rc == 0)
+		rc = load_config(&x, err);
+	if (rc == 0)
+		rc = validate_host(&x, err);
+	if (rc == 0)
+		rc = make_state(&x, err);
+	if (rc == 0)
+		rc = make_cgroup(&x, err);
+	if (rc == 0)
+		rc = launch(&x, err);
+	if (rc < 0) {
+		rollback(&x);
+	} else if (out) {
+		out->pid = x.pid;
+		out->pidfd = hr_steal_fd(x.pidfd);
+		out->console_master = hr_steal_fd(x.console_master);
+	}
+	if (x.pidfd >= 0)
+		close(x.pidfd);
+	ctx_free(&x);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* Shared between seccomp.c and seccomp_cache.c; not a public contract. */
+#ifndef HARDRUN_SECCOMP_INTERNAL_H
+#define HARDRUN_SECCOMP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "hardrun/error.h"
+#include "hardrun/seccomp.h"
+
+#define HR_SECCOMP_KEY_HEX 65
+
+/* Hex SHA-256 of the canonical form of cfg plus everything else that shapes
+ * the BPF (hardrun and libseccomp versions, native arch, kernel API level). */
+void hr_seccomp_cache_key(const struct hr_seccomp *cfg, char key[HR_SECCOMP_KEY_HEX]);
+
+/* 1 and *filter, *n_insns set on a hit, 0 on a miss (absent, foreign or
+ * corrupt entries are misses: the cache is only an optimisation). */
+int hr_seccomp_cache_load(const char *dir, const char *key, void **filter, size_t *n_insns);
+/* Best effort; failures are logged at debug level. */
+void hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns);
+
+#endif

@@ -1,0 +1,355 @@
+/* Container state on disk. One directory per container under --root, locked
+ * with flock for the duration of every command touching it. */
+#include "hardrun/state.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hardrun/cgroup.h"
+#include "hardrun/util.h"
+
+#define STATE_FILE "state.json"
+#define CONFIG_FILE "config.json"
+
+bool hr_id_valid(const char *id)
+{
+	size_t len = id ? strlen(id) : 0;
+
+	if (len == 0 || len > 1024 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return false;
+	for (const char *p = id; *p; p++) {
+		if (!isalnum((unsigned char)*p) && !strchr("_+.-", *p))
+			return false;
+	}
+	return true;
+}
+
+int hr_id_check(const char *id, struct hr_error *err)
+{
+	if (!id || !*id)
+		return hr_error_set(err, 0, "container id cannot be empty");
+	if (!hr_id_valid(id))
+		return hr_error_set(err, 0, "invalid container id \"%s\": use 1-1024 characters of [A-Za-z0-9_+.-], not \".\" or \"..\"", id);
+	return 0;
+}
+
+static int open_root(const char *root, bool create, struct hr_error *err)
+{
+	int fd;
+
+	if (create && hr_mkdir_p_at(AT_FDCWD, root, 0711, err) < 0)
+		return hr_error_wrap(err, "create state root");
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return hr_error_set(err, errno, "open state root `%s`", root);
+	return fd;
+}
+
+static int lock_dir(int dirfd, const char *id, struct hr_error *err)
+{
+	while (flock(dirfd, LOCK_EX) < 0) {
+		if (errno != EINTR)
+			return hr_error_set(err, errno, "lock state of container %s", id);
+	}
+	return 0;
+}
+
+static struct hr_container *container_alloc(const char *root, const char *id, int dirfd)
+{
+	struct hr_container *c = xcalloc(1, sizeof(*c));
+	c->root = xstrdup(root);
+	c->id = xstrdup(id);
+	c->dirfd = dirfd;
+	c->st.id = xstrdup(id);
+	return c;
+}
+
+int hr_container_new(const char *root, const char *id, struct hr_container **out, struct hr_error *err)
+{
+	_cleanup_close_ int rootfd = -1;
+	_cleanup_close_ int dirfd = -1;
+
+	if (hr_id_check(id, err) < 0)
+		return -1;
+	rootfd = open_root(root, true, err);
+	if (rootfd < 0)
+		return -1;
+	if (mkdirat(rootfd, id, 0711) < 0) {
+		if (errno == EEXIST)
+			return hr_error_set(err, 0, "container with id %s already exists", id);
+		return hr_error_set(err, errno, "create state directory `%s/%s`", root, id);
+	}
+	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd < 0 || lock_dir(dirfd, id, err) < 0) {
+		int saved = errno;
+		unlinkat(rootfd, id, AT_REMOVEDIR);
+		return dirfd < 0 ? hr_error_set(err, saved, "open state directory of %s", id) : -1;
+	}
+	*out = container_alloc(root, id, hr_steal_fd(dirfd));
+	return 0;
+}
+
+static char *json_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? xstrdup(s) : NULL;
+}
+
+static int state_from_json(struct hr_state *st, json_t *j)
+{
+	json_t *ann = json_object_get(j, "annotations");
+	const char *k;
+	json_t *v;
+
+	st->bundle = json_str(j, "bundle");
+	st->rootfs = json_str(j, "rootfs");
+	st->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
+	st->pid_start = (unsigned long long)json_integer_value(json_object_get(j, "pidStart"));
+	st->cgroup_path = json_str(j, "cgroupPath");
+	st->created = json_str(j, "created");
+	st->owner = json_str(j, "owner");
+	st->created_done = json_is_true(json_object_get(j, "createdDone"));
+	st->started = json_is_true(json_object_get(j, "started"));
+	if (json_is_object(ann)) {
+		st->annotations = xcalloc(json_object_size(ann), sizeof(*st->annotations));
+		json_object_foreach(ann, k, v) {
+			if (!json_is_string(v))
+				continue;
+			st->annotations[st->n_annotations].key = xstrdup(k);
+			st->annotations[st->n_annotations++].value = xstrdup(json_string_value(v));
+		}
+	}
+	return 0;
+}
+
+int hr_container_load(const char *root, const char *id, struct hr_container **out, struct hr_error *err)
+{
+	_cleanup_close_ int rootfd = -1;
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_free_ char *text = NULL;
+	struct hr_container *c;
+	json_error_t jerr;
+	json_t *j;
+
+	if (hr_id_check(id, err) < 0)
+		return -1;
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0)
+		dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd < 0) {
+		if (errno == ENOENT)
+			return hr_error_set(err, 0, "container %s does not exist", id);
+		return hr_error_set(err, errno, "open state of container %s", id);
+	}
+	if (lock_dir(dirfd, id, err) < 0)
+		return -1;
+	c = container_alloc(root, id, hr_steal_fd(dirfd));
+	if (hr_read_file_at(c->dirfd, STATE_FILE, &text, NULL, err) < 0) {
+		/* a create that died before its first save: only the dir is left */
+		if (err->errnum == ENOENT) {
+			*out = c;
+			return 0;
+		}
+		hr_container_free(c);
+		return hr_error_wrap(err, "read state of container %s", id);
+	}
+	j = json_loads(text, 0, &jerr);
+	if (!j) {
+		hr_container_free(c);
+		return hr_error_set(err, 0, "state of container %s is corrupt: %s", id, jerr.text);
+	}
+	state_from_json(&c->st, j);
+	json_decref(j);
+	*out = c;
+	return 0;
+}
+
+void hr_container_free(struct hr_container *c)
+{
+	if (!c)
+		return;
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	free(c->root);
+	free(c->id);
+	free(c->st.id);
+	free(c->st.bundle);
+	free(c->st.rootfs);
+	free(c->st.cgroup_path);
+	free(c->st.created);
+	free(c->st.owner);
+	for (size_t i = 0; i < c->st.n_annotations; i++) {
+		free(c->st.annotations[i].key);
+		free(c->st.annotations[i].value);
+	}
+	free(c->st.annotations);
+	hr_spec_free(c->spec);
+	free(c);
+}
+
+static json_t *annotations_json(const struct hr_state *st)
+{
+	json_t *ann = json_object();
+	for (size_t i = 0; i < st->n_annotations; i++)
+		json_object_set_new(ann, st->annotations[i].key, json_string(st->annotations[i].value));
+	return ann;
+}
+
+int hr_container_save(struct hr_container *c, struct hr_error *err)
+{
+	const struct hr_state *st = &c->st;
+	json_t *j = json_object();
+	char *text;
+	int rc;
+
+	json_object_set_new(j, "id", json_string(st->id));
+	if (st->bundle)
+		json_object_set_new(j, "bundle", json_string(st->bundle));
+	if (st->rootfs)
+		json_object_set_new(j, "rootfs", json_string(st->rootfs));
+	json_object_set_new(j, "pid", json_integer(st->pid));
+	json_object_set_new(j, "pidStart", json_integer((json_int_t)st->pid_start));
+	if (st->cgroup_path)
+		json_object_set_new(j, "cgroupPath", json_string(st->cgroup_path));
+	if (st->created)
+		json_object_set_new(j, "created", json_string(st->created));
+	json_object_set_new(j, "owner", json_string(st->owner ? st->owner : ""));
+	json_object_set_new(j, "createdDone", json_boolean(st->created_done));
+	json_object_set_new(j, "started", json_boolean(st->started));
+	json_object_set_new(j, "annotations", annotations_json(st));
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	rc = hr_write_file_atomic_at(c->dirfd, STATE_FILE, text, strlen(text), err);
+	free(text);
+	return rc < 0 ? hr_error_wrap(err, "save state of container %s", c->id) : 0;
+}
+
+int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (!c->spec) {
+		if (hr_read_file_at(c->dirfd, CONFIG_FILE, &text, NULL, err) < 0)
+			return hr_error_wrap(err, "read saved config of container %s", c->id);
+		if (hr_spec_load_string(text, CONFIG_FILE, &c->spec, err) < 0)
+			return -1;
+	}
+	*out = c->spec;
+	return 0;
+}
+
+unsigned long long hr_proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	char *p;
+	unsigned long long start = 0;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+		return 0; /* a zombie has finished running */
+	p += 2;
+	/* starttime is field 22; p points at field 3 */
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (p)
+		start = strtoull(p, NULL, 10);
+	return start;
+}
+
+enum hr_status hr_container_status(struct hr_container *c)
+{
+	const struct hr_state *st = &c->st;
+	struct hr_cgroup *cg = NULL;
+	struct hr_error err = { 0 };
+	bool frozen = false;
+
+	if (st->pid <= 0 || hr_proc_start_time(st->pid) != st->pid_start)
+		return HR_STATUS_STOPPED;
+	if (!st->created_done)
+		return HR_STATUS_CREATING;
+	if (!st->started)
+		return HR_STATUS_CREATED;
+	if (st->cgroup_path && hr_cgroup_open(st->cgroup_path, &cg, &err) == 0) {
+		if (hr_cgroup_is_frozen(cg, &frozen, &err) < 0)
+			frozen = false;
+		hr_cgroup_free(cg);
+	}
+	return frozen ? HR_STATUS_PAUSED : HR_STATUS_RUNNING;
+}
+
+const char *hr_status_name(enum hr_status s)
+{
+	static const char *const names[] = { "creating", "created", "running", "paused", "stopped" };
+	return names[s];
+}
+
+char *hr_container_state_json(struct hr_container *c)
+{
+	const struct hr_state *st = &c->st;
+	enum hr_status status = hr_container_status(c);
+	json_t *j = json_object();
+	char *text;
+
+	json_object_set_new(j, "ociVersion", json_string("1.2.0"));
+	json_object_set_new(j, "id", json_string(st->id));
+	json_object_set_new(j, "status", json_string(hr_status_name(status)));
+	json_object_set_new(j, "pid", json_integer(status == HR_STATUS_STOPPED ? 0 : st->pid));
+	json_object_set_new(j, "bundle", json_string(st->bundle ? st->bundle : ""));
+	json_object_set_new(j, "rootfs", json_string(st->rootfs ? st->rootfs : ""));
+	json_object_set_new(j, "created", json_string(st->created ? st->created : ""));
+	json_object_set_new(j, "owner", json_string(st->owner ? st->owner : ""));
+	json_object_set_new(j, "annotations", annotations_json(st));
+	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return text;
+}
+
+static int remove_tree_at(int dirfd, struct hr_error *err)
+{
+	DIR *d = fdopendir(dup(dirfd));
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return hr_error_set(err, errno, "read state directory");
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd, de->d_name, de->d_type == DT_DIR ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT)
+			rc = hr_error_set(err, errno, "remove `%s`", de->d_name);
+	}
+	closedir(d);
+	return rc;
+}
+
+int hr_container_remove_dir(struct hr_container *c, struct hr_error *err)
+{
+	_cleanup_close_ int rootfd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (remove_tree_at(c->dirfd, err) < 0)
+		return hr_error_wrap(err, "delete state of container %s", c->id);
+	if (rootfd < 0 || (unlinkat(rootfd, c->id, AT_REMOVEDIR) < 0 && errno != ENOENT))
+		return hr_error_set(err, errno, "delete state directory of container %s", c->id);
+	return 0;
+}
