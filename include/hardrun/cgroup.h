@@ -12,7 +12,8 @@
 
 struct hr_cgroup {
 	char *path;            /* relative to the cgroup2 root, e.g. "hardrun/ID" */
-	int dirfd;             /* O_PATH|O_DIRECTORY fd of the cgroup dir, verified cgroup2 */
+	int dirfd;             /* O_RDONLY|O_DIRECTORY fd of the cgroup dir, verified cgroup2;
+				  usable as clone3's CLONE_INTO_CGROUP fd */
 	int rootfd;            /* the cgroup2 mount root */
 	char *mountpoint;      /* where rootfd was found, for messages */
 };

@@ -142,7 +142,9 @@ static bool fd_is_cgroup2(int fd)
 
 int hr_cg_open_dir(int dirfd, const char *name, struct hr_error *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* Not O_PATH: the same fd serves clone3(CLONE_INTO_CGROUP) and
+	 * BPF_PROG_ATTACH, which need a real open file. */
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return hr_error_set(err, errno, "open cgroup `%s`", name);

@@ -31,8 +31,8 @@ bool hr_cg_keyed_value(const char *text, const char *key, unsigned long long *ou
 /* Whether the space-separated list (cgroup.controllers) has word. */
 bool hr_cg_list_has(const char *list, const char *word);
 
-/* Opens name below dirfd as a directory, O_PATH, no symlinks, verified to be
- * on cgroup2. */
+/* Opens name below dirfd as a directory (O_RDONLY, no symlinks), verified to
+ * be on cgroup2. */
 int hr_cg_open_dir(int dirfd, const char *name, struct hr_error *err);
 /* Display form "<mountpoint>/<path>" (caller frees). */
 char *hr_cg_display(const struct hr_cgroup *cg, const char *path);
