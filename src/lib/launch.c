@@ -100,6 +100,9 @@ static int validate_host(struct create_ctx *x, struct hr_error *err)
 		return hr_error_set(err, 0, "process.terminal is true: use --console-socket (or `run` in the foreground)");
 	if (!p->terminal && x->o->console_socket)
 		return hr_error_set(err, 0, "--console-socket given but process.terminal is false");
+	if (x->spec->linux_.n_net_devices)
+		return hr_error_set(err, 0, "linux.netDevices is not supported by hardrun: refusing to run the "
+					    "container without the network devices it asks for");
 	if (hr_caps_validate(&p->capabilities, err) < 0)
 		return -1;
 	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
