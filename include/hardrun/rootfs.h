@@ -16,24 +16,41 @@ struct hr_rootfs_opts {
 	int cgroup_ns;         /* a new cgroup namespace was created */
 };
 
+/* Call order in the container process (new mount ns, after uid/gid maps are
+ * written, cwd = bundle dir so relative bind sources resolve against it):
+ *   hr_rootfs_prepare -> (createContainer hooks) -> hr_rootfs_pivot -> hr_rootfs_finalize */
+
 /* Before pivot: propagation, mounts in order, devices, /dev links.
  * Runs in the new mount namespace with the host paths still visible. */
 int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *opts,
 		      struct hr_error *err);
 /* pivot_root (or MS_MOVE+chroot with no_pivot) into the rootfs. */
 int hr_rootfs_pivot(const struct hr_rootfs_opts *opts, struct hr_error *err);
-/* After pivot: maskedPaths, readonlyPaths, sysctl, read-only root. */
+/* After pivot: sysctl, readonlyPaths, maskedPaths, read-only root (that
+ * order, as runc). /proc must be the container's procfs by then. */
 int hr_rootfs_finalize(const struct hr_spec *spec, struct hr_error *err);
+
+/* Checks that every linux.sysctl key is namespaced and that the namespace it
+ * belongs to is not the host's. Cheap and side-effect free: call it from the
+ * parent at create time; hr_rootfs_finalize calls it again. */
+int hr_sysctl_validate(const struct hr_spec *spec, struct hr_error *err);
 
 /* Parses mount options into flags/propagation/data (also used by validation). */
 struct hr_mount_flags {
 	unsigned long flags;        /* MS_* to set */
 	unsigned long clear;        /* MS_* explicitly cleared (rw, suid...) */
 	unsigned long propagation;  /* MS_SHARED|MS_REC... 0 if none */
-	unsigned long long attr_set, attr_clr; /* MOUNT_ATTR_* for mount_setattr */
-	bool bind, recursive, idmap;
+	/* MOUNT_ATTR_* from the recursive options (rro, rnosuid, ...), applied
+	 * with mount_setattr(AT_RECURSIVE) after the mount. */
+	unsigned long long attr_set, attr_clr;
+	bool bind, recursive;       /* bind / rbind */
+	bool idmap;                 /* idmap or ridmap */
+	bool idmap_recursive;       /* ridmap */
 	char *data;                 /* comma-joined unknown options, caller frees */
 };
+/* Later options override earlier ones ("ro,rw" is rw). Fills *out (zeroed
+ * first); release with hr_mount_flags_clear. */
 int hr_mount_parse_options(char *const *options, struct hr_mount_flags *out, struct hr_error *err);
+void hr_mount_flags_clear(struct hr_mount_flags *f);
 
 #endif

@@ -41,4 +41,14 @@ int hr_seccomp_notify_listener(const char *listener_path, int notify_fd, const c
 char *hr_seccomp_process_state_json(const char *state_json, const char *metadata,
 				    struct hr_error *err);
 
+/* A profile file holding just the linux.seccomp object (OCI form), checked
+ * like the "seccomp" member of a config. Free with hr_seccomp_profile_free. */
+int hr_seccomp_profile_load_file(const char *path, struct hr_seccomp **out, struct hr_error *err);
+int hr_seccomp_profile_parse(const char *json, const char *source_name, struct hr_seccomp **out,
+			     struct hr_error *err);
+void hr_seccomp_profile_free(struct hr_seccomp *s);
+
+/* profiles/seccomp/default.json as built into the binary (NUL-terminated). */
+const char *hr_seccomp_default_profile_json(void);
+
 #endif

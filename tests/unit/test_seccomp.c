@@ -18,9 +18,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "hardrun/seccomp.h"
+#include "hardrun/spec.h"
 #include "hardrun/sha256.h"
 #include "hardrun/util.h"
 
@@ -514,6 +517,103 @@ static void test_load_without_nnp_is_clear(void **state)
 	hr_seccomp_program_clear(&prog);
 }
 
+#define DEFAULT_PROFILE TEST_DATA_DIR "/../../profiles/seccomp/default.json"
+
+static void probe_default_profile(long r[MAX_RESULTS])
+{
+	r[0] = sc(SYS_getpid, 0, 0);
+	r[1] = sc(SYS_unshare, CLONE_NEWUSER, 0);
+	r[2] = syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL) < 0 ? -errno : 0;
+	r[3] = sc(SYS_clone3, 0, 0);
+	/* A plain fork (clone without namespace flags) works, exec works. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "ls / >/dev/null && cat /proc/self/status >/dev/null && echo ok >/dev/null", NULL);
+		_exit(127);
+	}
+	int st = 0;
+	r[4] = pid < 0 ? -errno : (waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1000);
+	r[5] = syscall(SYS_clone, CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0) < 0 ? -errno : 0;
+	r[6] = sc(SYS_bpf, 0, 0);
+	r[7] = sc(SYS_keyctl, 0, 0);
+}
+
+static void test_default_profile(void **state)
+{
+	struct hr_seccomp *cfg;
+	struct hr_seccomp_program prog;
+	struct hr_error err = { 0 };
+	struct results res;
+	_cleanup_free_ char *text = NULL;
+	(void)state;
+
+	if (hr_seccomp_profile_load_file(DEFAULT_PROFILE, &cfg, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(cfg->default_action, "SCMP_ACT_ERRNO");
+	assert_int_equal(cfg->default_errno_ret, ENOSYS);
+	compile_ok(cfg, &prog);
+	int st = run_child(&prog, probe_default_profile, &res);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(res.load_rc, 0);
+	assert_true(res.r[0] > 0);
+	assert_int_equal(res.r[1], -EPERM);
+	assert_int_equal(res.r[2], -EPERM);
+	assert_int_equal(res.r[3], -ENOSYS);
+	assert_int_equal(res.r[4], 0);
+	assert_int_equal(res.r[5], -EPERM);
+	assert_int_equal(res.r[6], -EPERM);
+	assert_int_equal(res.r[7], -EPERM);
+	hr_seccomp_program_clear(&prog);
+	hr_seccomp_profile_free(cfg);
+
+	/* The copy built into the library is the file. */
+	assert_int_equal(hr_read_file_at(AT_FDCWD, DEFAULT_PROFILE, &text, NULL, &err), 0);
+	assert_string_equal(hr_seccomp_default_profile_json(), text);
+}
+
+static void probe_containerd(long r[MAX_RESULTS])
+{
+	r[0] = sc(SYS_getpid, 0, 0);
+	r[1] = sc(SYS_unshare, CLONE_NEWUSER, 0);
+	r[2] = syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL) < 0 ? -errno : 0;
+	r[3] = sc(SYS_uname, 0, 0) == -EFAULT ? 0 : -1;
+}
+
+static void test_containerd_default_profile(void **state)
+{
+	struct hr_spec *spec;
+	struct hr_seccomp_program fresh, cached;
+	struct hr_error err = { 0 };
+	struct results res;
+	char dir[] = "/tmp/hardrun-test-seccomp-XXXXXX";
+	(void)state;
+
+	if (hr_spec_load_file(TEST_DATA_DIR "/containerd-1.6/seccomp-default.config.json", &spec, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_non_null(spec->linux_.seccomp);
+	compile_ok(spec->linux_.seccomp, &fresh);
+	int st = run_child(&fresh, probe_containerd, &res);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(res.load_rc, 0);
+	assert_true(res.r[0] > 0);
+	assert_int_equal(res.r[1], -EPERM);
+	assert_int_equal(res.r[2], -EPERM);
+	assert_int_equal(res.r[3], 0);
+
+	assert_non_null(mkdtemp(dir));
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(hr_seccomp_compile(spec->linux_.seccomp, dir, &cached, &err), 0);
+		assert_int_equal(cached.n_insns, fresh.n_insns);
+		assert_memory_equal(cached.filter, fresh.filter, fresh.n_insns * 8);
+		hr_seccomp_program_clear(&cached);
+	}
+	char *cmd = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	hr_seccomp_program_clear(&fresh);
+	hr_spec_free(spec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +632,8 @@ int main(void)
 		cmocka_unit_test(test_notify_listener_fd),
 		cmocka_unit_test(test_send_to_listener),
 		cmocka_unit_test(test_load_without_nnp_is_clear),
+		cmocka_unit_test(test_default_profile),
+		cmocka_unit_test(test_containerd_default_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,81 @@
+/* Shared between the rootfs_*.c / mount_*.c files; not a public contract. */
+#ifndef HARDRUN_ROOTFS_INTERNAL_H
+#define HARDRUN_ROOTFS_INTERNAL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "hardrun/error.h"
+#include "hardrun/rootfs.h"
+#include "hardrun/spec.h"
+
+/* --- rootfs_path.c: resolving and creating paths inside a root fd --- */
+
+enum hr_node_kind { HR_NODE_DIR, HR_NODE_FILE };
+
+/* openat2(rootfd, path, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS); -1 + errno. */
+int hr_open_in_root(int rootfd, const char *path, int flags);
+/* Lexically cleaned absolute form of path ("a/../b//c" -> "/b/c"). */
+char *hr_path_clean(const char *path);
+/* O_PATH fd of path inside rootfd, creating missing components (the last
+ * one as kind) with *at calls relative to already-resolved parents, so a
+ * symlink can never lead outside the root. */
+int hr_mkpath_in_root(int rootfd, const char *path, enum hr_node_kind kind, struct hr_error *err);
+/* O_PATH fd of the parent directory of path (created if missing) and its
+ * last component in *name (points into a fresh string in *name_buf). */
+int hr_parent_in_root(int rootfd, const char *path, char **name_buf, const char **name,
+		      struct hr_error *err);
+
+/* --- mount_api.c: new mount API building blocks --- */
+
+/* MOUNT_ATTR_* equivalents of the per-mount MS_* flags set / cleared. */
+void hr_ms_to_mount_attr(unsigned long set, unsigned long clear,
+			 unsigned long long *attr_set, unsigned long long *attr_clr);
+/* fsopen/fsconfig/fsmount a new filesystem: returns a detached mount fd.
+ * err->msg is the bare cause (strerror, plus the kernel's own message). */
+int hr_fs_new(const char *type, const char *source, const struct hr_mount_flags *mf,
+	      struct hr_error *err);
+/* open_tree(OPEN_TREE_CLONE) of a host path relative to dirfd, with the
+ * mount's flags applied (keeping flags the kernel locked). */
+int hr_bind_tree(int dirfd, const char *source, bool recursive, const struct hr_mount_flags *mf,
+		 struct hr_error *err);
+/* Recursive attributes (rro...) on a detached tree. */
+int hr_tree_apply_rattrs(int treefd, const struct hr_mount_flags *mf, struct hr_error *err);
+/* move_mount(treefd -> destfd). */
+int hr_tree_attach(int treefd, int destfd, struct hr_error *err);
+/* Propagation (MS_SHARED|MS_REC ...) on an attached mount fd. */
+int hr_mount_set_propagation(int mntfd, unsigned long propagation, struct hr_error *err);
+/* Sets err->msg to strerror(e) (no prefix) and returns -1. */
+int hr_error_errno(struct hr_error *err, int e);
+
+/* --- mount_idmap.c --- */
+/* Makes treefd an idmapped mount with the mount's own uid/gid mappings. */
+int hr_tree_idmap(int treefd, const struct hr_mount *m, bool recursive, struct hr_error *err);
+
+/* --- rootfs_mounts.c --- */
+struct hr_rootfs_ctx {
+	int rootfd;
+	const char *rootfs;
+	const struct hr_rootfs_opts *opts;
+	const struct hr_spec *spec;
+};
+int hr_rootfs_mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m, struct hr_error *err);
+bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t);
+const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t);
+
+/* --- rootfs.c --- */
+/* linux.rootfsPropagation on "/" after the pivot (runc does the same). */
+int hr_rootfs_apply_root_propagation(const struct hr_spec *spec, struct hr_error *err);
+
+/* --- rootfs_sysctl.c --- */
+/* check_host_ns: also refuse joined namespaces that are the caller's own
+ * (only meaningful in the parent, where the caller's are the host's). */
+int hr_sysctl_check(const struct hr_spec *spec, bool check_host_ns, struct hr_error *err);
+int hr_sysctl_apply(const struct hr_spec *spec, int rootfd, struct hr_error *err);
+
+/* --- rootfs_devices.c --- */
+/* True unless /dev is a bind mount from the host (then we leave it alone). */
+bool hr_rootfs_needs_dev_setup(const struct hr_spec *spec);
+int hr_rootfs_setup_devices(const struct hr_rootfs_ctx *ctx, struct hr_error *err);
+
+#endif

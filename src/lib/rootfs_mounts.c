@@ -1,0 +1,183 @@
+/* One OCI mount: build it detached (bind clone or new filesystem), apply its
+ * flags, then attach it onto the destination resolved inside the rootfs. */
+#include "rootfs_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "hardrun/util.h"
+
+const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t)
+{
+	if (!spec->has_linux)
+		return NULL;
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++)
+		if (spec->linux_.namespaces[i].type == t)
+			return &spec->linux_.namespaces[i];
+	return NULL;
+}
+
+bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t)
+{
+	const struct hr_namespace *ns = hr_spec_ns(spec, t);
+
+	return ns && !ns->path;
+}
+
+/* Files under /proc that may be overmounted (lxcfs and friends), as runc. */
+static const char *const proc_overmount_ok[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
+	"/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev",
+	"/proc/sys/kernel/ns_last_pid",
+};
+
+/* Mounting over procfs could hide what maskedPaths protect or redirect
+ * writes meant for /proc/sys: only a new proc, or the known-safe files. */
+static int check_proc_dest(int destfd, const struct hr_mount *m, const char *type,
+			   struct hr_error *err)
+{
+	struct statfs sfs;
+	_cleanup_free_ char *clean = NULL;
+
+	if (fstatfs(destfd, &sfs) < 0)
+		return hr_error_set(err, errno, "statfs destination");
+	if (sfs.f_type != PROC_SUPER_MAGIC || strcmp(type, "proc") == 0)
+		return 0;
+	clean = hr_path_clean(m->destination);
+	for (size_t i = 0; i < HR_ARRAY_SIZE(proc_overmount_ok); i++)
+		if (strcmp(clean, proc_overmount_ok[i]) == 0)
+			return 0;
+	return hr_error_set(err, 0, "destination is inside /proc, refusing to mount over procfs");
+}
+
+static char *data_without_gid(const char *data)
+{
+	_cleanup_free_ char *copy = xstrdup(data);
+	char *out = xstrdup(""), *save = NULL;
+
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *next;
+		if (strncmp(o, "gid=", 4) == 0)
+			continue;
+		next = xasprintf("%s%s%s", out, *out ? "," : "", o);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* A devpts "gid=5" fails with EINVAL when gid 5 is not mapped in the user
+ * namespace; retry without it, as crun does. */
+static int devpts_new(const struct hr_mount *m, struct hr_mount_flags *mf, struct hr_error *err)
+{
+	int fd = hr_fs_new("devpts", m->source, mf, err);
+	char *orig;
+
+	if (fd >= 0 || err->errnum != EINVAL || !mf->data || !strstr(mf->data, "gid="))
+		return fd;
+	orig = mf->data;
+	mf->data = data_without_gid(orig);
+	fd = hr_fs_new("devpts", m->source, mf, err);
+	free(mf->data);
+	mf->data = orig;
+	return fd;
+}
+
+static int fs_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
+		   struct hr_mount_flags *mf, struct hr_error *err)
+{
+	const char *type = m->type;
+	int fd;
+
+	if (strcmp(type, "devpts") == 0)
+		return devpts_new(m, mf, err);
+	if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
+		/* v2 only: without the rights for a new cgroup2 (no cgroupns in a
+		 * userns), show the host's hierarchy read through a bind. */
+		fd = hr_fs_new("cgroup2", m->source, mf, err);
+		if (fd < 0 && err->errnum == EPERM)
+			fd = hr_bind_tree(AT_FDCWD, "/sys/fs/cgroup", true, mf, err);
+		return fd;
+	}
+	fd = hr_fs_new(type, m->source, mf, err);
+	/* sysfs needs a network namespace owned by our user namespace */
+	if (fd < 0 && err->errnum == EPERM && strcmp(type, "sysfs") == 0 && ctx->opts->in_userns &&
+	    !hr_spec_has_new_ns(ctx->spec, HR_NS_NETWORK))
+		fd = hr_bind_tree(AT_FDCWD, "/sys", true, mf, err);
+	return fd;
+}
+
+static int build_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
+		      struct hr_mount_flags *mf, bool bind, struct hr_error *err)
+{
+	_cleanup_close_ int treefd = -1;
+
+	if (bind) {
+		if (!m->source || !*m->source)
+			return hr_error_set(err, 0, "bind mount without a source");
+		treefd = hr_bind_tree(AT_FDCWD, m->source, mf->recursive, mf, err);
+	} else {
+		if (!m->type || !*m->type)
+			return hr_error_set(err, 0, "mount without a type");
+		treefd = fs_tree(ctx, m, mf, err);
+	}
+	if (treefd < 0)
+		return -1;
+	if (mf->idmap || m->n_uid_mappings || m->n_gid_mappings) {
+		if (hr_tree_idmap(treefd, m, mf->idmap_recursive || mf->recursive, err) < 0)
+			return -1;
+	}
+	if (hr_tree_apply_rattrs(treefd, mf, err) < 0)
+		return -1;
+	return hr_steal_fd(treefd);
+}
+
+static int mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
+		     struct hr_mount_flags *mf, struct hr_error *err)
+{
+	bool bind = mf->bind || (m->type && strcmp(m->type, "bind") == 0);
+	_cleanup_close_ int treefd = build_tree(ctx, m, mf, bind, err);
+	_cleanup_close_ int destfd = -1;
+	struct stat st;
+
+	if (treefd < 0)
+		return -1;
+	if (fstat(treefd, &st) < 0)
+		return hr_error_set(err, errno, "stat source");
+	destfd = hr_mkpath_in_root(ctx->rootfd, m->destination,
+				   S_ISDIR(st.st_mode) ? HR_NODE_DIR : HR_NODE_FILE, err);
+	if (destfd < 0)
+		return hr_error_wrap(err, "create mount point");
+	if (check_proc_dest(destfd, m, bind ? "bind" : m->type, err) < 0)
+		return -1;
+	if (hr_tree_attach(treefd, destfd, err) < 0)
+		return -1;
+	return hr_mount_set_propagation(treefd, mf->propagation, err);
+}
+
+int hr_rootfs_mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m, struct hr_error *err)
+{
+	struct hr_mount_flags mf;
+	const char *what = m->source && *m->source ? m->source : (m->type ? m->type : "none");
+	int r;
+
+	if (!m->destination || m->destination[0] != '/')
+		return hr_error_set(err, 0, "mount \"%s\" in rootfs \"%s\": destination \"%s\" is not absolute",
+				    what, ctx->rootfs, m->destination ? m->destination : "");
+	if (hr_mount_parse_options(m->options, &mf, err) < 0)
+		return hr_error_wrap(err, "mount \"%s\" on \"%s\" in rootfs \"%s\"", what,
+				     m->destination, ctx->rootfs);
+	r = mount_one(ctx, m, &mf, err);
+	hr_mount_flags_clear(&mf);
+	if (r < 0)
+		return hr_error_wrap(err, "mount \"%s\" on \"%s\" in rootfs \"%s\"", what,
+				     m->destination, ctx->rootfs);
+	return 0;
+}
