@@ -1,0 +1,207 @@
+/* `hardrun features`: the runtime-spec features document (features.md,
+ * features-linux.md) describing exactly what this build and host support. */
+#include <cap-ng.h>
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hardrun/util.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+#define OCI_VERSION_MIN "1.0.0"
+#define OCI_VERSION_MAX "1.2.0"
+
+static const char *const hooks[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
+};
+
+/* The options src/lib/mount_options.c understands (rootfs.h exposes no
+ * table): keep in sync with it. Anything else is passed on as filesystem
+ * data, and "tmpcopyup" is refused, so neither is listed. */
+static const char *const mount_options[] = {
+	"async", "atime", "bind", "dev", "diratime", "dirsync", "exec", "idmap", "lazytime", "loud",
+	"mand", "noatime", "nodev", "nodiratime", "noexec", "nolazytime", "nomand", "norelatime",
+	"nostrictatime", "nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev", "rdiratime",
+	"relatime", "remount", "rexec", "ridmap", "rnoatime", "rnodev", "rnodiratime", "rnoexec",
+	"rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate", "rrelatime",
+	"rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow", "runbindable", "rw",
+	"shared", "silent", "slave", "strictatime", "suid", "symfollow", "sync", "unbindable", NULL,
+};
+
+static const char *const namespaces[] = {
+	"cgroup", "ipc", "mount", "network", "pid", "user", "uts", "time", NULL,
+};
+
+static const char *const seccomp_actions[] = {
+	"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+	"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+	NULL,
+};
+
+static const char *const seccomp_operators[] = {
+	"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
+	"SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
+};
+
+/* The architectures src/lib/seccomp.c maps; listed only when the installed
+ * libseccomp resolves them too. */
+static const char *const seccomp_archs[] = {
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+	"SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+	"SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+	"SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", NULL,
+};
+
+struct seccomp_flag {
+	const char *name;
+	unsigned long value;
+	unsigned long probe_with; /* flags the kernel requires alongside */
+};
+
+static const struct seccomp_flag seccomp_flags[] = {
+	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 0 },
+	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, 0 },
+	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, 0 },
+	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+	  SECCOMP_FILTER_FLAG_NEW_LISTENER },
+};
+
+static json_t *strv_json(const char *const *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *enabled_json(bool on)
+{
+	return json_pack("{s:b}", "enabled", on);
+}
+
+/* Every capability libcap-ng can name, up to the kernel's last one. */
+static json_t *capabilities_json(void)
+{
+	json_t *a = json_array();
+	long last = CAP_LAST_CAP;
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+
+	if (f) {
+		if (fscanf(f, "%ld", &last) != 1)
+			last = CAP_LAST_CAP;
+		fclose(f);
+	}
+	for (long c = 0; c <= last; c++) {
+		const char *name = capng_capability_to_name((unsigned int)c);
+		char buf[64];
+		size_t i;
+
+		if (!name || strncmp(name, "unknown", 7) == 0)
+			continue;
+		for (i = 0; name[i] && i < sizeof(buf) - 5; i++)
+			buf[i] = (char)toupper((unsigned char)name[i]);
+		buf[i] = '\0';
+		json_array_append_new(a, json_sprintf("CAP_%s", buf));
+	}
+	return a;
+}
+
+static json_t *seccomp_archs_json(void)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; seccomp_archs[i]; i++) {
+		char lower[32];
+		const char *s = seccomp_archs[i] + strlen("SCMP_ARCH_");
+		size_t j;
+
+		for (j = 0; s[j] && j < sizeof(lower) - 1; j++)
+			lower[j] = (char)tolower((unsigned char)s[j]);
+		lower[j] = '\0';
+		if (seccomp_arch_resolve_name(lower) != 0)
+			json_array_append_new(a, json_string(seccomp_archs[i]));
+	}
+	return a;
+}
+
+/* A NULL filter makes seccomp(2) fail with EFAULT once the flags passed its
+ * check, and EINVAL when the kernel does not know them; nothing is loaded. */
+static bool kernel_accepts_seccomp_flag(const struct seccomp_flag *f)
+{
+	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->value | f->probe_with, NULL);
+
+	return rc < 0 && errno == EFAULT;
+}
+
+static json_t *seccomp_json(void)
+{
+	json_t *known = json_array(), *supported = json_array();
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(seccomp_flags); i++) {
+		json_array_append_new(known, json_string(seccomp_flags[i].name));
+		if (kernel_accepts_seccomp_flag(&seccomp_flags[i]))
+			json_array_append_new(supported, json_string(seccomp_flags[i].name));
+	}
+	return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}", "enabled", true,
+			 "actions", strv_json(seccomp_actions), "operators", strv_json(seccomp_operators),
+			 "archs", seccomp_archs_json(), "knownFlags", known, "supportedFlags", supported);
+}
+
+static json_t *linux_json(void)
+{
+	return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b}, s:o, s:o, s:o, s:o, s:{s:o}}",
+			 "namespaces", strv_json(namespaces),
+			 "capabilities", capabilities_json(),
+			 "cgroup", "v1", false, "v2", true, "systemd", false, "systemdUser", false,
+			 "seccomp", seccomp_json(),
+			 "apparmor", enabled_json(true),
+			 "selinux", enabled_json(false),
+			 "intelRdt", enabled_json(false),
+			 "mountExtensions", "idmap", enabled_json(true));
+}
+
+static json_t *annotations_json(void)
+{
+	const struct scmp_version *sv = seccomp_version();
+	char libseccomp[48];
+
+	snprintf(libseccomp, sizeof(libseccomp), "%u.%u.%u", sv->major, sv->minor, sv->micro);
+	return json_pack("{s:s, s:s}", "org.hardrun.version", HARDRUN_VERSION,
+			 "io.github.seccomp.libseccomp.version", libseccomp);
+}
+
+int cmd_features(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+{
+	json_t *doc;
+	char *text;
+
+	(void)g;
+	if (argc > 1)
+		return hr_error_set(err, 0, "features: unexpected argument \"%s\"", argv[1]);
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "ociVersionMin", OCI_VERSION_MIN,
+			"ociVersionMax", OCI_VERSION_MAX, "hooks", strv_json(hooks),
+			"mountOptions", strv_json(mount_options), "linux", linux_json(),
+			"annotations", annotations_json());
+	if (!doc)
+		return hr_error_set(err, ENOMEM, "features: building the JSON document");
+	text = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (!text)
+		return hr_error_set(err, ENOMEM, "features: serializing the JSON document");
+	printf("%s\n", text);
+	free(text);
+	return fflush(stdout) == 0 ? 0 : hr_error_set(err, errno, "features: writing to stdout");
+}
