@@ -421,7 +421,11 @@ static char *scenario_json(const struct scenario *sc)
 		"\"readonlyPaths\":[\"/proc/sys\",\"/rodir\",\"/nonexistent2\"],"
 		"\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,\"fileMode\":384}],"
 		"\"sysctl\":{\"kernel.shmmni\":\"1234\"}}}",
-		sc->userns ? ",{\"destination\":\"/locked\",\"type\":\"bind\",\"source\":\"../lockedsrc\",\"options\":[\"bind\",\"rw\"]}" : "",
+		sc->userns ? ",{\"destination\":\"/locked\",\"type\":\"bind\",\"source\":\"../lockedsrc\",\"options\":[\"bind\",\"rw\"]}"
+			   /* idmapping needs privilege over the source fs: host side only */
+			   : ",{\"destination\":\"/idmapped\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"rbind\",\"idmap\"],"
+			     "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+			     "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000,\"size\":1}]}",
 		sc->userns ? ",{\"type\":\"user\"},{\"type\":\"pid\"}" : "");
 }
 
@@ -534,6 +538,9 @@ static void check_inside(const struct scenario *sc)
 	if (sc->userns)
 		CHECK(file_is("/locked/f", "locked") && write_errno("/locked/f") == EROFS,
 		      "locked read-only flag was dropped");
+	else
+		CHECK(stat("/idmapped/file", &st) == 0 && st.st_uid == 1000 && st.st_gid == 2000,
+		      "idmapped mount shows %u:%u", st.st_uid, st.st_gid);
 }
 
 /* Host paths still visible between prepare and pivot: nothing escaped. */
@@ -738,20 +745,20 @@ static void test_container_userns(void **state)
 	run_and_check(true, false);
 }
 
-/* Errors name the operation, the mount and the rootfs. */
-static void test_error_names_mount_and_rootfs(void **state)
+/* Runs hr_rootfs_prepare in a child mount ns on an empty rootfs (plus a
+ * /plink -> /proc/sys symlink); returns its error message. */
+static char *prepare_error(const char *top, const char *mounts)
 {
-	_cleanup_free_ char *top = make_tmpdir();
 	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", top);
-	const char *json = "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
-		"\"mounts\":[{\"destination\":\"/x\",\"type\":\"nosuchfs\",\"source\":\"none\"}]}";
+	_cleanup_free_ char *json = xasprintf(
+		"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"mounts\":[%s]}", mounts);
+	_cleanup_free_ char *plink = xasprintf("%s/plink", rootfs);
 	int report[2];
 	char buf[2048] = "";
 	pid_t pid;
-	ssize_t n;
 
-	(void)state;
-	assert_int_equal(mkdir(rootfs, 0755), 0);
+	(void)mkdir(rootfs, 0755);
+	(void)symlink("/proc/sys", plink);
 	assert_int_equal(pipe(report), 0);
 	pid = fork();
 	if (pid == 0) {
@@ -760,25 +767,61 @@ static void test_error_names_mount_and_rootfs(void **state)
 		struct hr_error err = { 0 };
 
 		close(report[0]);
-		if (unshare(CLONE_NEWNS) < 0 || hr_spec_load_string(json, "c", &spec, &err) < 0)
+		if (unshare(CLONE_NEWNS) < 0 || hr_spec_load_string(json, "c", &spec, &err) < 0 ||
+		    chdir(top) < 0)
 			_exit(1);
 		if (hr_rootfs_prepare(spec, &opts, &err) == 0)
-			_exit(2);
+			strcpy(err.msg, "(no error)");
 		(void)!hr_write_all(report[1], err.msg, strlen(err.msg));
 		_exit(0);
 	}
 	close(report[1]);
-	n = hr_read_all(report[0], buf, sizeof(buf) - 1);
+	(void)!hr_read_all(report[0], buf, sizeof(buf) - 1);
 	close(report[0]);
 	waitpid(pid, NULL, 0);
-	rm_rf(top);
-	assert_true(n > 0);
-	{
-		_cleanup_free_ char *want = xasprintf(
-			"mount \"none\" on \"/x\" in rootfs \"%s\": No such device (unknown filesystem type)",
-			rootfs);
-		assert_string_equal(buf, want);
+	return xstrdup(buf);
+}
+
+/* Errors name the operation, the mount and the rootfs. */
+static void test_prepare_errors(void **state)
+{
+	_cleanup_free_ char *top = make_tmpdir();
+	static const struct { const char *mounts, *want; } cases[] = {
+		{ "{\"destination\":\"/x\",\"type\":\"nosuchfs\",\"source\":\"none\"}",
+		  "mount \"none\" on \"/x\" in rootfs \"%s\": No such device (unknown filesystem type)" },
+		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"mode=zzz\"]}",
+		  "mount \"tmpfs\" on \"/x\" in rootfs \"%s\": Invalid argument (option \"mode=zzz\")"
+		  " (kernel: tmpfs: Bad value for 'mode')" },
+		{ "{\"destination\":\"/x\",\"source\":\"/nonexistent-src\",\"options\":[\"bind\"]}",
+		  "mount \"/nonexistent-src\" on \"/x\" in rootfs \"%s\": No such file or directory" },
+		{ "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+		  "{\"destination\":\"/plink/kernel\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}",
+		  "mount \"tmpfs\" on \"/plink/kernel\" in rootfs \"%s\": destination is inside /proc, "
+		  "refusing to mount over procfs" },
+		{ "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[\"bind\",\"idmap\"],"
+		  "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+		  "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}",
+		  "mount \"/proc\" on \"/p\" in rootfs \"%s\": idmapped mounts are not supported by the "
+		  "filesystem of \"/proc\"" },
+		{ "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"bind\",\"idmap\"]}",
+		  "mount \"/tmp\" on \"/p\" in rootfs \"%s\": idmapped mount needs both uidMappings and gidMappings" },
+		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\"]}",
+		  "mount \"tmpfs\" on \"/x\" in rootfs \"%s\": mount option \"tmpcopyup\" is not supported" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *got = prepare_error(top, cases[i].mounts);
+		_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", top);
+		_cleanup_free_ char *want = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		want = xasprintf(cases[i].want, rootfs);
+#pragma GCC diagnostic pop
+		assert_string_equal(got, want);
 	}
+	rm_rf(top);
 }
 
 int main(void)
@@ -793,7 +836,7 @@ int main(void)
 		cmocka_unit_test_setup(test_container_mountns, need_root),
 		cmocka_unit_test_setup(test_container_no_pivot, need_root),
 		cmocka_unit_test_setup(test_container_userns, need_root),
-		cmocka_unit_test_setup(test_error_names_mount_and_rootfs, need_root),
+		cmocka_unit_test_setup(test_prepare_errors, need_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
