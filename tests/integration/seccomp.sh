@@ -42,6 +42,7 @@ test_default_profile_clone3_is_enosys() {
 test_default_profile_runs_a_shell_workload() {
 	local b=$TEST_TMP/$(unique_id) out
 	make_bundle "$b" /bin/sh -c 'mkdir /tmp/d && echo hi >/tmp/d/f && cat /tmp/d/f && ls /tmp/d | wc -l' || return 1
+	cfg "$b" '.root.readonly = false'
 	with_seccomp "$b" "$(cat "$PROFILE")"
 	out=$(hr run -b "$b" "$(basename "$b")" </dev/null) || fail "run failed: $out"
 	rm -rf "$b"
