@@ -398,6 +398,7 @@ struct scenario {
 	const char *top;      /* temp dir: bundle/, host-target/, lockedsrc/ */
 	bool userns;
 	bool no_pivot;
+	bool rshared;         /* linux.rootfsPropagation = rshared */
 };
 
 static char *scenario_json(const struct scenario *sc)
@@ -420,13 +421,14 @@ static char *scenario_json(const struct scenario *sc)
 		"\"maskedPaths\":[\"/proc/kcore\",\"/proc/timer_list\",\"/secretdir\",\"/secretfile\",\"/nonexistent/x\"],"
 		"\"readonlyPaths\":[\"/proc/sys\",\"/rodir\",\"/nonexistent2\"],"
 		"\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,\"fileMode\":384}],"
-		"\"sysctl\":{\"kernel.shmmni\":\"1234\"}}}",
+		"%s\"sysctl\":{\"kernel.shmmni\":\"1234\"}}}",
 		sc->userns ? ",{\"destination\":\"/locked\",\"type\":\"bind\",\"source\":\"../lockedsrc\",\"options\":[\"bind\",\"rw\"]}"
 			   /* idmapping needs privilege over the source fs: host side only */
 			   : ",{\"destination\":\"/idmapped\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"rbind\",\"idmap\"],"
 			     "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
 			     "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000,\"size\":1}]}",
-		sc->userns ? ",{\"type\":\"user\"},{\"type\":\"pid\"}" : "");
+		sc->userns ? ",{\"type\":\"user\"},{\"type\":\"pid\"}" : "",
+		sc->rshared ? "\"rootfsPropagation\":\"rshared\"," : "");
 }
 
 static void write_file(const char *dir, const char *name, const char *content)
@@ -475,6 +477,23 @@ static void build_bundle(const char *top)
 	assert_int_equal(symlinkat(target, rfd, "evil"), 0);
 	assert_int_equal(symlinkat(rel, rfd, "evil2"), 0);
 	assert_int_equal(symlinkat("/etc", rfd, "etclink"), 0);
+}
+
+/* The optional fields of the mountinfo line of "/" ("shared:N", "master:N"). */
+static char *root_mount_line(void)
+{
+	_cleanup_free_ char *all = NULL;
+	struct hr_error err = { 0 };
+	char *save = NULL;
+
+	if (hr_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &all, NULL, &err) < 0)
+		return xstrdup("");
+	for (char *l = strtok_r(all, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char mnt[256];
+		if (sscanf(l, "%*d %*d %*s %*s %255s", mnt) == 1 && strcmp(mnt, "/") == 0)
+			return xstrdup(l);
+	}
+	return xstrdup("");
 }
 
 /* What the workload would see; runs after finalize, with / = rootfs. */
@@ -535,6 +554,13 @@ static void check_inside(const struct scenario *sc)
 	CHECK(write_errno("/secretdir/x") == EROFS, "masked dir writable");
 	/* read-only root */
 	CHECK(write_errno("/newfile") == EROFS, "root is writable");
+	{
+		_cleanup_free_ char *line = root_mount_line();
+		if (sc->rshared)
+			CHECK(strstr(line, " shared:") != NULL, "root not shared: %s", line);
+		else
+			CHECK(strstr(line, " shared:") == NULL, "root is shared: %s", line);
+	}
 	if (sc->userns)
 		CHECK(file_is("/locked/f", "locked") && write_errno("/locked/f") == EROFS,
 		      "locked read-only flag was dropped");
@@ -699,10 +725,10 @@ static char *host_mountinfo(void)
 	return s;
 }
 
-static void run_and_check(bool userns, bool no_pivot)
+static void run_and_check(bool userns, bool no_pivot, bool rshared)
 {
 	_cleanup_free_ char *top = make_tmpdir();
-	struct scenario sc = { .top = top, .userns = userns, .no_pivot = no_pivot };
+	struct scenario sc = { .top = top, .userns = userns, .no_pivot = no_pivot, .rshared = rshared };
 	_cleanup_free_ char *before = host_mountinfo();
 	_cleanup_free_ char *failures = NULL;
 	_cleanup_free_ char *after = NULL;
@@ -730,19 +756,27 @@ static int need_root(void **state)
 static void test_container_mountns(void **state)
 {
 	(void)state;
-	run_and_check(false, false);
+	run_and_check(false, false, false);
 }
 
 static void test_container_no_pivot(void **state)
 {
 	(void)state;
-	run_and_check(false, true);
+	run_and_check(false, true, false);
 }
 
 static void test_container_userns(void **state)
 {
 	(void)state;
-	run_and_check(true, false);
+	run_and_check(true, false, false);
+}
+
+/* rootfsPropagation "rshared": the rootfs' parent is made private so
+ * pivot_root works, and "/" is shared again after the pivot. */
+static void test_container_rshared(void **state)
+{
+	(void)state;
+	run_and_check(false, false, true);
 }
 
 /* Runs hr_rootfs_prepare in a child mount ns on an empty rootfs (plus a
@@ -836,6 +870,7 @@ int main(void)
 		cmocka_unit_test_setup(test_container_mountns, need_root),
 		cmocka_unit_test_setup(test_container_no_pivot, need_root),
 		cmocka_unit_test_setup(test_container_userns, need_root),
+		cmocka_unit_test_setup(test_container_rshared, need_root),
 		cmocka_unit_test_setup(test_prepare_errors, need_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
