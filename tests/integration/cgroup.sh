@@ -1,0 +1,100 @@
+#!/bin/bash
+# cgroup v2 on the host. The host's cgroup2 (hybrid: the "unified" hierarchy,
+# mounted at /sys/fs/cgroup in the test namespace) has no memory/cpu
+# controllers, so limits must fail closed here; freezing, killing, ps and
+# stats work without controllers. Real limits are tested in tests/vm/cgroup.sh.
+. "$(dirname "$0")/../lib.sh"
+
+CG=/sys/fs/cgroup
+
+cg_path() { jq -r .cgroupPath "$STATE_ROOT/$1/state.json"; }
+# start ID BUNDLE: run detached, output to a log (not our pipes)
+start() { hr run -d -b "$2" "$1" </dev/null >"$TEST_TMP/$1.log" 2>&1 || fail "run $1: $(cat "$TEST_TMP/$1.log")"; }
+status() { hr state "$1" | jq -r .status; }
+
+test_memory_limit_fails_closed() {
+	grep -qw memory $CG/cgroup.controllers && skip "this host has the memory controller"
+	local id b out
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" true
+	cfg "$b" '.linux.resources.memory.limit = 67108864'
+	if out=$(hr run -b "$b" "$id" 2>&1 </dev/null); then
+		hr delete --force "$id" >/dev/null 2>&1
+		fail "run with a memory limit succeeded without a memory controller"
+	fi
+	assert_contains "$out" 'cgroup: memory limit requested but the "memory" controller is not available in'
+	assert_contains "$out" "(available: "
+	[ ! -e "$CG/hardrun/$id" ] || fail "cgroup $CG/hardrun/$id left behind"
+	hr delete --force "$id" >/dev/null 2>&1 || true
+}
+
+test_cpu_limit_fails_closed() {
+	grep -qw cpu $CG/cgroup.controllers && skip "this host has the cpu controller"
+	local id b out
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" true
+	cfg "$b" '.linux.resources.cpu.quota = 10000 | .linux.resources.cpu.period = 100000'
+	out=$(hr run -b "$b" "$id" 2>&1 </dev/null) && fail "run with a cpu limit succeeded"
+	assert_contains "$out" 'cpu limit requested but the "cpu" controller is not available'
+	hr delete --force "$id" >/dev/null 2>&1 || true
+}
+
+test_pause_resume_ps_events_delete() {
+	local id b pids path
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sh -c 'sleep 1000 & sleep 1000 & wait'
+	start "$id" "$b"
+	path=$(cg_path "$id")
+	[ -d "$CG/$path" ] || fail "no cgroup $CG/$path"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		pids=$(hr ps --format json "$id")
+		[ "$(echo "$pids" | jq length)" = 3 ] && break
+		sleep 0.2
+	done
+	assert_eq "$(echo "$pids" | jq length)" 3 "ps --format json: $pids"
+	assert_contains "$(hr ps "$id")" "sleep 1000"
+
+	hr pause "$id" || fail "pause"
+	assert_eq "$(status "$id")" paused
+	assert_eq "$(cat "$CG/$path/cgroup.freeze")" 1
+	hr pause "$id" 2>/dev/null && fail "pausing a paused container succeeded"
+	hr resume "$id" || fail "resume"
+	assert_eq "$(status "$id")" running
+	hr resume "$id" 2>/dev/null && fail "resuming a running container succeeded"
+
+	local ev
+	ev=$(hr events --stats "$id") || fail "events --stats"
+	assert_eq "$(echo "$ev" | jq -r .type)" stats
+	assert_eq "$(echo "$ev" | jq -r .id)" "$id"
+	echo "$ev" | jq -e '.data.cpu.usage.total >= 0 and (.data.memory.raw | type) == "object"' >/dev/null ||
+		fail "bad stats: $ev"
+
+	hr delete --force "$id" || fail "delete --force"
+	for p in $(echo "$pids" | jq -r '.[]'); do
+		kill -0 "$p" 2>/dev/null && fail "process $p survived delete --force"
+	done
+	[ ! -e "$CG/$path" ] || fail "cgroup $CG/$path left behind"
+}
+
+test_events_stream_stops_with_container() {
+	local id b out
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sleep 2
+	start "$id" "$b"
+	out=$(timeout 20 "$HARDRUN" --root "$STATE_ROOT" events --interval 300ms "$id") || fail "events failed or hung"
+	[ "$(echo "$out" | grep -c '"type":"stats"')" -ge 2 ] || fail "expected several stats lines: $out"
+	hr delete --force "$id" >/dev/null 2>&1 || true
+}
+
+test_update_pids_fails_closed_without_controller() {
+	grep -qw pids $CG/cgroup.controllers && skip "this host has the pids controller"
+	local id b out
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sleep 1000
+	start "$id" "$b"
+	out=$(hr update --pids-limit 10 "$id" 2>&1) && fail "update without pids controller succeeded"
+	assert_contains "$out" 'pids limit requested but the "pids" controller is not available'
+	hr delete --force "$id" >/dev/null 2>&1 || true
+}
+
+run_tests

@@ -1,0 +1,164 @@
+#!/bin/bash
+# cgroup v2 limits enforced for real (run inside scripts/run-in-vm, where the
+# root cgroup delegates cpu, memory, pids, io and cpuset).
+. "$(dirname "$0")/../lib.sh"
+
+CG=/sys/fs/cgroup
+
+cg_dir() { echo "$CG/$(jq -r .cgroupPath "$STATE_ROOT/$1/state.json")"; }
+start() { hr run -d -b "$2" "$1" </dev/null >"$TEST_TMP/$1.log" 2>&1 || fail "run $1: $(cat "$TEST_TMP/$1.log")"; }
+cleanup() { hr delete --force "$1" >/dev/null 2>&1 || true; }
+# wait_for SECONDS CMD...: until CMD succeeds
+wait_for() {
+	local n=$(($1 * 10)); shift
+	while ! "$@" 2>/dev/null; do
+		n=$((n - 1)); [ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+test_oom_kill_reported() {
+	local id b ev
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sh -c 'memhog 200 8 > /tmp/memhog.out 2>&1; echo "memhog exit $?" >> /tmp/memhog.out; sleep 1000'
+	cfg "$b" '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	start "$id" "$b"
+	wait_for 60 grep -q "memhog exit" "$b/rootfs/tmp/memhog.out" || fail "memhog did not finish: $(cat "$b/rootfs/tmp/memhog.out")"
+	assert_contains "$(cat "$b/rootfs/tmp/memhog.out")" "memhog exit 137"
+	assert_eq "$(cat "$(cg_dir "$id")/memory.max")" 33554432
+	ev=$(hr events --stats "$id") || fail "events --stats"
+	echo "$ev" | jq -e '.data.memory.raw.oom_kill >= 1' >/dev/null || fail "no oom_kill in stats: $ev"
+	echo "$ev" | jq -e '.data.memory.usage.limit == 33554432 and .data.memory.usage.failcnt >= 1' >/dev/null ||
+		fail "bad memory stats: $ev"
+	cleanup "$id"
+}
+
+test_cpu_quota_throttles() {
+	local id b dir u0 u1 pct
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" spin
+	cfg "$b" '.linux.resources.cpu = {"quota": 10000, "period": 100000}'
+	start "$id" "$b"
+	dir=$(cg_dir "$id")
+	assert_eq "$(cat "$dir/cpu.max")" "10000 100000"
+	sleep 1
+	u0=$(awk '$1 == "usage_usec" {print $2}' "$dir/cpu.stat")
+	sleep 2
+	u1=$(awk '$1 == "usage_usec" {print $2}' "$dir/cpu.stat")
+	pct=$(( (u1 - u0) / 20000 ))   # percent of one core over 2 s
+	echo "# cpu use under a 10% quota: ${pct}%"
+	[ "$pct" -ge 3 ] && [ "$pct" -le 20 ] || fail "cpu use ${pct}% of a core, expected about 10%"
+	hr events --stats "$id" | jq -e '.data.cpu.throttling.throttledPeriods > 0' >/dev/null ||
+		fail "no throttled periods reported"
+	cleanup "$id"
+}
+
+test_pids_limit_stops_fork_loop() {
+	local id b dir n
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sh -c 'i=0; while [ $i -lt 60 ]; do sleep 1000 & i=$((i+1)); done 2>/tmp/fork.err; echo forked > /tmp/fork.done; sleep 1000'
+	cfg "$b" '.linux.resources.pids = {"limit": 16}'
+	start "$id" "$b"
+	dir=$(cg_dir "$id")
+	assert_eq "$(cat "$dir/pids.max")" 16
+	wait_for 60 test -e "$b/rootfs/tmp/fork.done" || fail "fork loop did not finish"
+	n=$(cat "$dir/pids.current")
+	[ "$n" -le 16 ] || fail "pids.current $n above the limit"
+	[ "$(hr ps --format json "$id" | jq length)" -le 16 ] || fail "more than 16 processes"
+	[ -s "$b/rootfs/tmp/fork.err" ] || fail "fork loop saw no fork failure"
+	grep -q "^max [1-9]" "$dir/pids.events" || fail "pids.events max not counted: $(cat "$dir/pids.events")"
+	cleanup "$id"
+}
+
+# /dev/kmsg (c 1:11) can be written without capabilities, so only the device
+# program can refuse it.
+kmsg_bundle() {
+	make_bundle "$1" sh -c 'echo ok > /dev/null && echo null-ok; echo "hardrun device test" > /dev/kmsg && echo kmsg-ok; true'
+	cfg "$1" '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]'
+}
+
+test_device_allowlist() {
+	local id b out
+	id=$(unique_id); b=$TEST_TMP/$id
+	kmsg_bundle "$b"
+	out=$(hr run -b "$b" "$id" 2>&1 </dev/null)
+	assert_contains "$out" "null-ok"
+	assert_contains "$out" "Operation not permitted"
+	assert_not_contains "$out" "kmsg-ok"
+	cleanup "$id"
+
+	# allowed by a rule: last match wins over the deny-all
+	id=$(unique_id); b=$TEST_TMP/$id
+	kmsg_bundle "$b"
+	cfg "$b" '.linux.resources.devices = [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]'
+	out=$(hr run -b "$b" "$id" 2>&1 </dev/null)
+	assert_contains "$out" "kmsg-ok"
+	cleanup "$id"
+}
+
+test_update_lowers_memory_limit() {
+	local id b dir
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sh -c 'while :; do memhog 48 8 >/dev/null 2>&1; echo $? >> /tmp/rc; sleep 0.2; done'
+	cfg "$b" '.linux.resources.memory = {"limit": 134217728}'
+	start "$id" "$b"
+	dir=$(cg_dir "$id")
+	wait_for 60 grep -q "^0$" "$b/rootfs/tmp/rc" || fail "memhog never succeeded under 128M: $(cat "$b/rootfs/tmp/rc")"
+	grep -qv "^0$" "$b/rootfs/tmp/rc" && fail "memhog failed under 128M: $(cat "$b/rootfs/tmp/rc")"
+	hr update --memory 32m --memory-swap 32m "$id" || fail "update"
+	assert_eq "$(cat "$dir/memory.max")" 33554432
+	: >"$b/rootfs/tmp/rc"
+	wait_for 60 grep -q "^137$" "$b/rootfs/tmp/rc" || fail "memhog not killed after update: $(cat "$b/rootfs/tmp/rc")"
+	# checkBeforeUpdate refuses a limit below the current usage
+	printf '{"memory":{"limit":4096,"checkBeforeUpdate":true}}' >"$TEST_TMP/$id.res"
+	hr update --resources "$TEST_TMP/$id.res" "$id" 2>/dev/null && fail "update below usage accepted"
+	assert_eq "$(cat "$dir/memory.max")" 33554432
+	cleanup "$id"
+}
+
+test_pause_stops_progress() {
+	local id b c1 c2
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" spin
+	cfg "$b" '.process.env += ["SPIN_COUNTER=/tmp/counter"]'
+	start "$id" "$b"
+	wait_for 30 test -s "$b/rootfs/tmp/counter" || fail "spin not running"
+	hr pause "$id" || fail "pause"
+	assert_eq "$(hr state "$id" | jq -r .status)" paused
+	c1=$(cat "$b/rootfs/tmp/counter"); sleep 1; c2=$(cat "$b/rootfs/tmp/counter")
+	assert_eq "$c2" "$c1" "progress while paused"
+	hr resume "$id" || fail "resume"
+	sleep 1
+	c2=$(cat "$b/rootfs/tmp/counter")
+	[ "$c2" -gt "$c1" ] || fail "no progress after resume ($c1 -> $c2)"
+	cleanup "$id"
+}
+
+test_kill_all_and_delete_force_leave_nothing() {
+	local id b dir pids p
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sh -c 'sleep 1000 & sleep 1000 & spin & wait'
+	start "$id" "$b"
+	dir=$(cg_dir "$id")
+	wait_for 30 test "$(cat "$dir/pids.current" 2>/dev/null)" -ge 4 || fail "children not started"
+	pids=$(hr ps --format json "$id" | jq -r '.[]')
+	hr kill --all "$id" KILL || fail "kill --all"
+	wait_for 10 grep -q "populated 0" "$dir/cgroup.events" || fail "cgroup still populated"
+	for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p survived kill --all"; done
+	hr delete --force "$id" || fail "delete --force"
+	[ ! -e "$dir" ] || fail "cgroup $dir left behind"
+
+	# delete --force of a running container
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" sh -c 'sleep 1000 & spin'
+	start "$id" "$b"
+	dir=$(cg_dir "$id")
+	wait_for 30 test "$(cat "$dir/pids.current" 2>/dev/null)" -ge 3 || fail "children not started"
+	pids=$(hr ps --format json "$id" | jq -r '.[]')
+	hr delete --force "$id" || fail "delete --force (running)"
+	for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p survived delete --force"; done
+	[ ! -e "$dir" ] || fail "cgroup $dir left behind"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state left behind"
+}
+
+run_tests
