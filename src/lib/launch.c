@@ -133,7 +133,8 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 	st->n_annotations = x->spec->n_annotations;
 	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
 		return hr_error_wrap(err, "save config");
-	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0)
+	/* writable by the container's (possibly remapped) root; umask would strip that */
+	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0 || fchmodat(x->c->dirfd, "exec.fifo", 0622, 0) < 0)
 		return hr_error_set(err, errno, "create exec.fifo");
 	return 0;
 }
