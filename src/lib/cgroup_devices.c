@@ -165,11 +165,14 @@ static int resolve_jumps(struct prog *p, struct hr_error *err)
 	return 0;
 }
 
-/* Registers: r2 device type, r3 requested access bits, r4 major, r5 minor. */
-static void emit_rule_check(struct prog *p, const struct hr_device_rule *r, int next_bit)
+/* Registers: r2 device type, r3 requested access bits, r4 major, r5 minor.
+ * Returns true when the rule matches every device (the verifier rejects the
+ * unreachable code that would follow it). */
+static bool emit_rule_check(struct prog *p, const struct hr_device_rule *r, int next_bit)
 {
 	int next_rule = new_label(p);
 	char t = rule_type(r);
+	bool matches_all = t == 'a' && r->major == -1 && r->minor == -1;
 
 	if (t != 'a')
 		emit_jump(p, BPF_JNE, BPF_REG_2, t == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, next_rule);
@@ -182,6 +185,7 @@ static void emit_rule_check(struct prog *p, const struct hr_device_rule *r, int 
 	else
 		emit_return(p, 0);
 	place_label(p, next_rule);
+	return matches_all;
 }
 
 int hr_cgroup_device_program(const struct hr_device_rule *rules, size_t n, void **insns, size_t *n_insns,
@@ -210,12 +214,14 @@ int hr_cgroup_device_program(const struct hr_device_rule *rules, size_t n, void 
 		emit_jump(&p, BPF_JSET, BPF_REG_3, (int32_t)access_bits[b].bit, check);
 		emit_jump(&p, BPF_JA, 0, 0, next_bit);
 		place_label(&p, check);
-		for (size_t i = total; i-- > 0;) {
+		bool decided = false;
+		for (size_t i = total; i-- > 0 && !decided;) {
 			const struct hr_device_rule *r = rule_at(rules, n, i);
 			if (rule_has_access(r, access_bits[b].c))
-				emit_rule_check(&p, r, next_bit);
+				decided = emit_rule_check(&p, r, next_bit);
 		}
-		emit_return(&p, 0);  /* no rule: deny */
+		if (!decided)
+			emit_return(&p, 0);  /* no rule: deny */
 		place_label(&p, next_bit);
 	}
 	emit_return(&p, 1);

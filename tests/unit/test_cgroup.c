@@ -181,6 +181,35 @@ static int run_bpf(const struct bpf_insn *p, size_t n, uint32_t ctx[3])
 	return -1;
 }
 
+/* The kernel verifier rejects unreachable instructions: check the same. */
+static void check_all_reachable(const struct bpf_insn *p, size_t n)
+{
+	bool *seen = calloc(n, sizeof(bool));
+	size_t *stack = calloc(n + 1, sizeof(size_t)), top = 0;
+	stack[top++] = 0;
+	while (top) {
+		size_t pc = stack[--top];
+		if (pc >= n || seen[pc])
+			continue;
+		seen[pc] = true;
+		uint8_t cls = BPF_CLASS(p[pc].code), op = BPF_OP(p[pc].code);
+		if (cls == BPF_JMP && op == BPF_EXIT)
+			continue;
+		if (cls == BPF_JMP && op == BPF_JA) {
+			stack[top++] = pc + 1 + p[pc].off;
+			continue;
+		}
+		if (cls == BPF_JMP)
+			stack[top++] = pc + 1 + p[pc].off;
+		stack[top++] = pc + 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!seen[i])
+			fail_msg("instruction %zu is unreachable", i);
+	free(seen);
+	free(stack);
+}
+
 static void check_program_matches(const struct hr_device_rule *rules, size_t n)
 {
 	static const int64_t majors[] = { 1, 4, 5, 7, 8, 10, 136 };
@@ -191,6 +220,7 @@ static void check_program_matches(const struct hr_device_rule *rules, size_t n)
 	size_t n_insns = 0;
 
 	assert_int_equal(hr_cgroup_device_program(rules, n, &insns, &n_insns, &err), 0);
+	check_all_reachable(insns, n_insns);
 	for (int t = 0; t < 2; t++)
 		for (size_t a = 0; a < HR_ARRAY_SIZE(majors); a++)
 			for (size_t b = 0; b < HR_ARRAY_SIZE(minors); b++)
@@ -221,12 +251,15 @@ static void test_device_program_matches_rules(void **state)
 	struct hr_device_rule set2[] = { R(true, 'a', -1, -1, "rwm"), R(false, 'c', 10, 200, "rwm"),
 					 R(false, 'b', -1, 1, "r") };
 	struct hr_device_rule set3[] = { R(true, 'c', 1, 1, "r"), R(true, 'c', 1, 1, "w"), R(false, 'c', 5, -1, "m") };
+	/* a catch-all rule in the middle: what precedes it is never consulted */
+	struct hr_device_rule set4[] = { R(true, 'c', 4, 1, "rwm"), R(false, 'a', -1, -1, "rwm"), R(true, 'c', 4, 2, "r") };
 
 	(void)state;
 	check_program_matches(NULL, 0);
 	check_program_matches(set1, HR_ARRAY_SIZE(set1));
 	check_program_matches(set2, HR_ARRAY_SIZE(set2));
 	check_program_matches(set3, HR_ARRAY_SIZE(set3));
+	check_program_matches(set4, HR_ARRAY_SIZE(set4));
 }
 
 static void test_device_rule_validation(void **state)
