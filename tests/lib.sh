@@ -19,6 +19,7 @@ rootfs_template() {
 	if [ ! -x "$t/bin/busybox" ]; then
 		local tmp
 		tmp=$(mktemp -d "$TEST_TMP/rootfs.XXXXXX")
+		chmod 755 "$tmp"
 		mkdir -p "$tmp"/{bin,sbin,etc,proc,sys,dev,tmp,root,home,var,run,usr/bin}
 		cp /bin/busybox "$tmp/bin/busybox"
 		chroot "$tmp" /bin/busybox --install -s /bin

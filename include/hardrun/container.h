@@ -31,6 +31,30 @@ int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err);
 int hr_lifecycle_kill(const char *root, const char *id, int sig, bool all, struct hr_error *err);
 int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_error *err);
 
+struct hr_exec_opts {
+	const char *root;
+	const char *id;
+	const char *process_file;    /* --process: a process.json; overrides below unused */
+	const char *console_socket;
+	const char *pid_file;
+	bool detach;
+	int preserve_fds;
+	/* without --process: the container's process with these changes (as runc) */
+	char **args;                 /* required without --process */
+	bool tty;
+	const char *cwd;
+	char **env;                  /* appended */
+	const char *user;            /* "uid[:gid]" */
+	char **additional_gids;
+	char **caps;                 /* added to bounding, effective, permitted */
+	bool no_new_privs;
+	const char *apparmor;
+	const char *process_label;
+};
+
+/* Runs a new process in a created or running container. */
+int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 

@@ -179,7 +179,7 @@ static int apply_rlimits(const struct hr_process *p, struct hr_error *err)
 
 static int setup_terminal(struct hr_launch *l, struct hr_error *err)
 {
-	const struct hr_process *p = &l->spec->process;
+	const struct hr_process *p = l->process;
 	_cleanup_close_ int master = -1;
 
 	if (!p->terminal)
@@ -298,7 +298,7 @@ static int load_seccomp(struct hr_launch *l, struct hr_error *err)
 
 static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 {
-	const struct hr_process *p = &l->spec->process;
+	const struct hr_process *p = l->process;
 	_cleanup_free_ gid_t *groups = xcalloc(p->user.n_additional_gids + 1, sizeof(gid_t));
 	bool set_groups = true;
 
@@ -325,6 +325,23 @@ static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 	return 0;
 }
 
+static int prepare_process(struct hr_launch *l, char **exe, struct hr_error *err);
+
+/* exec: join every namespace of the container's init at once through its
+ * pidfd (the kernel orders user first), then fork into its pid namespace. */
+static int prepare_exec(struct hr_launch *l, char **exe, struct hr_error *err)
+{
+	if (wait_runtime_setup(l, err) < 0)
+		return -1;
+	if (setns(l->target_pidfd, l->join_flags) < 0)
+		return hr_error_set(err, errno, "join the namespaces of the container");
+	close(l->target_pidfd);
+	l->target_pidfd = -1;
+	if (l->needs_fork && fork_into_pid_ns(l, err) < 0)
+		return -1;
+	return prepare_process(l, exe, err);
+}
+
 /* Steps 1-9: everything before the container can be started. */
 static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 {
@@ -348,16 +365,24 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 		return -1;
 	if (hr_rootfs_pivot(&ro, err) < 0 || hr_rootfs_finalize(spec, err) < 0)
 		return -1;
-	if (apply_rlimits(&spec->process, err) < 0)
+	return prepare_process(l, exe, err);
+}
+
+/* Steps 8-9, shared with exec: rlimits, keyring, terminal, cwd, executable. */
+static int prepare_process(struct hr_launch *l, char **exe, struct hr_error *err)
+{
+	const struct hr_process *p = l->process;
+
+	if (apply_rlimits(p, err) < 0)
 		return -1;
 	/* a fresh session keyring keeps the host's keys out of reach */
 	if (!l->no_new_keyring)
 		(void)syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL);
 	if (setup_terminal(l, err) < 0)
 		return -1;
-	if (chdir(spec->process.cwd) < 0)
-		return hr_error_set(err, errno, "chdir to cwd \"%s\" in the container", spec->process.cwd);
-	return find_executable(&spec->process, exe, err);
+	if (chdir(p->cwd) < 0)
+		return hr_error_set(err, errno, "chdir to cwd \"%s\" in the container", p->cwd);
+	return find_executable(p, exe, err);
 }
 
 static void close_runtime_fds(struct hr_launch *l)
@@ -379,11 +404,11 @@ void hr_init_container(struct hr_launch *l)
 	struct hr_error err = { 0 };
 	_cleanup_free_ char *exe = NULL;
 	char **env;
-	const struct hr_process *p = &l->spec->process;
+	const struct hr_process *p = l->process;
 
 	close_runtime_fds(l);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (prepare(l, &exe, &err) < 0)
+	if ((l->exec_mode ? prepare_exec(l, &exe, &err) : prepare(l, &exe, &err)) < 0)
 		hr_sync_fail(l->sync_fd, &err);
 	env = build_env(p);
 	/* create is done once we report READY; its exit must not kill us */
@@ -391,9 +416,9 @@ void hr_init_container(struct hr_launch *l)
 	if (hr_sync_send(l->sync_fd, HR_SYNC_READY, 0, NULL, -1) < 0)
 		_exit(1);
 	close(l->sync_fd);
-	if (wait_for_start(l, &err) < 0)
+	if (!l->exec_mode && wait_for_start(l, &err) < 0)
 		goto fail;
-	if (l->spec->has_hooks && l->spec->hooks.n_start_container) {
+	if (!l->exec_mode && l->spec->has_hooks && l->spec->hooks.n_start_container) {
 		_cleanup_free_ char *state = hr_state_json_make(l->id, "running", host_pid, l->bundle, l->spec);
 		if (hr_hooks_run("startContainer", l->spec->hooks.start_container, l->spec->hooks.n_start_container,
 				 state, &err) < 0)

@@ -48,23 +48,7 @@ char *hr_state_json_make(const char *id, const char *status, pid_t pid, const ch
 	return text;
 }
 
-/* Everything create made, so a failure can undo it in reverse. */
-struct create_ctx {
-	const struct hr_create_opts *o;
-	struct hr_spec *spec;
-	char *config_text;
-	char *bundle;
-	char *rootfs;
-	struct hr_container *c;
-	struct hr_cgroup *cg;
-	struct hr_launch l;
-	pid_t pid;
-	int pidfd;
-	int sync_fd;
-	int console_master;
-};
-
-static int load_config(struct create_ctx *x, struct hr_error *err)
+static int load_config(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	char buf[PATH_MAX];
 	_cleanup_free_ char *path = NULL;
@@ -92,7 +76,7 @@ static int load_config(struct create_ctx *x, struct hr_error *err)
 }
 
 /* Everything that can be refused is refused before anything is created. */
-static int validate_host(struct create_ctx *x, struct hr_error *err)
+static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_process *p = &x->spec->process;
 
@@ -100,6 +84,9 @@ static int validate_host(struct create_ctx *x, struct hr_error *err)
 		return hr_error_set(err, 0, "process.terminal is true: use --console-socket (or `run` in the foreground)");
 	if (!p->terminal && x->o->console_socket)
 		return hr_error_set(err, 0, "--console-socket given but process.terminal is false");
+	if (x->spec->linux_.n_net_devices)
+		return hr_error_set(err, 0, "linux.netDevices is not supported by hardrun: refusing to run the "
+					    "container without the network devices it asks for");
 	if (hr_caps_validate(&p->capabilities, err) < 0)
 		return -1;
 	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
@@ -127,7 +114,7 @@ static char *now_rfc3339(void)
 	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
 }
 
-static int make_state(struct create_ctx *x, struct hr_error *err)
+static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	struct hr_state *st;
 
@@ -146,12 +133,13 @@ static int make_state(struct create_ctx *x, struct hr_error *err)
 	st->n_annotations = x->spec->n_annotations;
 	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
 		return hr_error_wrap(err, "save config");
-	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0)
+	/* writable by the container's (possibly remapped) root; umask would strip that */
+	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0 || fchmodat(x->c->dirfd, "exec.fifo", 0622, 0) < 0)
 		return hr_error_set(err, errno, "create exec.fifo");
 	return 0;
 }
 
-static int make_cgroup(struct create_ctx *x, struct hr_error *err)
+static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_linux *l = &x->spec->linux_;
 
@@ -162,12 +150,13 @@ static int make_cgroup(struct create_ctx *x, struct hr_error *err)
 	return 0;
 }
 
-static int plan_launch(struct create_ctx *x, int sync_fds[2], struct hr_error *err)
+static int plan_launch(struct hr_launch_ctx *x, int sync_fds[2], struct hr_error *err)
 {
 	struct hr_launch *l = &x->l;
 	int new_flags = hr_ns_new_flags(x->spec);
 
 	l->spec = x->spec;
+	l->process = x->process ? x->process : &x->spec->process;
 	l->id = x->o->id;
 	l->bundle = x->bundle;
 	l->rootfs = x->rootfs;
@@ -183,8 +172,12 @@ static int plan_launch(struct create_ctx *x, int sync_fds[2], struct hr_error *e
 	l->state_dirfd = openat(x->c->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (l->state_dirfd < 0)
 		return hr_error_set(err, errno, "open state directory");
-	if (hr_ns_open_joins(x->spec, &l->joins, err) < 0)
+	if (l->exec_mode) {
+		l->new_userns = false;
+		l->needs_fork = hr_spec_find_ns(x->spec, HR_NS_PID) != NULL;
+	} else if (hr_ns_open_joins(x->spec, &l->joins, err) < 0) {
 		return -1;
+	}
 	if (l->joins.count) {
 		l->unshare_flags = new_flags & ~CLONE_NEWTIME;
 		l->needs_fork = (new_flags & CLONE_NEWPID) || l->joins.fds[HR_NS_PID] >= 0;
@@ -202,13 +195,13 @@ static int plan_launch(struct create_ctx *x, int sync_fds[2], struct hr_error *e
 	return 0;
 }
 
-static pid_t clone_container(struct create_ctx *x, bool *in_cgroup, struct hr_error *err)
+static pid_t clone_container(struct hr_launch_ctx *x, bool *in_cgroup, struct hr_error *err)
 {
 	struct clone_args args = { .exit_signal = SIGCHLD, .pidfd = (uint64_t)(uintptr_t)&x->pidfd };
 	pid_t pid;
 
 	args.flags = CLONE_PIDFD;
-	if (!x->l.joins.count)
+	if (!x->l.joins.count && !x->l.exec_mode)
 		args.flags |= (unsigned)(hr_ns_new_flags(x->spec) & ~CLONE_NEWTIME);
 	if (x->cg) {
 		args.flags |= CLONE_INTO_CGROUP;
@@ -232,9 +225,9 @@ static pid_t clone_container(struct create_ctx *x, bool *in_cgroup, struct hr_er
 }
 
 /* Configures the child from outside, then lets it proceed. */
-static int setup_child(struct create_ctx *x, bool in_cgroup, struct hr_error *err)
+static int setup_child(struct hr_launch_ctx *x, bool in_cgroup, struct hr_error *err)
 {
-	const struct hr_process *p = &x->spec->process;
+	const struct hr_process *p = x->l.process;
 
 	if (x->cg && !in_cgroup && hr_cgroup_enter(x->cg, x->pid, err) < 0)
 		return -1;
@@ -252,7 +245,7 @@ static int setup_child(struct create_ctx *x, bool in_cgroup, struct hr_error *er
 	return 0;
 }
 
-static int run_runtime_hooks(struct create_ctx *x, struct hr_error *err)
+static int run_runtime_hooks(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_hooks *h = &x->spec->hooks;
 	_cleanup_free_ char *state = hr_state_json_make(x->o->id, "creating", x->pid, x->bundle, x->spec);
@@ -266,7 +259,7 @@ static int run_runtime_hooks(struct create_ctx *x, struct hr_error *err)
 }
 
 /* Serves the container process's requests until it reports READY. */
-static int drive_child(struct create_ctx *x, struct hr_error *err)
+static int drive_child(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	struct hr_sync_msg msg;
 	int fd;
@@ -308,7 +301,7 @@ static int drive_child(struct create_ctx *x, struct hr_error *err)
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct hr_error *err)
+int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp%d", path, (int)getpid());
 	char buf[32];
@@ -323,7 +316,7 @@ static int write_pid_file(const char *path, pid_t pid, struct hr_error *err)
 	return 0;
 }
 
-static int launch(struct create_ctx *x, struct hr_error *err)
+int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	int fds[2];
 	bool in_cgroup;
@@ -339,10 +332,10 @@ static int launch(struct create_ctx *x, struct hr_error *err)
 	close(fds[1]);
 	if (x->pid < 0)
 		return -1;
+	if (x->l.exec_mode)
+		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ? -1 : 0;
 	x->c->st.pid = x->pid;
 	x->c->st.pid_start = hr_proc_start_time(x->pid);
-	if (x->c->st.cgroup_path == NULL && x->cg)
-		x->c->st.cgroup_path = xstrdup(x->cg->path);
 	/* saved before the child runs, so a killed create can be cleaned up */
 	if (hr_container_save(x->c, err) < 0 || setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0)
 		return -1;
@@ -351,12 +344,12 @@ static int launch(struct create_ctx *x, struct hr_error *err)
 	x->c->st.created_done = true;
 	if (hr_container_save(x->c, err) < 0)
 		return -1;
-	if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
+	if (x->o->pid_file && hr_write_pid_file(x->o->pid_file, x->pid, err) < 0)
 		return -1;
 	return 0;
 }
 
-static void rollback(struct create_ctx *x)
+static void rollback(struct hr_launch_ctx *x)
 {
 	struct hr_error ignored = { 0 };
 
@@ -375,7 +368,7 @@ static void rollback(struct create_ctx *x)
 	x->pidfd = x->console_master = -1;
 }
 
-static void ctx_free(struct create_ctx *x)
+void hr_launch_ctx_free(struct hr_launch_ctx *x)
 {
 	hr_ns_join_close(&x->l.joins);
 	if (x->l.state_dirfd >= 0)
@@ -397,7 +390,7 @@ static void ctx_free(struct create_ctx *x)
 
 int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, struct hr_error *err)
 {
-	struct create_ctx x = { .o = o, .pidfd = -1, .sync_fd = -1, .console_master = -1,
+	struct hr_launch_ctx x = { .o = o, .pidfd = -1, .sync_fd = -1, .console_master = -1,
 				.l = { .state_dirfd = -1, .console_sock = -1, .listener_sock = -1 } };
 	int rc;
 
@@ -413,7 +406,7 @@ int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, 
 	if (rc == 0)
 		rc = make_cgroup(&x, err);
 	if (rc == 0)
-		rc = launch(&x, err);
+		rc = hr_launch_spawn(&x, err);
 	if (rc < 0) {
 		rollback(&x);
 	} else if (out) {
@@ -423,6 +416,6 @@ int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, 
 	}
 	if (x.pidfd >= 0)
 		close(x.pidfd);
-	ctx_free(&x);
+	hr_launch_ctx_free(&x);
 	return rc;
 }

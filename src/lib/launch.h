@@ -11,6 +11,10 @@
 
 struct hr_launch {
 	const struct hr_spec *spec;
+	const struct hr_process *process; /* spec->process, or exec's process */
+	bool exec_mode;              /* exec: join target_pidfd's namespaces, no rootfs/fifo */
+	int target_pidfd;            /* exec: the container's init */
+	int join_flags;              /* exec: CLONE_NEW* of the namespaces to join */
 	const char *id;
 	const char *bundle;          /* absolute */
 	const char *rootfs;          /* absolute */
@@ -30,6 +34,34 @@ struct hr_launch {
 	struct hr_seccomp_program seccomp;
 	bool has_seccomp;
 };
+
+/* Everything create made, so a failure can undo it in reverse. */
+struct hr_cgroup;
+struct hr_container;
+struct hr_create_opts;
+
+struct hr_launch_ctx {
+	const struct hr_create_opts *o;  /* root, id, pid_file, console_socket, preserve_fds... */
+	const struct hr_process *process; /* exec: the process to run */
+	struct hr_spec *spec;
+	char *config_text;
+	char *bundle;
+	char *rootfs;
+	struct hr_container *c;
+	struct hr_cgroup *cg;
+	struct hr_launch l;
+	pid_t pid;
+	int pidfd;
+	int sync_fd;
+	int console_master;
+};
+
+/* Clones the container process (or exec process) and drives it to READY:
+ * it then waits on exec.fifo (create) or is about to exec (exec). */
+int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err);
+/* Frees everything; spec, c and cg are owned by the ctx. */
+void hr_launch_ctx_free(struct hr_launch_ctx *x);
+int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
 
 /* Container side, from clone to execve; never returns. */
 void hr_init_container(struct hr_launch *l) __attribute__((noreturn));

@@ -1,5 +1,6 @@
 /* The default config.json written by `hardrun spec`, modelled on the
  * defaults of `runc spec` (and `runc spec --rootless`). */
+#include "hardrun/seccomp.h"
 #include "hardrun/spec.h"
 
 #include <jansson.h>
@@ -100,12 +101,18 @@ static json_t *example_namespaces(bool rootless)
 	return arr;
 }
 
-/* Hook for the hardened default seccomp profile: profiles/seccomp/default.json
- * is to be embedded and added as linux.seccomp here. Until then the example
- * carries no seccomp filter. */
+/* The shipped deny-by-default profile (profiles/seccomp/default.json,
+ * embedded in the binary), so `hardrun spec` starts out filtered. */
 static void add_default_seccomp(json_t *linux_obj)
 {
-	(void)linux_obj;
+	json_error_t jerr;
+	json_t *profile = json_loads(hr_seccomp_default_profile_json(), 0, &jerr);
+
+	/* the profile is checked at build time by the unit tests; never ship a
+	 * config that silently lacks it */
+	if (!profile)
+		abort();
+	json_object_set_new(linux_obj, "seccomp", profile);
 }
 
 static json_t *example_linux(bool rootless)

@@ -398,6 +398,7 @@ struct scenario {
 	const char *top;      /* temp dir: bundle/, host-target/, lockedsrc/ */
 	bool userns;
 	bool no_pivot;
+	bool rshared;         /* linux.rootfsPropagation = rshared */
 };
 
 static char *scenario_json(const struct scenario *sc)
@@ -420,9 +421,14 @@ static char *scenario_json(const struct scenario *sc)
 		"\"maskedPaths\":[\"/proc/kcore\",\"/proc/timer_list\",\"/secretdir\",\"/secretfile\",\"/nonexistent/x\"],"
 		"\"readonlyPaths\":[\"/proc/sys\",\"/rodir\",\"/nonexistent2\"],"
 		"\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,\"fileMode\":384}],"
-		"\"sysctl\":{\"kernel.shmmni\":\"1234\"}}}",
-		sc->userns ? ",{\"destination\":\"/locked\",\"type\":\"bind\",\"source\":\"../lockedsrc\",\"options\":[\"bind\",\"rw\"]}" : "",
-		sc->userns ? ",{\"type\":\"user\"},{\"type\":\"pid\"}" : "");
+		"%s\"sysctl\":{\"kernel.shmmni\":\"1234\"}}}",
+		sc->userns ? ",{\"destination\":\"/locked\",\"type\":\"bind\",\"source\":\"../lockedsrc\",\"options\":[\"bind\",\"rw\"]}"
+			   /* idmapping needs privilege over the source fs: host side only */
+			   : ",{\"destination\":\"/idmapped\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"rbind\",\"idmap\"],"
+			     "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+			     "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000,\"size\":1}]}",
+		sc->userns ? ",{\"type\":\"user\"},{\"type\":\"pid\"}" : "",
+		sc->rshared ? "\"rootfsPropagation\":\"rshared\"," : "");
 }
 
 static void write_file(const char *dir, const char *name, const char *content)
@@ -471,6 +477,23 @@ static void build_bundle(const char *top)
 	assert_int_equal(symlinkat(target, rfd, "evil"), 0);
 	assert_int_equal(symlinkat(rel, rfd, "evil2"), 0);
 	assert_int_equal(symlinkat("/etc", rfd, "etclink"), 0);
+}
+
+/* The optional fields of the mountinfo line of "/" ("shared:N", "master:N"). */
+static char *root_mount_line(void)
+{
+	_cleanup_free_ char *all = NULL;
+	struct hr_error err = { 0 };
+	char *save = NULL;
+
+	if (hr_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &all, NULL, &err) < 0)
+		return xstrdup("");
+	for (char *l = strtok_r(all, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char mnt[256];
+		if (sscanf(l, "%*d %*d %*s %*s %255s", mnt) == 1 && strcmp(mnt, "/") == 0)
+			return xstrdup(l);
+	}
+	return xstrdup("");
 }
 
 /* What the workload would see; runs after finalize, with / = rootfs. */
@@ -531,9 +554,19 @@ static void check_inside(const struct scenario *sc)
 	CHECK(write_errno("/secretdir/x") == EROFS, "masked dir writable");
 	/* read-only root */
 	CHECK(write_errno("/newfile") == EROFS, "root is writable");
+	{
+		_cleanup_free_ char *line = root_mount_line();
+		if (sc->rshared)
+			CHECK(strstr(line, " shared:") != NULL, "root not shared: %s", line);
+		else
+			CHECK(strstr(line, " shared:") == NULL, "root is shared: %s", line);
+	}
 	if (sc->userns)
 		CHECK(file_is("/locked/f", "locked") && write_errno("/locked/f") == EROFS,
 		      "locked read-only flag was dropped");
+	else
+		CHECK(stat("/idmapped/file", &st) == 0 && st.st_uid == 1000 && st.st_gid == 2000,
+		      "idmapped mount shows %u:%u", st.st_uid, st.st_gid);
 }
 
 /* Host paths still visible between prepare and pivot: nothing escaped. */
@@ -692,10 +725,10 @@ static char *host_mountinfo(void)
 	return s;
 }
 
-static void run_and_check(bool userns, bool no_pivot)
+static void run_and_check(bool userns, bool no_pivot, bool rshared)
 {
 	_cleanup_free_ char *top = make_tmpdir();
-	struct scenario sc = { .top = top, .userns = userns, .no_pivot = no_pivot };
+	struct scenario sc = { .top = top, .userns = userns, .no_pivot = no_pivot, .rshared = rshared };
 	_cleanup_free_ char *before = host_mountinfo();
 	_cleanup_free_ char *failures = NULL;
 	_cleanup_free_ char *after = NULL;
@@ -723,35 +756,43 @@ static int need_root(void **state)
 static void test_container_mountns(void **state)
 {
 	(void)state;
-	run_and_check(false, false);
+	run_and_check(false, false, false);
 }
 
 static void test_container_no_pivot(void **state)
 {
 	(void)state;
-	run_and_check(false, true);
+	run_and_check(false, true, false);
 }
 
 static void test_container_userns(void **state)
 {
 	(void)state;
-	run_and_check(true, false);
+	run_and_check(true, false, false);
 }
 
-/* Errors name the operation, the mount and the rootfs. */
-static void test_error_names_mount_and_rootfs(void **state)
+/* rootfsPropagation "rshared": the rootfs' parent is made private so
+ * pivot_root works, and "/" is shared again after the pivot. */
+static void test_container_rshared(void **state)
 {
-	_cleanup_free_ char *top = make_tmpdir();
+	(void)state;
+	run_and_check(false, false, true);
+}
+
+/* Runs hr_rootfs_prepare in a child mount ns on an empty rootfs (plus a
+ * /plink -> /proc/sys symlink); returns its error message. */
+static char *prepare_error(const char *top, const char *mounts)
+{
 	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", top);
-	const char *json = "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
-		"\"mounts\":[{\"destination\":\"/x\",\"type\":\"nosuchfs\",\"source\":\"none\"}]}";
+	_cleanup_free_ char *json = xasprintf(
+		"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"mounts\":[%s]}", mounts);
+	_cleanup_free_ char *plink = xasprintf("%s/plink", rootfs);
 	int report[2];
 	char buf[2048] = "";
 	pid_t pid;
-	ssize_t n;
 
-	(void)state;
-	assert_int_equal(mkdir(rootfs, 0755), 0);
+	(void)mkdir(rootfs, 0755);
+	(void)symlink("/proc/sys", plink);
 	assert_int_equal(pipe(report), 0);
 	pid = fork();
 	if (pid == 0) {
@@ -760,25 +801,61 @@ static void test_error_names_mount_and_rootfs(void **state)
 		struct hr_error err = { 0 };
 
 		close(report[0]);
-		if (unshare(CLONE_NEWNS) < 0 || hr_spec_load_string(json, "c", &spec, &err) < 0)
+		if (unshare(CLONE_NEWNS) < 0 || hr_spec_load_string(json, "c", &spec, &err) < 0 ||
+		    chdir(top) < 0)
 			_exit(1);
 		if (hr_rootfs_prepare(spec, &opts, &err) == 0)
-			_exit(2);
+			strcpy(err.msg, "(no error)");
 		(void)!hr_write_all(report[1], err.msg, strlen(err.msg));
 		_exit(0);
 	}
 	close(report[1]);
-	n = hr_read_all(report[0], buf, sizeof(buf) - 1);
+	(void)!hr_read_all(report[0], buf, sizeof(buf) - 1);
 	close(report[0]);
 	waitpid(pid, NULL, 0);
-	rm_rf(top);
-	assert_true(n > 0);
-	{
-		_cleanup_free_ char *want = xasprintf(
-			"mount \"none\" on \"/x\" in rootfs \"%s\": No such device (unknown filesystem type)",
-			rootfs);
-		assert_string_equal(buf, want);
+	return xstrdup(buf);
+}
+
+/* Errors name the operation, the mount and the rootfs. */
+static void test_prepare_errors(void **state)
+{
+	_cleanup_free_ char *top = make_tmpdir();
+	static const struct { const char *mounts, *want; } cases[] = {
+		{ "{\"destination\":\"/x\",\"type\":\"nosuchfs\",\"source\":\"none\"}",
+		  "mount \"none\" on \"/x\" in rootfs \"%s\": No such device (unknown filesystem type)" },
+		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"mode=zzz\"]}",
+		  "mount \"tmpfs\" on \"/x\" in rootfs \"%s\": Invalid argument (option \"mode=zzz\")"
+		  " (kernel: tmpfs: Bad value for 'mode')" },
+		{ "{\"destination\":\"/x\",\"source\":\"/nonexistent-src\",\"options\":[\"bind\"]}",
+		  "mount \"/nonexistent-src\" on \"/x\" in rootfs \"%s\": No such file or directory" },
+		{ "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+		  "{\"destination\":\"/plink/kernel\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}",
+		  "mount \"tmpfs\" on \"/plink/kernel\" in rootfs \"%s\": destination is inside /proc, "
+		  "refusing to mount over procfs" },
+		{ "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[\"bind\",\"idmap\"],"
+		  "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+		  "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}",
+		  "mount \"/proc\" on \"/p\" in rootfs \"%s\": idmapped mounts are not supported by the "
+		  "filesystem of \"/proc\"" },
+		{ "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"bind\",\"idmap\"]}",
+		  "mount \"/tmp\" on \"/p\" in rootfs \"%s\": idmapped mount needs both uidMappings and gidMappings" },
+		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\"]}",
+		  "mount \"tmpfs\" on \"/x\" in rootfs \"%s\": mount option \"tmpcopyup\" is not supported" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *got = prepare_error(top, cases[i].mounts);
+		_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", top);
+		_cleanup_free_ char *want = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		want = xasprintf(cases[i].want, rootfs);
+#pragma GCC diagnostic pop
+		assert_string_equal(got, want);
 	}
+	rm_rf(top);
 }
 
 int main(void)
@@ -793,7 +870,8 @@ int main(void)
 		cmocka_unit_test_setup(test_container_mountns, need_root),
 		cmocka_unit_test_setup(test_container_no_pivot, need_root),
 		cmocka_unit_test_setup(test_container_userns, need_root),
-		cmocka_unit_test_setup(test_error_names_mount_and_rootfs, need_root),
+		cmocka_unit_test_setup(test_container_rshared, need_root),
+		cmocka_unit_test_setup(test_prepare_errors, need_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

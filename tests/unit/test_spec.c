@@ -286,7 +286,10 @@ static void check_example(bool rootless)
 	assert_null(s->process.capabilities.inheritable);
 	assert_string_equal(s->hostname, "hardrun");
 	assert_string_equal(s->mounts[s->n_mounts - 1].type, "cgroup2");
-	assert_null(s->linux_.seccomp);
+	/* the shipped deny-by-default profile */
+	assert_non_null(s->linux_.seccomp);
+	assert_string_equal(s->linux_.seccomp->default_action, "SCMP_ACT_ERRNO");
+	assert_true(s->linux_.seccomp->n_syscalls > 0);
 	user = hr_spec_find_ns(s, HR_NS_USER);
 	if (rootless) {
 		assert_non_null(user);

@@ -1,0 +1,133 @@
+/* AppArmor: pre-flight checks in the parent, the exec transition in the
+ * container (written through a procfs we have verified), and profile
+ * loading through apparmor_parser. Everything fails closed. */
+#include "hardrun/apparmor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/apparmor.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "hardrun/util.h"
+
+#define AA_PROFILES_FILE "/sys/kernel/security/apparmor/profiles"
+
+bool hr_apparmor_enabled(void)
+{
+	return aa_is_enabled() == 1;
+}
+
+/* 1 if `profile` is a line "NAME (mode)" of the kernel's profile list. */
+static int profile_listed(const char *list, const char *profile)
+{
+	size_t n = strlen(profile);
+
+	for (const char *line = list; line && *line;) {
+		const char *end = strchrnul(line, '\n');
+		if ((size_t)(end - line) > n + 1 && strncmp(line, profile, n) == 0 &&
+		    line[n] == ' ' && line[n + 1] == '(')
+			return 1;
+		line = *end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+int hr_apparmor_check_profile(const char *profile, struct hr_error *err)
+{
+	_cleanup_free_ char *list = NULL;
+	struct hr_error ignored;
+
+	if (!hr_apparmor_enabled())
+		return hr_error_set(err, 0,
+				    "AppArmor profile \"%s\" requested but AppArmor is not enabled on this host",
+				    profile);
+	if (strcmp(profile, "unconfined") == 0)
+		return 0;
+	/* Where the list is not readable (no securityfs in this namespace),
+	 * the container-side write refuses an unknown profile instead. */
+	if (hr_read_file_at(AT_FDCWD, AA_PROFILES_FILE, &list, NULL, &ignored) < 0)
+		return 0;
+	if (!profile_listed(list, profile))
+		return hr_error_set(err, 0,
+				    "AppArmor profile \"%s\" is not loaded (load it with: hardrun apparmor load, or apparmor_parser -r FILE)",
+				    profile);
+	return 0;
+}
+
+static int check_procfs(int fd, const char *what, struct hr_error *err)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return hr_error_set(err, errno, "refusing to set AppArmor profile: fstatfs %s", what);
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_error_set(err, 0, "refusing to set AppArmor profile: %s is not procfs", what);
+	return 0;
+}
+
+/* The exec attribute, opened relative to proc (already verified). The
+ * AppArmor-specific directory (Linux 5.8+) works without securityfs, which
+ * containers rarely mount; aa_is_enabled() is only needed for the legacy
+ * shared attribute, to be sure the write goes to AppArmor. */
+static int open_exec_attr(int proc, const char *profile, struct hr_error *err)
+{
+	int fd;
+
+	fd = openat(proc, "thread-self/attr/apparmor/exec", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (!hr_apparmor_enabled())
+			return hr_error_set(err, 0,
+					    "AppArmor profile \"%s\" requested but AppArmor is not enabled on this host",
+					    profile);
+		fd = openat(proc, "thread-self/attr/exec", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return hr_error_set(err, errno, "opening the AppArmor exec attribute in /proc");
+	/* A mount over the attribute itself would also redirect the write. */
+	if (check_procfs(fd, "the AppArmor exec attribute", err) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* "stack" when this runtime is itself confined: an exec transition would
+ * have to be allowed by our own profile, stacking keeps both in force.
+ * The label is read through the verified proc, like the write. */
+static const char *transition_verb(int proc)
+{
+	_cleanup_free_ char *cur = NULL;
+	struct hr_error ignored;
+
+	if (hr_read_file_at(proc, "thread-self/attr/apparmor/current", &cur, NULL, &ignored) < 0 &&
+	    hr_read_file_at(proc, "thread-self/attr/current", &cur, NULL, &ignored) < 0)
+		return "exec";
+	cur[strcspn(cur, "\n")] = '\0';
+	return strcmp(cur, "unconfined") == 0 ? "exec" : "stack";
+}
+
+int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err)
+{
+	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *cmd = NULL;
+	const char *verb;
+
+	if (proc < 0)
+		return hr_error_set(err, errno, "refusing to set AppArmor profile: open /proc");
+	if (check_procfs(proc, "/proc", err) < 0)
+		return -1;
+	fd = open_exec_attr(proc, profile, err);
+	if (fd < 0)
+		return -1;
+	verb = transition_verb(proc);
+	cmd = xasprintf("%s %s", verb, profile);
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		return hr_error_set(err, errno, "setting AppArmor profile \"%s\" for exec (%s)", profile, verb);
+	return 0;
+}

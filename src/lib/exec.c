@@ -1,0 +1,209 @@
+/* `exec`: a new process inside an existing container. It joins every
+ * namespace of the container's init (through its pidfd), its cgroup, and
+ * gets the container's seccomp filter plus its own capabilities, AppArmor
+ * profile, rlimits and no_new_privs. */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hardrun/apparmor.h"
+#include "hardrun/caps.h"
+#include "hardrun/cgroup.h"
+#include "hardrun/container.h"
+#include "hardrun/state.h"
+#include "hardrun/util.h"
+#include "launch.h"
+
+static char **strv_append(char **v, char *const *more)
+{
+	size_t n = hr_strv_len(v), m = hr_strv_len(more);
+
+	v = xrealloc(v, (n + m + 1) * sizeof(char *));
+	for (size_t i = 0; i < m; i++)
+		v[n + i] = xstrdup(more[i]);
+	v[n + m] = NULL;
+	return v;
+}
+
+static int parse_user(const char *s, struct hr_user *u, struct hr_error *err)
+{
+	unsigned long long uid, gid;
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *colon = strchr(copy, ':');
+
+	if (colon)
+		*colon++ = '\0';
+	if (!hr_parse_u64(copy, &uid) || uid > UINT32_MAX || (colon && (!hr_parse_u64(colon, &gid) || gid > UINT32_MAX)))
+		return hr_error_set(err, 0, "exec: invalid --user \"%s\" (numeric uid[:gid] only)", s);
+	u->uid = (uint32_t)uid;
+	if (colon)
+		u->gid = (uint32_t)gid;
+	return 0;
+}
+
+static int parse_gids(char *const *gids, struct hr_user *u, struct hr_error *err)
+{
+	size_t n = hr_strv_len(gids);
+
+	if (!n)
+		return 0;
+	free(u->additional_gids);
+	u->additional_gids = xcalloc(n, sizeof(uint32_t));
+	u->n_additional_gids = n;
+	for (size_t i = 0; i < n; i++) {
+		unsigned long long g;
+		if (!hr_parse_u64(gids[i], &g) || g > UINT32_MAX)
+			return hr_error_set(err, 0, "exec: invalid --additional-gids \"%s\"", gids[i]);
+		u->additional_gids[i] = (uint32_t)g;
+	}
+	return 0;
+}
+
+/* runc's exec without --process: the container's process, changed by flags. */
+static int apply_overrides(const struct hr_exec_opts *o, struct hr_process *p, struct hr_error *err)
+{
+	struct hr_capabilities *c = &p->capabilities;
+
+	if (!o->args || !o->args[0])
+		return hr_error_set(err, 0, "exec: give a command, or --process FILE");
+	hr_strv_free(p->args);
+	p->args = strv_append(NULL, o->args);
+	p->terminal = o->tty;
+	if (o->cwd) {
+		free(p->cwd);
+		p->cwd = xstrdup(o->cwd);
+	}
+	p->env = strv_append(p->env, o->env);
+	if (o->user && parse_user(o->user, &p->user, err) < 0)
+		return -1;
+	if (parse_gids(o->additional_gids, &p->user, err) < 0)
+		return -1;
+	if (o->caps && o->caps[0]) {
+		c->present = true;
+		c->bounding = strv_append(c->bounding, o->caps);
+		c->effective = strv_append(c->effective, o->caps);
+		c->permitted = strv_append(c->permitted, o->caps);
+	}
+	if (o->no_new_privs)
+		p->no_new_privileges = true;
+	if (o->apparmor) {
+		free(p->apparmor_profile);
+		p->apparmor_profile = xstrdup(o->apparmor);
+	}
+	return 0;
+}
+
+static int join_flags(const struct hr_spec *spec)
+{
+	int flags = 0;
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++)
+		flags |= hr_ns_clone_flag(spec->linux_.namespaces[i].type);
+	return flags;
+}
+
+static int check_exec_target(struct hr_container *c, struct hr_error *err)
+{
+	enum hr_status s = hr_container_status(c);
+
+	if (s == HR_STATUS_RUNNING || s == HR_STATUS_CREATED)
+		return 0;
+	if (s == HR_STATUS_PAUSED)
+		return hr_error_set(err, 0, "cannot exec in a paused container %s: resume it first", c->id);
+	return hr_error_set(err, 0, "cannot exec in container %s: it is %s", c->id, hr_status_name(s));
+}
+
+static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *x, struct hr_process *own,
+			    struct hr_error *err)
+{
+	const struct hr_spec *spec;
+	const struct hr_process *p;
+
+	if (hr_container_spec(x->c, &spec, err) < 0)
+		return -1;
+	if (o->process_label)
+		return hr_error_set(err, 0, "exec: --process-label: SELinux is not supported by hardrun");
+	if (o->process_file) {
+		if (hr_process_load_file(o->process_file, own, err) < 0)
+			return -1;
+		p = own;
+	} else {
+		if (apply_overrides(o, (struct hr_process *)&spec->process, err) < 0)
+			return -1;
+		p = &spec->process;
+	}
+	if (p->terminal && !o->console_socket && o->detach)
+		return hr_error_set(err, 0, "exec: a terminal with --detach needs --console-socket");
+	if (hr_caps_validate(&p->capabilities, err) < 0)
+		return -1;
+	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
+		return -1;
+	x->spec = (struct hr_spec *)spec;
+	x->process = p;
+	x->bundle = xstrdup(x->c->st.bundle ? x->c->st.bundle : "/");
+	x->rootfs = xstrdup(x->c->st.rootfs ? x->c->st.rootfs : "/");
+	return 0;
+}
+
+static int open_exec_target(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	const struct hr_spec *spec = x->spec;
+
+	x->l.exec_mode = true;
+	x->l.join_flags = join_flags(spec);
+	x->l.target_pidfd = (int)syscall(SYS_pidfd_open, x->c->st.pid, 0);
+	if (x->l.target_pidfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
+		return hr_error_set(err, 0, "cannot exec in container %s: it is not running", x->c->id);
+	if (spec->linux_.seccomp) {
+		_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
+		if (hr_seccomp_compile(spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
+			return -1;
+		x->l.has_seccomp = true;
+	}
+	if (x->c->st.cgroup_path && hr_cgroup_open(x->c->st.cgroup_path, &x->cg, err) < 0)
+		return hr_error_wrap(err, "cgroup of container %s", x->c->id);
+	return 0;
+}
+
+int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, struct hr_error *err)
+{
+	struct hr_create_opts co = { .root = o->root, .id = o->id, .console_socket = o->console_socket,
+				     .pid_file = o->pid_file, .preserve_fds = o->preserve_fds, .foreground = !o->detach };
+	struct hr_launch_ctx x = { .o = &co, .pidfd = -1, .sync_fd = -1, .console_master = -1,
+				   .l = { .state_dirfd = -1, .console_sock = -1, .listener_sock = -1, .target_pidfd = -1 } };
+	struct hr_process own = { 0 };
+	int rc;
+
+	for (int t = 0; t < HR_NS_COUNT; t++)
+		x.l.joins.fds[t] = -1;
+	rc = hr_container_load(o->root, o->id, &x.c, err);
+	if (rc == 0)
+		rc = check_exec_target(x.c, err);
+	if (rc == 0)
+		rc = prepare_exec_ctx(o, &x, &own, err);
+	if (rc == 0)
+		rc = open_exec_target(&x, err);
+	if (rc == 0)
+		rc = hr_launch_spawn(&x, err);
+	if (rc == 0 && o->pid_file)
+		rc = hr_write_pid_file(o->pid_file, x.pid, err);
+	if (rc < 0 && x.pid > 0) {
+		kill(x.pid, SIGKILL);
+		waitpid(x.pid, NULL, 0);
+	} else if (rc == 0 && out) {
+		out->pid = x.pid;
+		out->pidfd = hr_steal_fd(x.pidfd);
+		out->console_master = hr_steal_fd(x.console_master);
+	}
+	if (x.l.target_pidfd >= 0)
+		close(x.l.target_pidfd);
+	/* the spec belongs to the container */
+	x.spec = NULL;
+	hr_process_clear(&own);
+	hr_launch_ctx_free(&x);
+	return rc;
+}

@@ -1,0 +1,224 @@
+#!/bin/bash
+# The runc lifecycle against real busybox containers.
+. "$(dirname "$0")/../lib.sh"
+
+test_output_and_exit_status() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" sh -c 'echo out; echo err >&2; exit 7'
+	out=$(cd "$b" && hr run "$(unique_id)" 2>"$b/err"); local rc=$?
+	assert_eq "$rc" 7 "exit status"
+	assert_eq "$out" out
+	assert_eq "$(cat "$b/err")" err
+}
+
+test_killed_by_signal_gives_128_plus_n() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" sleep 30
+	(cd "$b" && hr run "$id" </dev/null; echo $? >"$b/rc") &
+	for _ in $(seq 50); do [ "$(hr state "$id" 2>/dev/null | jq -r .status)" = running ] && break; sleep 0.1; done
+	hr kill "$id" KILL || fail "kill"
+	wait
+	assert_eq "$(cat "$b/rc")" 137
+}
+
+test_full_lifecycle_with_state_at_each_step() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" sh -c 'trap "exit 42" TERM; while :; do sleep 0.05; done'
+	hr create --bundle "$b" --pid-file "$b/pid" "$id" </dev/null >/dev/null 2>&1 || fail "create"
+	local st; st=$(hr state "$id")
+	assert_eq "$(echo "$st" | jq -r .status)" created
+	assert_eq "$(echo "$st" | jq -r .pid)" "$(cat "$b/pid")" "pid file matches state"
+	assert_eq "$(echo "$st" | jq -r .bundle)" "$b"
+	assert_eq "$(echo "$st" | jq -r .ociVersion)" 1.2.0
+	[ -n "$(echo "$st" | jq -r .created)" ] || fail "no created time"
+	# the process exists and is blocked before exec: its comm is still hardrun
+	assert_eq "$(cat /proc/"$(cat "$b/pid")"/comm)" hardrun
+	hr start "$id" || fail "start"
+	assert_eq "$(hr state "$id" | jq -r .status)" running
+	hr start "$id" 2>/dev/null && fail "second start must fail"
+	hr kill "$id" TERM || fail "kill"
+	for _ in $(seq 50); do [ "$(hr state "$id" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	assert_eq "$(hr state "$id" | jq -r .status)" stopped
+	hr delete "$id" || fail "delete"
+	hr state "$id" 2>/dev/null && fail "state after delete must fail"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+}
+
+test_run_detach() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" sleep 30
+	(cd "$b" && hr run --detach --pid-file "$b/pid" "$id" </dev/null >/dev/null 2>&1) || fail "run -d"
+	assert_eq "$(hr state "$id" | jq -r .status)" running
+	assert_eq "$(cat /proc/"$(cat "$b/pid")"/comm)" sleep
+	hr delete "$id" 2>/dev/null && fail "delete of a running container without --force must fail"
+	hr delete --force "$id" || fail "delete --force"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+}
+
+test_kill_signal_names_and_numbers() {
+	local b=$TEST_TMP/$FUNCNAME id
+	make_bundle "$b" sh -c 'trap "echo got-usr1; exit 5" USR1; while :; do sleep 0.05; done'
+	for sig in USR1 SIGUSR1 10; do
+		id=$(unique_id)
+		hr run -d --bundle "$b" "$id" </dev/null >"$b/out" 2>&1 || fail "run"
+		sleep 0.2
+		hr kill "$id" "$sig" || fail "kill $sig"
+		for _ in $(seq 50); do [ "$(hr state "$id" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+		assert_eq "$(cat "$b/out")" got-usr1 "signal $sig"
+		hr delete "$id"
+	done
+	hr kill "$id" NOSUCHSIG 2>/dev/null && fail "bad signal accepted"
+	return 0
+}
+
+test_hostname_env_cwd_user_umask() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" sh -c 'hostname; echo $FOO; pwd; id -u; id -g; id -G; umask; echo $HOME'
+	cfg "$b" '.hostname = "box1" | .process.env += ["FOO=bar"] | .process.cwd = "/tmp"
+		| .process.user = {uid: 65534, gid: 65534, umask: 63, additionalGids: [5, 6]}'
+	out=$(cd "$b" && hr run "$(unique_id)" 2>&1) || fail "run: $out"
+	assert_eq "$out" "$(printf 'box1\nbar\n/tmp\n65534\n65534\n65534 5 6\n0077\n/')"
+}
+
+test_rlimits() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" sh -c 'ulimit -n; ulimit -Hn; ulimit -c'
+	cfg "$b" '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 123, hard: 456}, {type: "RLIMIT_CORE", soft: 0, hard: 0}]'
+	out=$(cd "$b" && hr run "$(unique_id)" 2>&1) || fail "run: $out"
+	assert_eq "$out" "$(printf '123\n456\n0')"
+}
+
+test_pid_namespace_and_fds_closed() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" sh -c 'echo $$; ls /proc/self/fd | sort -n | tr "\n" " "'
+	# an extra fd in the runtime must not reach the workload
+	out=$(cd "$b" && hr run "$(unique_id)" 2>&1 </dev/null 7</dev/null) || fail "run: $out"
+	# stdio, plus the directory fd ls itself opens
+	assert_eq "$out" "$(printf '1\n0 1 2 3 ')"
+}
+
+test_preserve_fds() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" sh -c 'cat <&3'
+	echo preserved >"$b/data"
+	out=$(cd "$b" && hr run --preserve-fds 1 "$(unique_id)" 3<"$b/data" 2>&1 </dev/null) || fail "run: $out"
+	assert_eq "$out" preserved
+}
+
+test_hooks_receive_state() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" true
+	printf '#!/bin/sh\ncat >"$1/$2.json"\n' >"$b/hook.sh"
+	chmod +x "$b/hook.sh"
+	local h=$b/hook.sh k hooks='{}'
+	for k in createRuntime createContainer poststart poststop; do
+		hooks=$(echo "$hooks" | jq --arg k "$k" --arg p "$h" --arg b "$b" '.[$k] = [{path: $p, args: ["hook", $b, $k]}]')
+	done
+	cfg "$b" ".hooks = $hooks | .annotations = {\"org.test\": \"yes\"}"
+	(cd "$b" && hr run "$id") || fail "run"
+	for k in createRuntime createContainer poststart poststop; do
+		[ -s "$b/$k.json" ] || fail "$k hook did not run"
+		assert_eq "$(jq -r .id "$b/$k.json")" "$id" "$k id"
+		assert_eq "$(jq -r .bundle "$b/$k.json")" "$b" "$k bundle"
+		assert_eq "$(jq -r '.annotations["org.test"]' "$b/$k.json")" yes "$k annotations"
+		[ "$(jq -r .pid "$b/$k.json")" -gt 0 ] || fail "$k pid"
+	done
+	assert_eq "$(jq -r .status "$b/createRuntime.json")" creating
+	assert_eq "$(jq -r .status "$b/poststop.json")" stopped
+}
+
+test_failing_create_hook_fails_create_and_leaves_nothing() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" true
+	cfg "$b" '.hooks = {createRuntime: [{path: "/bin/false"}]}'
+	out=$(hr create --bundle "$b" "$id" 2>&1) && fail "create must fail"
+	assert_contains "$out" 'createRuntime hook #0 `/bin/false`'
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+}
+
+test_failing_poststart_hook_only_warns() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" echo ran
+	cfg "$b" '.hooks = {poststart: [{path: "/bin/false"}]}'
+	out=$(cd "$b" && hr run "$(unique_id)" 2>&1) || fail "run must succeed: $out"
+	assert_contains "$out" ran
+	assert_contains "$out" "poststart hook #0"
+}
+
+test_hook_timeout() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" true
+	cfg "$b" '.hooks = {createRuntime: [{path: "/bin/sleep", args: ["sleep", "10"], timeout: 1}]}'
+	out=$(hr create --bundle "$b" "$id" 2>&1) && fail "create must fail"
+	assert_contains "$out" "timed out after 1 s"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+}
+
+test_bad_config_named_error_and_nothing_left() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" true
+	cfg "$b" '.process.args = []'
+	out=$(hr create --bundle "$b" "$id" 2>&1) && fail "create must fail"
+	assert_contains "$out" "config.json: process.args: must be a non-empty array of strings"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+	printf '{\n  "ociVersion": "1.0.0",\n  "root": {"path": "rootfs"},,\n}\n' >"$b/config.json"
+	out=$(hr create --bundle "$b" "$id" 2>&1) && fail "create must fail"
+	assert_contains "$out" "config.json:3:"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+}
+
+test_missing_executable_fails_create() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" no-such-binary
+	out=$(hr create --bundle "$b" "$id" 2>&1 </dev/null) && fail "create must fail"
+	assert_contains "$out" 'exec: "no-such-binary": executable file not found in $PATH'
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+}
+
+test_json_log_format() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" no-such-binary
+	rm -f "$b/log.json"
+	"$HARDRUN" --root "$STATE_ROOT" --log "$b/log.json" --log-format json create --bundle "$b" "$id" </dev/null 2>/dev/null \
+		&& fail "create must fail"
+	local line; line=$(tail -n 1 "$b/log.json")
+	assert_eq "$(echo "$line" | jq -r .level)" error
+	assert_contains "$(echo "$line" | jq -r .msg)" "no-such-binary"
+	[ -n "$(echo "$line" | jq -r .time)" ] || fail "no time"
+}
+
+test_concurrent_create_same_id() {
+	local b=$TEST_TMP/$FUNCNAME id ok=0; id=$(unique_id)
+	make_bundle "$b" sleep 30
+	for i in 1 2 3 4; do
+		(hr create --bundle "$b" "$id" </dev/null >/dev/null 2>"$b/err$i"; echo $? >"$b/rc$i") &
+	done
+	wait
+	for i in 1 2 3 4; do
+		if [ "$(cat "$b/rc$i")" = 0 ]; then ok=$((ok + 1)); else assert_contains "$(cat "$b/err$i")" "already exists"; fi
+	done
+	assert_eq "$ok" 1 "exactly one create succeeds"
+	assert_eq "$(hr state "$id" | jq -r .status)" created
+	hr delete --force "$id"
+}
+
+test_invalid_ids_refused() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" true
+	for id in "../evil" "a/b" ".." "x y"; do
+		out=$(hr create --bundle "$b" "$id" 2>&1) && fail "id [$id] accepted"
+		assert_contains "$out" "invalid container id"
+	done
+	[ ! -e "$TEST_TMP/evil" ] || fail "path traversal through the id"
+}
+
+test_list_formats() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" sleep 30
+	hr create --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail create
+	assert_eq "$(hr list --format json | jq -r --arg id "$id" '.[] | select(.id == $id) | .status')" created
+	hr list -q | grep -qx "$id" || fail "list -q"
+	hr delete "$id" || fail "delete of a created container"
+}
+
+run_tests

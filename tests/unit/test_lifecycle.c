@@ -1,0 +1,81 @@
+/* Pure logic of the lifecycle layer: container ids and signal names. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hardrun/container.h"
+#include "hardrun/state.h"
+
+static void test_ids(void **state)
+{
+	char long_id[1100];
+	struct hr_error err = { 0 };
+
+	(void)state;
+	assert_true(hr_id_valid("abc"));
+	assert_true(hr_id_valid("a-b_c.d+e9"));
+	assert_true(hr_id_valid("..a"));
+	assert_false(hr_id_valid(""));
+	assert_false(hr_id_valid("."));
+	assert_false(hr_id_valid(".."));
+	assert_false(hr_id_valid("a/b"));
+	assert_false(hr_id_valid("../x"));
+	assert_false(hr_id_valid("a b"));
+	assert_false(hr_id_valid("a\nb"));
+	assert_false(hr_id_valid(NULL));
+	memset(long_id, 'a', 1024);
+	long_id[1024] = '\0';
+	assert_true(hr_id_valid(long_id));
+	long_id[1024] = 'a';
+	long_id[1025] = '\0';
+	assert_false(hr_id_valid(long_id));
+	assert_int_equal(hr_id_check("x/y", &err), -1);
+	assert_non_null(strstr(err.msg, "invalid container id \"x/y\""));
+	assert_int_equal(hr_id_check("", &err), -1);
+	assert_non_null(strstr(err.msg, "empty"));
+}
+
+static void test_signal_names(void **state)
+{
+	(void)state;
+	assert_int_equal(hr_signal_parse("TERM"), SIGTERM);
+	assert_int_equal(hr_signal_parse("SIGTERM"), SIGTERM);
+	assert_int_equal(hr_signal_parse("sigkill"), SIGKILL);
+	assert_int_equal(hr_signal_parse("9"), SIGKILL);
+	assert_int_equal(hr_signal_parse("15"), SIGTERM);
+	assert_int_equal(hr_signal_parse("WINCH"), SIGWINCH);
+	assert_int_equal(hr_signal_parse("RTMIN"), SIGRTMIN);
+	assert_int_equal(hr_signal_parse("RTMIN+3"), SIGRTMIN + 3);
+	assert_int_equal(hr_signal_parse("SIGRTMAX-1"), SIGRTMAX - 1);
+	assert_int_equal(hr_signal_parse("NOPE"), -1);
+	assert_int_equal(hr_signal_parse("0"), -1);
+	assert_int_equal(hr_signal_parse("65"), -1);
+	assert_int_equal(hr_signal_parse("9x"), -1);
+	assert_int_equal(hr_signal_parse(""), -1);
+	assert_int_equal(hr_signal_parse("RTMIN+99"), -1);
+}
+
+static void test_status_names(void **state)
+{
+	(void)state;
+	assert_string_equal(hr_status_name(HR_STATUS_CREATED), "created");
+	assert_string_equal(hr_status_name(HR_STATUS_RUNNING), "running");
+	assert_string_equal(hr_status_name(HR_STATUS_PAUSED), "paused");
+	assert_string_equal(hr_status_name(HR_STATUS_STOPPED), "stopped");
+	assert_string_equal(hr_status_name(HR_STATUS_CREATING), "creating");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_signal_names),
+		cmocka_unit_test(test_status_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
