@@ -5,8 +5,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 SMOKE_OUT=$TEST_TMP/containerd-smoke.out
+SECONDS=0
 CTRD_TIMEOUT=${CTRD_TIMEOUT:-60} timeout -k 10 900 \
 	bash "$TOP/tests/e2e/containerd-smoke.sh" "${E2E_RUNTIME:-$HARDRUN}" >"$SMOKE_OUT" 2>&1
+echo "# containerd-smoke.sh with ${E2E_RUNTIME:-$HARDRUN}: ${SECONDS}s, $(tail -n1 "$SMOKE_OUT")"
 
 # check NAME: passes/skips/fails as the smoke script's line for NAME did
 check() {
