@@ -20,8 +20,8 @@
  * 12. close every fd but stdio/preserved   nothing reaches the workload
  * 13. seccomp (when no_new_privs is off)   loading needs CAP_SYS_ADMIN, dropped next
  * 14. uid/gid/groups + capabilities        keep-caps: the listed caps survive the uid change
- * 15. umask, no_new_privs                  after everything that needs privileges
- * 16. AppArmor exec transition             applies at execve; /proc verified first
+ * 15. umask, AppArmor exec transition      applies at execve; /proc verified first
+ * 16. no_new_privs                         after everything that needs privileges
  * 17. seccomp (when no_new_privs is on)    last, so the runtime runs as few syscalls
  *                                          as possible under the workload's filter
  * 18. execve
@@ -316,10 +316,12 @@ static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 		umask(p->user.umask);
 	else
 		umask(022);
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return hr_error_set(err, errno, "set no_new_privs");
+	/* the profile is chosen before no_new_privs, as runc does, so the
+	 * transition is decided while we are still unrestricted */
 	if (p->apparmor_profile && hr_apparmor_apply_onexec(p->apparmor_profile, err) < 0)
 		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return hr_error_set(err, errno, "set no_new_privs");
 	if (p->no_new_privileges && load_seccomp(l, err) < 0)
 		return -1;
 	return 0;

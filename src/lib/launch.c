@@ -25,6 +25,7 @@
 #include "hardrun/container.h"
 #include "hardrun/hooks.h"
 #include "hardrun/log.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/state.h"
 #include "hardrun/sync.h"
 #include "hardrun/util.h"
@@ -87,7 +88,7 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->spec->linux_.n_net_devices)
 		return hr_error_set(err, 0, "linux.netDevices is not supported by hardrun: refusing to run the "
 					    "container without the network devices it asks for");
-	if (hr_caps_validate(&p->capabilities, err) < 0)
+	if (hr_caps_validate(&p->capabilities, err) < 0 || hr_sysctl_validate(x->spec, err) < 0)
 		return -1;
 	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
 		return -1;
