@@ -23,6 +23,12 @@ pm() {
 RUN_OPTS=(--network none --pids-limit -1 --ulimit "nofile=$NOFILE:$NOFILE" --ulimit "nproc=$NPROC:$NPROC")
 pm_rootfs() { echo "$(rootfs_template)"; }
 
+# A fresh store for every run of this file.
+if command -v podman >/dev/null && [ -d "$PM_DIR" ]; then
+	pm rm -af >/dev/null 2>&1
+	rm -rf "$PM_DIR"
+fi
+
 setup_podman() {
 	command -v podman >/dev/null || skip "podman not installed"
 	command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || skip "conmon not installed"
@@ -53,7 +59,7 @@ test_detached_exec_stop_rm() {
 	local name=pm-$(unique_id) out rc
 	pm run -d --name "$name" "${RUN_OPTS[@]}" --rootfs "$(pm_rootfs)" \
 		/bin/sh -c 'trap "exit 0" TERM; echo up; while :; do sleep 0.1; done' >/dev/null ||
-		fail "run -d failed" || return 1
+		{ pm rm -f "$name" >/dev/null 2>&1; fail "run -d failed"; return 1; }
 	out=$(pm exec "$name" /bin/sh -c 'echo "exec $(cat /proc/1/cmdline | tr "\0" " ")"; exit 5')
 	rc=$?
 	case $out in "exec /bin/sh -c trap"*) ;; *) pm rm -f "$name" >/dev/null 2>&1; fail "exec stdout: $out"; return 1 ;; esac
