@@ -430,7 +430,11 @@ void hr_init_container(struct hr_launch *l)
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (hr_sync_send(l->sync_fd, HR_SYNC_READY, 0, NULL, -1) < 0)
 		_exit(1);
-	close(l->sync_fd);
+	/* exec keeps the channel to report failures until execve closes it */
+	if (!l->exec_mode) {
+		close(l->sync_fd);
+		l->sync_fd = -1;
+	}
 	if (!l->exec_mode && wait_for_start(l, &err) < 0)
 		goto fail;
 	if (!l->exec_mode && l->spec->has_hooks && l->spec->hooks.n_start_container) {
@@ -444,6 +448,8 @@ void hr_init_container(struct hr_launch *l)
 	execve(exe, p->args, env);
 	hr_error_set(&err, errno, "exec \"%s\"", exe);
 fail:
+	if (l->sync_fd >= 0)
+		hr_sync_fail(l->sync_fd, &err);
 	/* `create` is gone by now: the log (and stderr) is where this can go */
 	hr_log_error(&err);
 	_exit(127);

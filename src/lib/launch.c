@@ -350,7 +350,8 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->pid < 0)
 		return -1;
 	if (x->l.exec_mode)
-		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ? -1 : 0;
+		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ||
+		       hr_sync_wait_exec(x->sync_fd, err) < 0 ? -1 : 0;
 	x->c->st.pid = x->pid;
 	x->c->st.pid_start = hr_proc_start_time(x->pid);
 	/* saved before the child runs, so a killed create can be cleaned up */
