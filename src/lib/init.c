@@ -296,6 +296,15 @@ static int load_seccomp(struct hr_launch *l, struct hr_error *err)
 	return 0;
 }
 
+static bool setgroups_denied(void)
+{
+	_cleanup_free_ char *text = NULL;
+	struct hr_error ignored = { 0 };
+
+	return hr_read_file_at(AT_FDCWD, "/proc/self/setgroups", &text, NULL, &ignored) == 0 &&
+	       strncmp(text, "deny", 4) == 0;
+}
+
 static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 {
 	const struct hr_process *p = l->process;
@@ -304,9 +313,13 @@ static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 
 	for (size_t i = 0; i < p->user.n_additional_gids; i++)
 		groups[i] = p->user.additional_gids[i];
-	/* an unprivileged self-mapped user namespace has setgroups denied */
-	if (l->new_userns && geteuid() != 0 && p->user.n_additional_gids == 0)
+	/* a user namespace mapped without privilege has setgroups denied */
+	if (setgroups_denied()) {
+		if (p->user.n_additional_gids)
+			return hr_error_set(err, 0, "process.user.additionalGids cannot be set: setgroups is denied in "
+						    "this user namespace (rootless without newgidmap)");
 		set_groups = false;
+	}
 	if (!p->no_new_privileges && load_seccomp(l, err) < 0)
 		return -1;
 	if (hr_caps_change_identity_and_apply(&p->capabilities, p->user.uid, p->user.gid, groups,

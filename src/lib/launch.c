@@ -140,12 +140,28 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 	return 0;
 }
 
+static bool resources_requested(const struct hr_linux *l)
+{
+	const struct hr_resources *r = &l->resources;
+
+	return l->has_resources && (r->has_memory || r->has_cpu || r->has_pids || r->has_block_io ||
+				    r->n_hugepage_limits || r->n_unified);
+}
+
 static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_linux *l = &x->spec->linux_;
 
-	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0)
-		return -1;
+	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0) {
+		/* rootless without a delegated cgroup: fine as long as no limit was
+		 * asked for (a limit that cannot be applied is an error) */
+		bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
+		if (geteuid() == 0 || !denied || resources_requested(l))
+			return -1;
+		hr_log_debugf("running without a cgroup: %s", err->msg);
+		hr_error_clear(err);
+		x->cg = NULL;
+	}
 	if (x->cg)
 		x->c->st.cgroup_path = xstrdup(x->cg->path);
 	return 0;
