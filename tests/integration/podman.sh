@@ -18,10 +18,9 @@ pm() {
 	timeout -k 5 60 podman --runtime "$RUNTIME" --cgroup-manager cgroupfs --events-backend none \
 		--root "$PM_DIR/root" --runroot "$PM_DIR/run" --tmpdir "$PM_DIR/tmp" "$@"
 }
-# podman run options every test uses; the host cgroup2 may lack the pids
-# controller, so no pids limit
+# podman run options every test uses. No pids limit: podman then still sends
+# linux.resources.pids.limit 0 (unlimited), which needs no pids controller.
 RUN_OPTS=(--network none --pids-limit -1 --ulimit "nofile=$NOFILE:$NOFILE" --ulimit "nproc=$NPROC:$NPROC")
-pm_rootfs() { echo "$(rootfs_template)"; }
 
 # A fresh store for every run of this file.
 if command -v podman >/dev/null && [ -d "$PM_DIR" ]; then
@@ -38,7 +37,7 @@ setup_podman() {
 test_run_output_and_exit_code() {
 	setup_podman
 	local out rc
-	out=$(pm run --rm "${RUN_OPTS[@]}" --rootfs "$(pm_rootfs)" /bin/sh -c 'echo "hello $$ $(id -u)"; echo err >&2; exit 7' 2>"$TEST_TMP/pm.err")
+	out=$(pm run --rm "${RUN_OPTS[@]}" --rootfs "$(rootfs_template)" /bin/sh -c 'echo "hello $$ $(id -u)"; echo err >&2; exit 7' 2>"$TEST_TMP/pm.err")
 	rc=$?
 	assert_eq "$out" "hello 1 0" || return 1
 	assert_eq "$rc" 7 "exit code" || return 1
@@ -48,7 +47,7 @@ test_run_output_and_exit_code() {
 test_run_error_reaches_podman() {
 	setup_podman
 	local out
-	if out=$(pm run --rm "${RUN_OPTS[@]}" --rootfs "$(pm_rootfs)" /no-such-binary-pm 2>&1); then
+	if out=$(pm run --rm "${RUN_OPTS[@]}" --rootfs "$(rootfs_template)" /no-such-binary-pm 2>&1); then
 		fail "running a missing binary succeeded"
 	fi
 	assert_contains "$out" "no-such-binary-pm"
@@ -57,7 +56,7 @@ test_run_error_reaches_podman() {
 test_detached_exec_stop_rm() {
 	setup_podman
 	local name=pm-$(unique_id) out rc
-	pm run -d --name "$name" "${RUN_OPTS[@]}" --rootfs "$(pm_rootfs)" \
+	pm run -d --name "$name" "${RUN_OPTS[@]}" --rootfs "$(rootfs_template)" \
 		/bin/sh -c 'trap "exit 0" TERM; echo up; while :; do sleep 0.1; done' >/dev/null ||
 		{ pm rm -f "$name" >/dev/null 2>&1; fail "run -d failed"; return 1; }
 	out=$(pm exec "$name" /bin/sh -c 'echo "exec $(cat /proc/1/cmdline | tr "\0" " ")"; exit 5')
@@ -79,7 +78,7 @@ test_interactive_tty() {
 	local out rc cmd
 	printf -v cmd '%q ' podman --runtime "$RUNTIME" --cgroup-manager cgroupfs --events-backend none \
 		--root "$PM_DIR/root" --runroot "$PM_DIR/run" --tmpdir "$PM_DIR/tmp" \
-		run --rm -it "${RUN_OPTS[@]}" --rootfs "$(pm_rootfs)" /bin/sh -c 'tty; [ -t 0 ] && echo stdin-tty; sleep 0.5; exit 4'
+		run --rm -it "${RUN_OPTS[@]}" --rootfs "$(rootfs_template)" /bin/sh -c 'tty; [ -t 0 ] && echo stdin-tty; sleep 0.5; exit 4'
 	out=$(SHELL=/bin/bash timeout -k 5 60 script -qec "$cmd" /dev/null </dev/null | tr -d '\r')
 	rc=${PIPESTATUS[0]}
 	echo "$out"
