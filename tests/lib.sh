@@ -55,7 +55,8 @@ cfg() {
 
 hr() { "$HARDRUN" --root "$STATE_ROOT" "$@"; }
 
-fail() { echo "#   $*" >&2; return 1; }
+# Each test runs in its own subshell, so a failed assertion ends the test there.
+fail() { echo "#   $*" >&2; exit 1; }
 assert_eq() { [ "$1" = "$2" ] || fail "expected [$2], got [$1]${3:+ ($3)}"; }
 assert_contains() { case $1 in *"$2"*) ;; *) fail "expected output containing [$2], got [$1]";; esac; }
 assert_not_contains() { case $1 in *"$2"*) fail "output unexpectedly contains [$2]: [$1]";; esac; }

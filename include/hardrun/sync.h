@@ -34,6 +34,9 @@ int hr_sync_send(int sock, enum hr_sync_type type, int32_t value, const char *te
 int hr_sync_recv(int sock, struct hr_sync_msg *msg, int *fd, struct hr_error *err);
 /* Receives and checks the type; an HR_SYNC_ERROR becomes err. */
 int hr_sync_expect(int sock, enum hr_sync_type type, struct hr_sync_msg *msg, int *fd, struct hr_error *err);
+/* exec: the process keeps its (close-on-exec) end open until execve, so
+ * EOF means it exec'd; an HR_SYNC_ERROR means it failed first. */
+int hr_sync_wait_exec(int sock, struct hr_error *err);
 /* Container side: report err to the parent and exit. */
 void hr_sync_fail(int sock, const struct hr_error *err) __attribute__((noreturn));
 

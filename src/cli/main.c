@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "hardrun/log.h"
@@ -94,11 +95,22 @@ static int parse_global(int argc, char **argv, struct hr_global *g, struct hr_er
 
 int main(int argc, char **argv)
 {
-	struct hr_global g = { .root = HR_DEFAULT_ROOT };
+	static const char default_root[] = HR_DEFAULT_ROOT;
+	static char user_root[4096];
+	struct hr_global g = { .root = default_root };
 	struct hr_error err = { 0 };
 	int idx, rc;
 
 	idx = parse_global(argc, argv, &g, &err);
+	/* an unprivileged user keeps state in its own runtime dir, as runc does */
+	if (g.root == default_root && geteuid() != 0) {
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		if (xdg && *xdg)
+			snprintf(user_root, sizeof(user_root), "%s/hardrun", xdg);
+		else
+			snprintf(user_root, sizeof(user_root), "/tmp/hardrun-%u", (unsigned)geteuid());
+		g.root = user_root;
+	}
 	/* the log must be open before anything can fail, so containerd sees the error */
 	if (hr_log_init(g.log_path, g.log_json ? HR_LOG_JSON : HR_LOG_TEXT, g.debug, &err) < 0 || idx < 0) {
 		hr_log_error(&err);

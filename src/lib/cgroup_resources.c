@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup_internal.h"
 #include "hardrun/log.h"
@@ -96,7 +98,8 @@ unsigned hr_cg_needed_controllers(const struct hr_resources *r)
 		m |= 1u << HR_CG_CPU;
 	if (cpuset_limited(r))
 		m |= 1u << HR_CG_CPUSET;
-	if (r->has_pids)
+	/* pids.limit <= 0 is "unlimited" (podman always sends 0): nothing to enforce */
+	if (r->has_pids && r->pids_limit > 0)
 		m |= 1u << HR_CG_PIDS;
 	if (io_limited(r))
 		m |= 1u << HR_CG_IO;
@@ -259,7 +262,13 @@ static int apply_pids(struct apply_ctx *a, int64_t limit)
 {
 	if (a->skip & (1u << HR_CG_PIDS))
 		return 0;
-	return limit <= 0 ? put(a, "pids.max", "max") : putf(a, "pids.max", "%" PRId64, limit);
+	if (limit <= 0) {
+		/* unlimited: reset a previous limit where the controller is on */
+		if (faccessat(a->cg->dirfd, "pids.max", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			return 0;
+		return put(a, "pids.max", "max");
+	}
+	return putf(a, "pids.max", "%" PRId64, limit);
 }
 
 static int write_throttle(struct apply_ctx *a, const struct hr_throttle_device *d, size_t n, const char *key)

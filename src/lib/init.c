@@ -20,8 +20,8 @@
  * 12. close every fd but stdio/preserved   nothing reaches the workload
  * 13. seccomp (when no_new_privs is off)   loading needs CAP_SYS_ADMIN, dropped next
  * 14. uid/gid/groups + capabilities        keep-caps: the listed caps survive the uid change
- * 15. umask, no_new_privs                  after everything that needs privileges
- * 16. AppArmor exec transition             applies at execve; /proc verified first
+ * 15. umask, AppArmor exec transition      applies at execve; /proc verified first
+ * 16. no_new_privs                         after everything that needs privileges
  * 17. seccomp (when no_new_privs is on)    last, so the runtime runs as few syscalls
  *                                          as possible under the workload's filter
  * 18. execve
@@ -296,6 +296,15 @@ static int load_seccomp(struct hr_launch *l, struct hr_error *err)
 	return 0;
 }
 
+static bool setgroups_denied(void)
+{
+	_cleanup_free_ char *text = NULL;
+	struct hr_error ignored = { 0 };
+
+	return hr_read_file_at(AT_FDCWD, "/proc/self/setgroups", &text, NULL, &ignored) == 0 &&
+	       strncmp(text, "deny", 4) == 0;
+}
+
 static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 {
 	const struct hr_process *p = l->process;
@@ -304,9 +313,13 @@ static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 
 	for (size_t i = 0; i < p->user.n_additional_gids; i++)
 		groups[i] = p->user.additional_gids[i];
-	/* an unprivileged self-mapped user namespace has setgroups denied */
-	if (l->new_userns && geteuid() != 0 && p->user.n_additional_gids == 0)
+	/* a user namespace mapped without privilege has setgroups denied */
+	if (setgroups_denied()) {
+		if (p->user.n_additional_gids)
+			return hr_error_set(err, 0, "process.user.additionalGids cannot be set: setgroups is denied in "
+						    "this user namespace (rootless without newgidmap)");
 		set_groups = false;
+	}
 	if (!p->no_new_privileges && load_seccomp(l, err) < 0)
 		return -1;
 	if (hr_caps_change_identity_and_apply(&p->capabilities, p->user.uid, p->user.gid, groups,
@@ -316,10 +329,12 @@ static int drop_privileges(struct hr_launch *l, struct hr_error *err)
 		umask(p->user.umask);
 	else
 		umask(022);
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return hr_error_set(err, errno, "set no_new_privs");
+	/* the profile is chosen before no_new_privs, as runc does, so the
+	 * transition is decided while we are still unrestricted */
 	if (p->apparmor_profile && hr_apparmor_apply_onexec(p->apparmor_profile, err) < 0)
 		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return hr_error_set(err, errno, "set no_new_privs");
 	if (p->no_new_privileges && load_seccomp(l, err) < 0)
 		return -1;
 	return 0;
@@ -415,7 +430,11 @@ void hr_init_container(struct hr_launch *l)
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (hr_sync_send(l->sync_fd, HR_SYNC_READY, 0, NULL, -1) < 0)
 		_exit(1);
-	close(l->sync_fd);
+	/* exec keeps the channel to report failures until execve closes it */
+	if (!l->exec_mode) {
+		close(l->sync_fd);
+		l->sync_fd = -1;
+	}
 	if (!l->exec_mode && wait_for_start(l, &err) < 0)
 		goto fail;
 	if (!l->exec_mode && l->spec->has_hooks && l->spec->hooks.n_start_container) {
@@ -429,6 +448,8 @@ void hr_init_container(struct hr_launch *l)
 	execve(exe, p->args, env);
 	hr_error_set(&err, errno, "exec \"%s\"", exe);
 fail:
+	if (l->sync_fd >= 0)
+		hr_sync_fail(l->sync_fd, &err);
 	/* `create` is gone by now: the log (and stderr) is where this can go */
 	hr_log_error(&err);
 	_exit(127);

@@ -25,6 +25,7 @@
 #include "hardrun/container.h"
 #include "hardrun/hooks.h"
 #include "hardrun/log.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/state.h"
 #include "hardrun/sync.h"
 #include "hardrun/util.h"
@@ -87,7 +88,7 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->spec->linux_.n_net_devices)
 		return hr_error_set(err, 0, "linux.netDevices is not supported by hardrun: refusing to run the "
 					    "container without the network devices it asks for");
-	if (hr_caps_validate(&p->capabilities, err) < 0)
+	if (hr_caps_validate(&p->capabilities, err) < 0 || hr_sysctl_validate(x->spec, err) < 0)
 		return -1;
 	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
 		return -1;
@@ -133,17 +134,34 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 	st->n_annotations = x->spec->n_annotations;
 	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
 		return hr_error_wrap(err, "save config");
-	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0)
+	/* writable by the container's (possibly remapped) root; umask would strip that */
+	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0 || fchmodat(x->c->dirfd, "exec.fifo", 0622, 0) < 0)
 		return hr_error_set(err, errno, "create exec.fifo");
 	return 0;
+}
+
+static bool resources_requested(const struct hr_linux *l)
+{
+	const struct hr_resources *r = &l->resources;
+
+	return l->has_resources && (r->has_memory || r->has_cpu || r->has_pids || r->has_block_io ||
+				    r->n_hugepage_limits || r->n_unified);
 }
 
 static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_linux *l = &x->spec->linux_;
 
-	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0)
-		return -1;
+	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0) {
+		/* rootless without a delegated cgroup: fine as long as no limit was
+		 * asked for (a limit that cannot be applied is an error) */
+		bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
+		if (geteuid() == 0 || !denied || resources_requested(l))
+			return -1;
+		hr_log_debugf("running without a cgroup: %s", err->msg);
+		hr_error_clear(err);
+		x->cg = NULL;
+	}
 	if (x->cg)
 		x->c->st.cgroup_path = xstrdup(x->cg->path);
 	return 0;
@@ -332,7 +350,8 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->pid < 0)
 		return -1;
 	if (x->l.exec_mode)
-		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ? -1 : 0;
+		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ||
+		       hr_sync_wait_exec(x->sync_fd, err) < 0 ? -1 : 0;
 	x->c->st.pid = x->pid;
 	x->c->st.pid_start = hr_proc_start_time(x->pid);
 	/* saved before the child runs, so a killed create can be cleaned up */

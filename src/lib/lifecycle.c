@@ -60,7 +60,8 @@ int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err)
 	if (hr_container_save(c, err) < 0)
 		goto out;
 	if (spec->has_hooks && spec->hooks.n_poststart) {
-		_cleanup_free_ char *state = hr_container_state_json(c);
+		/* the workload may already have exited; the hook still gets its pid */
+		_cleanup_free_ char *state = hr_state_json_make(c->id, "running", c->st.pid, c->st.bundle, spec);
 		hr_hooks_run_warn("poststart", spec->hooks.poststart, spec->hooks.n_poststart, state);
 	}
 	rc = 0;

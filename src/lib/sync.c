@@ -89,3 +89,24 @@ void hr_sync_fail(int sock, const struct hr_error *err)
 	hr_sync_send(sock, HR_SYNC_ERROR, err->errnum, err->msg, -1);
 	_exit(1);
 }
+
+int hr_sync_wait_exec(int sock, struct hr_error *err)
+{
+	struct hr_sync_msg msg;
+	ssize_t n;
+
+	do
+		n = recv(sock, &msg, sizeof(msg), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n < 0)
+		return hr_error_set(err, errno, "wait for exec");
+	msg.text[sizeof(msg.text) - 1] = '\0';
+	if (msg.type == HR_SYNC_ERROR) {
+		hr_error_set(err, 0, "%s", msg.text);
+		err->errnum = msg.value;
+		return -1;
+	}
+	return hr_error_set(err, 0, "protocol error: unexpected message %u before exec", msg.type);
+}

@@ -58,4 +58,20 @@ for i, n in enumerate(names):
 	rm -rf "$b"
 	assert_contains "$out" "capability \"$missing\" (process.capabilities.effective) is not in this host's bounding set"
 }
+test_no_capabilities_object_means_none_and_nnp_follows_config() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" /bin/sh -c 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
+	cfg "$b" 'del(.process.capabilities) | .process.noNewPrivileges = true'
+	out=$(hr run -b "$b" "$(unique_id)" </dev/null 2>&1) || fail "run: $out"
+	assert_eq "$out" "CapInh:	0000000000000000
+CapPrm:	0000000000000000
+CapEff:	0000000000000000
+CapBnd:	0000000000000000
+CapAmb:	0000000000000000
+NoNewPrivs:	1"
+	cfg "$b" '.process.noNewPrivileges = false'
+	out=$(hr run -b "$b" "$(unique_id)" </dev/null 2>&1) || fail "run: $out"
+	assert_contains "$out" "NoNewPrivs:	0"
+}
+
 run_tests

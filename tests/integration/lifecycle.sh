@@ -221,4 +221,22 @@ test_list_formats() {
 	hr delete "$id" || fail "delete of a created container"
 }
 
+test_delete_force_cleans_half_created_container() {
+	local b=$TEST_TMP/$FUNCNAME id cpid; id=$(unique_id)
+	make_bundle "$b" true
+	cfg "$b" '.hooks = {createRuntime: [{path: "/bin/sleep", args: ["sleep", "30"]}]}'
+	# the binary itself, so that $! is hardrun's pid
+	"$HARDRUN" --root "$STATE_ROOT" create --bundle "$b" "$id" </dev/null >/dev/null 2>&1 &
+	cpid=$!
+	for _ in $(seq 50); do [ -s "$STATE_ROOT/$id/state.json" ] && break; sleep 0.1; done
+	[ -s "$STATE_ROOT/$id/state.json" ] || fail "create did not get as far as saving state"
+	local cg; cg=$(jq -r .cgroupPath "$STATE_ROOT/$id/state.json")
+	kill -9 $cpid; wait $cpid 2>/dev/null
+	pkill -f "sleep 30" 2>/dev/null
+	assert_eq "$(hr state "$id" | jq -r .status)" stopped
+	hr delete --force "$id" || fail "delete --force"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+	[ ! -e "/sys/fs/cgroup/$cg" ] || fail "cgroup $cg left behind"
+}
+
 run_tests

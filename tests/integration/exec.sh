@@ -1,0 +1,141 @@
+#!/bin/bash
+# exec into running containers, and terminals (console socket and foreground).
+. "$(dirname "$0")/../lib.sh"
+
+RECVTTY=$HELPERS/recvtty
+
+start_sleeper() { # start_sleeper BUNDLE ID [jq edit]
+	make_bundle "$1" sleep 300
+	[ -n "${3:-}" ] && cfg "$1" "$3"
+	hr run -d --bundle "$1" "$2" </dev/null >/dev/null 2>&1 || fail "run -d"
+}
+
+test_exec_joins_namespaces_and_returns_status() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id" '.hostname = "inside"'
+	out=$(hr exec "$id" sh -c 'hostname; echo $$; cat /proc/1/comm; exit 5'); local rc=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 5 "exit status"
+	assert_eq "$out" "$(printf 'inside\n2\nsleep')"
+}
+
+test_exec_user_env_cwd() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	out=$(hr exec --user 65534:65534 --additional-gids 7 --env X=y --cwd /tmp "$id" sh -c 'id -u; id -g; id -G; echo $X; pwd')
+	hr delete -f "$id"
+	assert_eq "$out" "$(printf '65534\n65534\n65534 7\ny\n/tmp')"
+}
+
+test_exec_process_json() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	cat >"$b/process.json" <<-'P'
+	{"terminal": false, "user": {"uid": 1, "gid": 2}, "args": ["sh", "-c", "id -u; id -g; echo $V"],
+	 "env": ["PATH=/bin", "V=from-json"], "cwd": "/", "noNewPrivileges": true}
+	P
+	out=$(hr exec --process "$b/process.json" "$id")
+	hr delete -f "$id"
+	assert_eq "$out" "$(printf '1\n2\nfrom-json')"
+}
+
+test_exec_capabilities_and_nnp() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id" '.process.capabilities = {} | .process.noNewPrivileges = false'
+	out=$(hr exec --cap CAP_KILL --no-new-privs "$id" sh -c 'grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status')
+	hr delete -f "$id"
+	assert_contains "$out" "CapEff:	0000000000000020"
+	assert_contains "$out" "CapBnd:	0000000000000020"
+	assert_contains "$out" "NoNewPrivs:	1"
+}
+
+test_exec_gets_container_seccomp() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	out=$(hr exec "$id" sh -c 'grep ^Seccomp: /proc/self/status; unshare -U true 2>&1')
+	hr delete -f "$id"
+	assert_contains "$out" "Seccomp:	2"
+	assert_contains "$out" "Operation not permitted"
+}
+
+test_exec_detach_pid_file() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	hr exec -d --pid-file "$b/exec.pid" "$id" sleep 100 || fail "exec -d"
+	assert_eq "$(cat /proc/"$(cat "$b/exec.pid")"/comm)" sleep
+	# the exec'd process is in the container's cgroup
+	assert_eq "$(cat /proc/"$(cat "$b/exec.pid")"/cgroup)" "$(cat /proc/"$(hr state "$id" | jq .pid)"/cgroup)"
+	hr delete -f "$id"
+	[ ! -d /proc/"$(cat "$b/exec.pid")" ] || fail "exec'd process survived delete --force"
+}
+
+test_exec_into_stopped_or_missing_container_fails() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" true
+	hr run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1
+	sleep 0.2
+	out=$(hr exec "$id" true 2>&1) && fail "exec into stopped container succeeded"
+	assert_contains "$out" "stopped"
+	hr delete "$id"
+	out=$(hr exec "$id" true 2>&1) && fail "exec into missing container succeeded"
+	assert_contains "$out" "does not exist"
+}
+
+test_exec_missing_binary_named() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	out=$(hr exec "$id" no-such-thing 2>&1); local rc=$?
+	hr delete -f "$id"
+	[ $rc -ne 0 ] || fail "exec of a missing binary succeeded"
+	assert_contains "$out" 'exec: "no-such-thing": executable file not found in $PATH'
+}
+
+test_create_with_console_socket() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" sh -c 'tty; stty size; read line; echo "got $line"'
+	cfg "$b" '.process.terminal = true | .process.consoleSize = {height: 30, width: 100}'
+	"$RECVTTY" "$b/tty.sock" $'hello\n' >"$b/tty.out" &
+	local rpid=$!
+	for _ in $(seq 50); do [ -S "$b/tty.sock" ] && break; sleep 0.05; done
+	hr create --bundle "$b" --console-socket "$b/tty.sock" "$id" </dev/null || fail "create"
+	hr start "$id" || fail "start"
+	wait $rpid
+	hr delete -f "$id"
+	local out; out=$(tr -d '\r' <"$b/tty.out")
+	assert_contains "$out" "/dev/pts/0"
+	assert_contains "$out" "30 100"
+	assert_contains "$out" "got hello"
+}
+
+test_exec_tty_with_console_socket() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	"$RECVTTY" "$b/tty.sock" >"$b/tty.out" &
+	local rpid=$!
+	for _ in $(seq 50); do [ -S "$b/tty.sock" ] && break; sleep 0.05; done
+	hr exec -t -d --console-socket "$b/tty.sock" "$id" sh -c 'tty; exit 0' || fail "exec -t"
+	wait $rpid
+	hr delete -f "$id"
+	assert_contains "$(cat "$b/tty.out")" "/dev/pts/"
+}
+
+test_foreground_run_with_terminal_proxies_pty() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" sh -c 'tty; echo done'
+	cfg "$b" '.process.terminal = true'
+	# script gives us a real tty on stdin, as a user at a terminal
+	out=$(cd "$b" && script -qec "$HARDRUN --root $STATE_ROOT run $(unique_id)" /dev/null </dev/null | tr -d '\r')
+	assert_contains "$out" "/dev/pts/0"
+	assert_contains "$out" "done"
+}
+
+test_terminal_without_console_socket_refused_for_create() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" true
+	cfg "$b" '.process.terminal = true'
+	out=$(hr create --bundle "$b" "$id" 2>&1) && fail "create succeeded"
+	assert_contains "$out" "console-socket"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
+}
+
+run_tests

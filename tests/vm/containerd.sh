@@ -1,0 +1,48 @@
+#!/bin/bash
+# hardrun under a real containerd 1.6 (containerd-shim-runc-v2), in the VM:
+# runs tests/e2e/containerd-smoke.sh once and reports each of its checks as
+# a test. E2E_RUNTIME=/usr/sbin/runc runs the same checks against runc.
+. "$(dirname "$0")/../lib.sh"
+
+SMOKE_OUT=$TEST_TMP/containerd-smoke.out
+SECONDS=0
+CTRD_TIMEOUT=${CTRD_TIMEOUT:-60} timeout -k 10 900 \
+	bash "$TOP/tests/e2e/containerd-smoke.sh" "${E2E_RUNTIME:-$HARDRUN}" >"$SMOKE_OUT" 2>&1
+echo "# containerd-smoke.sh with ${E2E_RUNTIME:-$HARDRUN}: ${SECONDS}s, $(tail -n1 "$SMOKE_OUT")"
+
+# check NAME: passes/skips/fails as the smoke script's line for NAME did
+check() {
+	local line
+	line=$(grep -E "^(ok|not ok) - containerd: $1( |:|$)" "$SMOKE_OUT" | head -n1)
+	case $line in
+	"ok - containerd: $1 # SKIP "*) skip "${line#*# SKIP }" ;;
+	"ok - containerd: $1") return 0 ;;
+	"") fail "check $1 did not run: $(grep -v '^ok' "$SMOKE_OUT" | tail -n3)" ;;
+	*) fail "${line#not ok - containerd: }" ;;
+	esac
+}
+
+test_echo() { check echo; }
+test_exitcode() { check exitcode; }
+test_stderr() { check stderr; }
+test_errmsg() { check errmsg; }
+test_procenv() { check procenv; }
+test_security() { check security; }
+test_readonly() { check readonly; }
+test_image() { check image; }
+test_tty() { check tty; }
+test_run_detached() { check run-detached; }
+test_exec() { check exec; }
+test_exec_user() { check exec-user; }
+test_ps() { check ps; }
+test_pause_resume() { check pause-resume; }
+test_kill_delete() { check kill-delete; }
+test_oom() { check oom; }
+test_leftovers() { check leftovers; }
+test_whole_run_passed() {
+	local last
+	last=$(tail -n1 "$SMOKE_OUT")
+	[[ $last =~ ^[0-9]+\ passed,\ 0\ failed ]] || fail "containerd-smoke.sh: $last"
+}
+
+run_tests
