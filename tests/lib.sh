@@ -62,6 +62,14 @@ assert_contains() { case $1 in *"$2"*) ;; *) fail "expected output containing [$
 assert_not_contains() { case $1 in *"$2"*) fail "output unexpectedly contains [$2]: [$1]";; esac; }
 skip() { echo "SKIP: $*" >"$_skipfile"; exit 0; }
 
+# A process that has exited but is not reaped yet (a zombie, whose new
+# parent may reap slowly) is not alive.
+process_alive() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
 unique_id() { echo "t$$-${RANDOM}${RANDOM}"; }
 
 run_tests() {

@@ -71,7 +71,7 @@ test_pause_resume_ps_events_delete() {
 
 	hr delete --force "$id" || fail "delete --force"
 	for p in $(echo "$pids" | jq -r '.[]'); do
-		kill -0 "$p" 2>/dev/null && fail "process $p survived delete --force"
+		process_alive "$p" && fail "process $p survived delete --force"
 	done
 	[ ! -e "$CG/$path" ] || fail "cgroup $CG/$path left behind"
 }

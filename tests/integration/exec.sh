@@ -66,7 +66,8 @@ test_exec_detach_pid_file() {
 	# the exec'd process is in the container's cgroup
 	assert_eq "$(cat /proc/"$(cat "$b/exec.pid")"/cgroup)" "$(cat /proc/"$(hr state "$id" | jq .pid)"/cgroup)"
 	hr delete -f "$id"
-	[ ! -d /proc/"$(cat "$b/exec.pid")" ] || fail "exec'd process survived delete --force"
+	process_alive "$(cat "$b/exec.pid")" && fail "exec'd process survived delete --force"
+	return 0
 }
 
 test_exec_into_stopped_or_missing_container_fails() {

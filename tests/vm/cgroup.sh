@@ -146,7 +146,7 @@ test_kill_all_and_delete_force_leave_nothing() {
 	pids=$(hr ps --format json "$id" | jq -r '.[]')
 	hr kill --all "$id" KILL || fail "kill --all"
 	wait_for 10 grep -q "populated 0" "$dir/cgroup.events" || fail "cgroup still populated"
-	for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p survived kill --all"; done
+	for p in $pids; do process_alive "$p" && fail "process $p survived kill --all"; done
 	hr delete --force "$id" || fail "delete --force"
 	[ ! -e "$dir" ] || fail "cgroup $dir left behind"
 
@@ -158,7 +158,7 @@ test_kill_all_and_delete_force_leave_nothing() {
 	wait_for 30 test "$(cat "$dir/pids.current" 2>/dev/null)" -ge 3 || fail "children not started"
 	pids=$(hr ps --format json "$id" | jq -r '.[]')
 	hr delete --force "$id" || fail "delete --force (running)"
-	for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p survived delete --force"; done
+	for p in $pids; do process_alive "$p" && fail "process $p survived delete --force"; done
 	[ ! -e "$dir" ] || fail "cgroup $dir left behind"
 	[ ! -e "$STATE_ROOT/$id" ] || fail "state left behind"
 }
