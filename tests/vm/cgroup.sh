@@ -18,11 +18,20 @@ wait_for() {
 	done
 }
 WAIT_SCALE=${WAIT_SCALE:-3}
+# pids_at_least DIR N: the cgroup has N or more processes (read each call;
+# cgroup.procs, since pids.current exists only with the pids controller)
+pids_at_least() { [ "$(wc -l <"$1/cgroup.procs")" -ge "$2" ]; }
+# bundle DIR ARGS...: a bundle whose rootfs the container can write (results
+# are passed back through files in rootfs/tmp)
+bundle() {
+	make_bundle "$@" || return 1
+	cfg "$1" '.root.readonly = false'
+}
 
 test_oom_kill_reported() {
 	local id b ev
 	id=$(unique_id); b=$TEST_TMP/$id
-	make_bundle "$b" sh -c 'memhog 200 8 > /tmp/memhog.out 2>&1; echo "memhog exit $?" >> /tmp/memhog.out; sleep 1000'
+	bundle "$b" sh -c 'memhog 200 8 > /tmp/memhog.out 2>&1; echo "memhog exit $?" >> /tmp/memhog.out; sleep 1000'
 	cfg "$b" '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
 	start "$id" "$b"
 	wait_for 60 grep -q "memhog exit" "$b/rootfs/tmp/memhog.out" || fail "memhog did not finish: $(cat "$b/rootfs/tmp/memhog.out")"
@@ -38,7 +47,7 @@ test_oom_kill_reported() {
 test_cpu_quota_throttles() {
 	local id b dir u0 u1 pct
 	id=$(unique_id); b=$TEST_TMP/$id
-	make_bundle "$b" spin
+	bundle "$b" spin
 	cfg "$b" '.linux.resources.cpu = {"quota": 10000, "period": 100000}'
 	start "$id" "$b"
 	dir=$(cg_dir "$id")
@@ -58,7 +67,8 @@ test_cpu_quota_throttles() {
 test_pids_limit_stops_fork_loop() {
 	local id b dir n
 	id=$(unique_id); b=$TEST_TMP/$id
-	make_bundle "$b" sh -c 'i=0; while [ $i -lt 60 ]; do sleep 1000 & i=$((i+1)); done 2>/tmp/fork.err; echo forked > /tmp/fork.done; sleep 1000'
+	# a failed fork ends a non-interactive shell: loop in a subshell
+	bundle "$b" sh -c '(i=0; while [ $i -lt 60 ]; do sleep 1000 & i=$((i+1)); done) 2>/tmp/fork.err; echo forked > /tmp/fork.done; sleep 1000'
 	cfg "$b" '.linux.resources.pids = {"limit": 16}'
 	start "$id" "$b"
 	dir=$(cg_dir "$id")
@@ -75,7 +85,7 @@ test_pids_limit_stops_fork_loop() {
 # /dev/kmsg (c 1:11) can be written without capabilities, so only the device
 # program can refuse it.
 kmsg_bundle() {
-	make_bundle "$1" sh -c 'echo ok > /dev/null && echo null-ok; echo "hardrun device test" > /dev/kmsg && echo kmsg-ok; true'
+	bundle "$1" sh -c 'echo ok > /dev/null && echo null-ok; echo "hardrun device test" > /dev/kmsg && echo kmsg-ok; true'
 	cfg "$1" '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]'
 }
 
@@ -101,7 +111,7 @@ test_device_allowlist() {
 test_update_lowers_memory_limit() {
 	local id b dir
 	id=$(unique_id); b=$TEST_TMP/$id
-	make_bundle "$b" sh -c 'while :; do memhog 48 8 >/dev/null 2>&1; echo $? >> /tmp/rc; sleep 0.2; done'
+	bundle "$b" sh -c 'while :; do memhog 48 8 >/dev/null 2>&1; echo $? >> /tmp/rc; sleep 0.2; done'
 	cfg "$b" '.linux.resources.memory = {"limit": 134217728}'
 	start "$id" "$b"
 	dir=$(cg_dir "$id")
@@ -121,7 +131,7 @@ test_update_lowers_memory_limit() {
 test_pause_stops_progress() {
 	local id b c1 c2
 	id=$(unique_id); b=$TEST_TMP/$id
-	make_bundle "$b" spin
+	bundle "$b" spin
 	cfg "$b" '.process.env += ["SPIN_COUNTER=/tmp/counter"]'
 	start "$id" "$b"
 	wait_for 30 test -s "$b/rootfs/tmp/counter" || fail "spin not running"
@@ -139,10 +149,10 @@ test_pause_stops_progress() {
 test_kill_all_and_delete_force_leave_nothing() {
 	local id b dir pids p
 	id=$(unique_id); b=$TEST_TMP/$id
-	make_bundle "$b" sh -c 'sleep 1000 & sleep 1000 & spin & wait'
+	bundle "$b" sh -c 'sleep 1000 & sleep 1000 & spin & wait'
 	start "$id" "$b"
 	dir=$(cg_dir "$id")
-	wait_for 30 test "$(cat "$dir/pids.current" 2>/dev/null)" -ge 4 || fail "children not started"
+	wait_for 30 pids_at_least "$dir" 4 || fail "children not started"
 	pids=$(hr ps --format json "$id" | jq -r '.[]')
 	hr kill --all "$id" KILL || fail "kill --all"
 	wait_for 10 grep -q "populated 0" "$dir/cgroup.events" || fail "cgroup still populated"
@@ -152,10 +162,10 @@ test_kill_all_and_delete_force_leave_nothing() {
 
 	# delete --force of a running container
 	id=$(unique_id); b=$TEST_TMP/$id
-	make_bundle "$b" sh -c 'sleep 1000 & spin'
+	bundle "$b" sh -c 'sleep 1000 & spin & wait'
 	start "$id" "$b"
 	dir=$(cg_dir "$id")
-	wait_for 30 test "$(cat "$dir/pids.current" 2>/dev/null)" -ge 3 || fail "children not started"
+	wait_for 30 pids_at_least "$dir" 3 || fail "children not started"
 	pids=$(hr ps --format json "$id" | jq -r '.[]')
 	hr delete --force "$id" || fail "delete --force (running)"
 	for p in $pids; do process_alive "$p" && fail "process $p survived delete --force"; done
