@@ -120,7 +120,8 @@ test_update_lowers_memory_limit() {
 	hr update --memory 32m --memory-swap 32m "$id" || fail "update"
 	assert_eq "$(cat "$dir/memory.max")" 33554432
 	: >"$b/rootfs/tmp/rc"
-	wait_for 60 grep -q "^137$" "$b/rootfs/tmp/rc" || fail "memhog not killed after update: $(cat "$b/rootfs/tmp/rc")"
+	wait_for 60 grep -q "^137$" "$b/rootfs/tmp/rc" ||
+		fail "memhog not killed after update: rc [$(cat "$b/rootfs/tmp/rc")]; $(hr ps "$id"); memory.events: $(cat "$dir/memory.events"); current $(cat "$dir/memory.current")"
 	# checkBeforeUpdate refuses a limit below the current usage
 	printf '{"memory":{"limit":4096,"checkBeforeUpdate":true}}' >"$TEST_TMP/$id.res"
 	hr update --resources "$TEST_TMP/$id.res" "$id" 2>/dev/null && fail "update below usage accepted"
