@@ -53,4 +53,7 @@ struct hr_mount_flags {
 int hr_mount_parse_options(char *const *options, struct hr_mount_flags *out, struct hr_error *err);
 void hr_mount_flags_clear(struct hr_mount_flags *f);
 
+/* Every option name hr_mount_parse_options recognises, for `features`. */
+void hr_mount_foreach_option(void (*fn)(const char *name, void *ud), void *ud);
+
 #endif

@@ -51,4 +51,8 @@ void hr_seccomp_profile_free(struct hr_seccomp *s);
 /* profiles/seccomp/default.json as built into the binary (NUL-terminated). */
 const char *hr_seccomp_default_profile_json(void);
 
+/* What this build maps, for `features`. */
+void hr_seccomp_foreach_arch(void (*fn)(const char *name, void *ud), void *ud);
+void hr_seccomp_foreach_flag(void (*fn)(const char *name, unsigned long value, void *ud), void *ud);
+
 #endif

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hardrun/rootfs.h"
+#include "hardrun/seccomp.h"
 #include "hardrun/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -24,19 +26,6 @@
 
 static const char *const hooks[] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
-};
-
-/* The options src/lib/mount_options.c understands (rootfs.h exposes no
- * table): keep in sync with it. Anything else is passed on as filesystem
- * data, and "tmpcopyup" is refused, so neither is listed. */
-static const char *const mount_options[] = {
-	"async", "atime", "bind", "dev", "diratime", "dirsync", "exec", "idmap", "lazytime", "loud",
-	"mand", "noatime", "nodev", "nodiratime", "noexec", "nolazytime", "nomand", "norelatime",
-	"nostrictatime", "nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev", "rdiratime",
-	"relatime", "remount", "rexec", "ridmap", "rnoatime", "rnodev", "rnodiratime", "rnoexec",
-	"rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate", "rrelatime",
-	"rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow", "runbindable", "rw",
-	"shared", "silent", "slave", "strictatime", "suid", "symfollow", "sync", "unbindable", NULL,
 };
 
 static const char *const namespaces[] = {
@@ -52,30 +41,6 @@ static const char *const seccomp_actions[] = {
 static const char *const seccomp_operators[] = {
 	"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
 	"SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
-};
-
-/* The architectures src/lib/seccomp.c maps; listed only when the installed
- * libseccomp resolves them too. */
-static const char *const seccomp_archs[] = {
-	"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
-	"SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-	"SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
-	"SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
-	"SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", NULL,
-};
-
-struct seccomp_flag {
-	const char *name;
-	unsigned long value;
-	unsigned long probe_with; /* flags the kernel requires alongside */
-};
-
-static const struct seccomp_flag seccomp_flags[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 0 },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, 0 },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, 0 },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
-	  SECCOMP_FILTER_FLAG_NEW_LISTENER },
 };
 
 static json_t *strv_json(const char *const *v)
@@ -119,45 +84,56 @@ static json_t *capabilities_json(void)
 	return a;
 }
 
-static json_t *seccomp_archs_json(void)
+/* Listed only when the installed libseccomp resolves the arch too. */
+static void add_arch(const char *name, void *ud)
 {
-	json_t *a = json_array();
+	const char *s = name + strlen("SCMP_ARCH_");
+	char lower[32];
+	size_t j;
 
-	for (size_t i = 0; seccomp_archs[i]; i++) {
-		char lower[32];
-		const char *s = seccomp_archs[i] + strlen("SCMP_ARCH_");
-		size_t j;
-
-		for (j = 0; s[j] && j < sizeof(lower) - 1; j++)
-			lower[j] = (char)tolower((unsigned char)s[j]);
-		lower[j] = '\0';
-		if (seccomp_arch_resolve_name(lower) != 0)
-			json_array_append_new(a, json_string(seccomp_archs[i]));
-	}
-	return a;
+	for (j = 0; s[j] && j < sizeof(lower) - 1; j++)
+		lower[j] = (char)tolower((unsigned char)s[j]);
+	lower[j] = '\0';
+	if (seccomp_arch_resolve_name(lower) != 0)
+		json_array_append_new(ud, json_string(name));
 }
 
 /* A NULL filter makes seccomp(2) fail with EFAULT once the flags passed its
- * check, and EINVAL when the kernel does not know them; nothing is loaded. */
-static bool kernel_accepts_seccomp_flag(const struct seccomp_flag *f)
+ * check, and EINVAL when the kernel does not know them; nothing is loaded.
+ * WAIT_KILLABLE_RECV is only valid together with NEW_LISTENER. */
+static void add_flag(const char *name, unsigned long value, void *ud)
 {
-	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->value | f->probe_with, NULL);
+	json_t **lists = ud;
+	unsigned long with = value == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, value | with, NULL);
 
-	return rc < 0 && errno == EFAULT;
+	json_array_append_new(lists[0], json_string(name));
+	if (rc < 0 && errno == EFAULT)
+		json_array_append_new(lists[1], json_string(name));
+}
+
+static void add_name(const char *name, void *ud)
+{
+	json_array_append_new(ud, json_string(name));
+}
+
+static json_t *mount_options_json(void)
+{
+	json_t *a = json_array();
+
+	hr_mount_foreach_option(add_name, a);
+	return a;
 }
 
 static json_t *seccomp_json(void)
 {
-	json_t *known = json_array(), *supported = json_array();
+	json_t *lists[2] = { json_array(), json_array() }, *archs = json_array();
 
-	for (size_t i = 0; i < HR_ARRAY_SIZE(seccomp_flags); i++) {
-		json_array_append_new(known, json_string(seccomp_flags[i].name));
-		if (kernel_accepts_seccomp_flag(&seccomp_flags[i]))
-			json_array_append_new(supported, json_string(seccomp_flags[i].name));
-	}
+	hr_seccomp_foreach_arch(add_arch, archs);
+	hr_seccomp_foreach_flag(add_flag, lists);
 	return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}", "enabled", true,
 			 "actions", strv_json(seccomp_actions), "operators", strv_json(seccomp_operators),
-			 "archs", seccomp_archs_json(), "knownFlags", known, "supportedFlags", supported);
+			 "archs", archs, "knownFlags", lists[0], "supportedFlags", lists[1]);
 }
 
 static json_t *linux_json(void)
@@ -193,7 +169,7 @@ int cmd_features(struct hr_global *g, int argc, char **argv, struct hr_error *er
 		return hr_error_set(err, 0, "features: unexpected argument \"%s\"", argv[1]);
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "ociVersionMin", OCI_VERSION_MIN,
 			"ociVersionMax", OCI_VERSION_MAX, "hooks", strv_json(hooks),
-			"mountOptions", strv_json(mount_options), "linux", linux_json(),
+			"mountOptions", mount_options_json(), "linux", linux_json(),
 			"annotations", annotations_json());
 	if (!doc)
 		return hr_error_set(err, ENOMEM, "features: building the JSON document");

@@ -56,6 +56,21 @@ static const struct flag_opt atime_opts[] = {
 	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME }, { "rnostrictatime", true, MOUNT_ATTR_STRICTATIME },
 };
 
+void hr_mount_foreach_option(void (*fn)(const char *name, void *ud), void *ud)
+{
+	static const char *const special[] = { "bind", "rbind", "idmap", "ridmap" };
+	const struct { const struct flag_opt *t; size_t n; } tables[] = {
+		{ flag_opts, HR_ARRAY_SIZE(flag_opts) }, { propagation_opts, HR_ARRAY_SIZE(propagation_opts) },
+		{ attr_opts, HR_ARRAY_SIZE(attr_opts) }, { atime_opts, HR_ARRAY_SIZE(atime_opts) },
+	};
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(special); i++)
+		fn(special[i], ud);
+	for (size_t t = 0; t < HR_ARRAY_SIZE(tables); t++)
+		for (size_t i = 0; i < tables[t].n; i++)
+			fn(tables[t].t[i].name, ud);
+}
+
 static const struct flag_opt *find_opt(const struct flag_opt *tab, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)

@@ -56,6 +56,18 @@ static const struct name_value fixed_actions[] = {
 	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY },
 };
 
+void hr_seccomp_foreach_arch(void (*fn)(const char *name, void *ud), void *ud)
+{
+	for (size_t i = 0; i < HR_ARRAY_SIZE(arches); i++)
+		fn(arches[i].name, ud);
+}
+
+void hr_seccomp_foreach_flag(void (*fn)(const char *name, unsigned long value, void *ud), void *ud)
+{
+	for (size_t i = 0; i < HR_ARRAY_SIZE(filter_flags); i++)
+		fn(filter_flags[i].name, filter_flags[i].value, ud);
+}
+
 static const struct name_value *lookup(const struct name_value *t, size_t n, const char *name)
 {
 	for (size_t i = 0; name && i < n; i++)
