@@ -500,48 +500,77 @@ static void add_pids(const char *text, pid_t **pids, size_t *n)
 	}
 }
 
-/* Calls fn on dirfd's child cgroups (directories), depth first. */
-static int collect_pids(int dirfd, int depth, pid_t **pids, size_t *n, struct hr_error *err)
+/* The one walk over a cgroup subtree: visit(parentfd, name) is called for
+ * each descendant after its own children were visited (the order rmdir
+ * needs). */
+struct cg_walk {
+	int (*visit)(int dirfd, const char *child, struct cg_walk *w, struct hr_error *err);
+	pid_t **pids;
+	size_t *n;
+};
+
+static int walk_children(int dirfd, int depth, struct cg_walk *w, struct hr_error *err)
 {
-	_cleanup_free_ char *procs = NULL;
+	DIR *d;
+	int lfd, rc = 0;
 
 	if (depth > MAX_DEPTH)
 		return hr_error_set(err, 0, "cgroup tree too deep");
-	if (hr_cg_read(dirfd, "cgroup.procs", &procs, err) < 0)
-		return -1;
-	add_pids(procs, pids, n);
-
-	int lfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lfd < 0)
-		return hr_error_set(err, errno, "open cgroup directory");
-	DIR *d = fdopendir(lfd);
-	if (!d) {
-		close(lfd);
+	lfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lfd < 0 || !(d = fdopendir(lfd))) {
+		if (lfd >= 0)
+			close(lfd);
 		return hr_error_set(err, errno, "open cgroup directory");
 	}
-	int rc = 0;
 	for (struct dirent *de; rc == 0 && (de = readdir(d));) {
+		int child;
 		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		int child = hr_cg_open_dir(dirfd, de->d_name, err);
+		child = hr_cg_open_dir(dirfd, de->d_name, err);
 		if (child < 0) {
 			if (err->errnum == ENOENT)  /* removed meanwhile */
 				continue;
 			rc = -1;
 			break;
 		}
-		rc = collect_pids(child, depth + 1, pids, n, err);
+		rc = walk_children(child, depth + 1, w, err);
 		close(child);
+		if (rc == 0)
+			rc = w->visit(dirfd, de->d_name, w, err);
 	}
 	closedir(d);
 	return rc;
+}
+
+static int collect_child_pids(int parentfd, const char *child, struct cg_walk *w, struct hr_error *err)
+{
+	_cleanup_free_ char *procs = NULL;
+	_cleanup_close_ int fd = hr_cg_open_dir(parentfd, child, err);
+
+	if (fd < 0)
+		return err->errnum == ENOENT ? 0 : -1;
+	if (hr_cg_read(fd, "cgroup.procs", &procs, err) < 0)
+		return -1;
+	add_pids(procs, w->pids, w->n);
+	return 0;
+}
+
+static int collect_pids(int dirfd, pid_t **pids, size_t *n, struct hr_error *err)
+{
+	_cleanup_free_ char *procs = NULL;
+	struct cg_walk w = { .visit = collect_child_pids, .pids = pids, .n = n };
+
+	if (hr_cg_read(dirfd, "cgroup.procs", &procs, err) < 0)
+		return -1;
+	add_pids(procs, pids, n);
+	return walk_children(dirfd, 0, &w, err);
 }
 
 int hr_cgroup_pids(struct hr_cgroup *cg, pid_t **pids, size_t *n, struct hr_error *err)
 {
 	*pids = NULL;
 	*n = 0;
-	if (collect_pids(cg->dirfd, 0, pids, n, err) < 0) {
+	if (collect_pids(cg->dirfd, pids, n, err) < 0) {
 		free(*pids);
 		*pids = NULL;
 		*n = 0;
@@ -566,37 +595,18 @@ static int rmdir_retry(int parentfd, const char *name, struct hr_error *err)
 	}
 }
 
-/* Removes the child cgroups below dirfd, deepest first. */
-static int remove_children(int dirfd, int depth, struct hr_error *err)
+static int remove_child(int parentfd, const char *child, struct cg_walk *w, struct hr_error *err)
 {
-	if (depth > MAX_DEPTH)
-		return hr_error_set(err, 0, "cgroup tree too deep");
-	int lfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lfd < 0)
-		return hr_error_set(err, errno, "open cgroup directory");
-	DIR *d = fdopendir(lfd);
-	if (!d) {
-		close(lfd);
-		return hr_error_set(err, errno, "open cgroup directory");
-	}
-	int rc = 0;
-	for (struct dirent *de; rc == 0 && (de = readdir(d));) {
-		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		int child = hr_cg_open_dir(dirfd, de->d_name, err);
-		if (child < 0) {
-			if (err->errnum == ENOENT)
-				continue;
-			rc = -1;
-			break;
-		}
-		rc = remove_children(child, depth + 1, err);
-		close(child);
-		if (rc == 0)
-			rc = rmdir_retry(dirfd, de->d_name, err);
-	}
-	closedir(d);
-	return rc;
+	(void)w;
+	return rmdir_retry(parentfd, child, err);
+}
+
+/* Removes the child cgroups below dirfd, deepest first. */
+static int remove_children(int dirfd, struct hr_error *err)
+{
+	struct cg_walk w = { .visit = remove_child };
+
+	return walk_children(dirfd, 0, &w, err);
 }
 
 int hr_cgroup_destroy(struct hr_cgroup *cg, struct hr_error *err)
@@ -613,7 +623,7 @@ int hr_cgroup_destroy(struct hr_cgroup *cg, struct hr_error *err)
 	if (!hr_cg_file_exists(cg->dirfd, "cgroup.procs"))
 		return 0;  /* already removed */
 	if (hr_cgroup_kill_all(cg, SIGKILL, err) < 0 || hr_cg_wait_event(cg, "populated", 0, 5000, err) < 0 ||
-	    remove_children(cg->dirfd, 0, err) < 0)
+	    remove_children(cg->dirfd, err) < 0)
 		return hr_error_wrap(err, "cgroup: destroy %s", display);
 
 	_cleanup_close_ int pfd = open_path(cg->rootfd, parent, err);
