@@ -139,4 +139,41 @@ test_terminal_without_console_socket_refused_for_create() {
 	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
 }
 
+test_exec_apparmor_fails_closed_without_apparmor() {
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && skip "AppArmor is enabled here (covered in tests/vm)"
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	out=$(hr exec --apparmor hardrun-default "$id" true 2>&1); local rc=$?
+	hr delete -f "$id"
+	[ $rc -ne 0 ] || fail "exec with an unenforceable AppArmor profile succeeded"
+	assert_contains "$out" 'AppArmor profile "hardrun-default" requested but AppArmor is not enabled on this host'
+}
+
+test_exec_process_label_refused() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	out=$(hr exec --process-label system_u:system_r:container_t:s0 "$id" true 2>&1); local rc=$?
+	hr delete -f "$id"
+	[ $rc -ne 0 ] || fail "exec with an SELinux label succeeded"
+	assert_contains "$out" "SELinux is not supported"
+}
+
+test_exec_preserve_fds() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	echo kept >"$b/data"
+	out=$(hr exec --preserve-fds 1 "$id" sh -c 'cat <&3; ls /proc/self/fd | sort -n | tr "\n" " "' 3<"$b/data" 4</dev/null)
+	hr delete -f "$id"
+	# fd 3 survives, fd 4 (not preserved) does not
+	assert_eq "$out" "$(printf 'kept\n0 1 2 3 4 ')"
+}
+
+test_foreground_exec_with_tty_proxies_pty() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	out=$(script -qec "$HARDRUN --root $STATE_ROOT exec -t $id sh -c 'tty; exit 6'" /dev/null </dev/null | tr -d '\r')
+	hr delete -f "$id"
+	assert_contains "$out" "/dev/pts/"
+}
+
 run_tests

@@ -239,4 +239,18 @@ test_delete_force_cleans_half_created_container() {
 	[ ! -e "/sys/fs/cgroup/$cg" ] || fail "cgroup $cg left behind"
 }
 
+test_foreground_run_forwards_signals() {
+	local b=$TEST_TMP/$FUNCNAME id rpid; id=$(unique_id)
+	make_bundle "$b" sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.05; done'
+	# the binary itself, so that the signal goes to hardrun
+	"$HARDRUN" --root "$STATE_ROOT" run -b "$b" "$id" </dev/null >"$b/out" 2>&1 &
+	rpid=$!
+	for _ in $(seq 50); do grep -q ready "$b/out" 2>/dev/null && break; sleep 0.1; done
+	kill -TERM $rpid
+	wait $rpid; local rc=$?
+	assert_eq "$rc" 42 "the workload's exit status after the forwarded signal"
+	assert_contains "$(cat "$b/out")" got-term
+	[ ! -e "$STATE_ROOT/$id" ] || fail "foreground run left its state behind"
+}
+
 run_tests
