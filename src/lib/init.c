@@ -3,6 +3,8 @@
  * THE ORDER OF STEPS (and why each is where it is):
  *  1. close the runtime's fds, PDEATHSIG   nothing of the runtime leaks; a killed
  *                                          `create` does not leave us behind
+ *     non-dumpable (exec: at once; create: nobody can reach hardrun's image through
+ *     after the time ns offsets)           /proc/PID/exe (CVE-2019-5736); execve resets it
  *  2. namespaces + id maps                 everything after runs inside them; maps
  *                                          first so we can become root in the userns
  *  3. hostname/domainname                  needs the new uts ns and privileges
@@ -372,6 +374,9 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 		return -1;
 	if (setup_time_ns(spec, err) < 0 || setup_identity_names(spec, err) < 0)
 		return -1;
+	/* from here nothing needs our own /proc files writable (timens_offsets
+	 * did); hooks and later exec'd processes must not reach this image */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (chdir(l->bundle) < 0)
 		return hr_error_set(err, errno, "chdir to bundle `%s`", l->bundle);
 	if (hr_rootfs_prepare(spec, &ro, err) < 0)
@@ -423,6 +428,10 @@ void hr_init_container(struct hr_launch *l)
 
 	close_runtime_fds(l);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* exec enters a running container: its processes must not reach this
+	 * image (/proc/PID/exe is hardrun's binary) until execve replaces it */
+	if (l->exec_mode)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if ((l->exec_mode ? prepare_exec(l, &exe, &err) : prepare(l, &exe, &err)) < 0)
 		hr_sync_fail(l->sync_fd, &err);
 	env = build_env(p);
