@@ -11,7 +11,7 @@ E2E="containerd podman runc crun curl"
 want="$BUILD $TEST"
 case "${1:-all}" in
   build) want="$BUILD" ;;
-  demo) want="$BUILD busybox-static" ;;
+  demo) want="$BUILD busybox-static jq" ;;
   all) want="$BUILD $TEST $VM $E2E" ;;
   *) echo "usage: $0 [build|demo|all]" >&2; exit 2 ;;
 esac
