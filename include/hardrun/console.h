@@ -12,8 +12,6 @@
 /* Container side: opens a pty from /dev/ptmx, makes the slave the
  * controlling terminal and stdio, returns the master fd. */
 int hr_console_setup(bool has_size, uint32_t rows, uint32_t cols, struct hr_error *err);
-/* Connects to a --console-socket path (runtime side, before clone). */
-int hr_console_socket_connect(const char *path, struct hr_error *err);
 /* Sends the master over a connected unix socket with SCM_RIGHTS. */
 int hr_console_send(int sock, int master, struct hr_error *err);
 #endif

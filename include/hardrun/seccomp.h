@@ -32,10 +32,6 @@ int hr_seccomp_load(const struct hr_seccomp_program *p, int *notify_fd, struct h
 int hr_seccomp_send_to_listener(int sock, int notify_fd, const char *state_json,
 				const char *metadata, struct hr_error *err);
 
-/* Connects to listener_path (AF_UNIX, SOCK_STREAM), sends as above, closes. */
-int hr_seccomp_notify_listener(const char *listener_path, int notify_fd, const char *state_json,
-			       const char *metadata, struct hr_error *err);
-
 /* The containerProcessState JSON: {"ociVersion","fds":["seccompFd"],"pid",
  * "metadata","state"}; ociVersion and pid come from state_json. Caller frees. */
 char *hr_seccomp_process_state_json(const char *state_json, const char *metadata,

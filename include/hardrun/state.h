@@ -54,8 +54,15 @@ int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct
 /* Live status from the process and cgroup (not from the file alone). */
 enum hr_status hr_container_status(struct hr_container *c);
 const char *hr_status_name(enum hr_status s);
-/* runtime-spec state JSON (caller frees). */
+/* runtime-spec state JSON (caller frees), and the same as a jansson object
+ * (with rootfs, created, owner) for listings. */
 char *hr_container_state_json(struct hr_container *c);
+struct json_t;
+struct json_t *hr_container_state_object(struct hr_container *c);
+/* The state given to hooks and seccomp listeners, built before a
+ * struct hr_container exists or from inside the container process. */
+char *hr_state_json_make(const char *id, const char *status, pid_t pid, const char *bundle,
+			 const struct hr_spec *spec);
 /* Removes <root>/<id> (the caller killed everything first). */
 int hr_container_remove_dir(struct hr_container *c, struct hr_error *err);
 

@@ -47,6 +47,9 @@ int hr_write_existing_at(int dirfd, const char *path, const char *data, struct h
 /* Atomic replace: write to a temp file in dirfd, fsync-less rename over name. */
 int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, struct hr_error *err);
 
+/* Connected SOCK_STREAM unix socket (close-on-exec), or -1 with err set. */
+int hr_unix_connect(const char *path, struct hr_error *err);
+
 ssize_t hr_write_all(int fd, const void *buf, size_t len);
 ssize_t hr_read_all(int fd, void *buf, size_t len);
 

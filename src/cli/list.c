@@ -8,22 +8,6 @@
 #include "hardrun/state.h"
 #include "hardrun/util.h"
 
-static json_t *list_entry(struct hr_container *c)
-{
-	enum hr_status s = hr_container_status(c);
-	json_t *j = json_object();
-
-	json_object_set_new(j, "ociVersion", json_string("1.2.0"));
-	json_object_set_new(j, "id", json_string(c->id));
-	json_object_set_new(j, "pid", json_integer(s == HR_STATUS_STOPPED ? 0 : c->st.pid));
-	json_object_set_new(j, "status", json_string(hr_status_name(s)));
-	json_object_set_new(j, "bundle", json_string(c->st.bundle ? c->st.bundle : ""));
-	json_object_set_new(j, "rootfs", json_string(c->st.rootfs ? c->st.rootfs : ""));
-	json_object_set_new(j, "created", json_string(c->st.created ? c->st.created : ""));
-	json_object_set_new(j, "owner", json_string(c->st.owner ? c->st.owner : ""));
-	return j;
-}
-
 int cmd_list(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 {
 	bool json = false, quiet = false;
@@ -49,7 +33,7 @@ int cmd_list(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 			continue;
 		if (hr_container_load(g->root, de->d_name, &c, &ignored) < 0)
 			continue;
-		json_array_append_new(all, list_entry(c));
+		json_array_append_new(all, hr_container_state_object(c));
 		hr_container_free(c);
 	}
 	if (d)

@@ -41,19 +41,6 @@ int hr_console_setup(bool has_size, uint32_t rows, uint32_t cols, struct hr_erro
 	return hr_steal_fd(master);
 }
 
-int hr_console_socket_connect(const char *path, struct hr_error *err)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return hr_error_set(err, 0, "console socket path `%s` is too long", path);
-	strcpy(addr.sun_path, path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return hr_error_set(err, errno, "connect to console socket `%s`", path);
-	return hr_steal_fd(fd);
-}
-
 int hr_console_send(int sock, int master, struct hr_error *err)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };

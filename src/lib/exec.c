@@ -158,12 +158,8 @@ static int open_exec_target(struct hr_launch_ctx *x, struct hr_error *err)
 	x->l.target_pidfd = (int)syscall(SYS_pidfd_open, x->c->st.pid, 0);
 	if (x->l.target_pidfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
 		return hr_error_set(err, 0, "cannot exec in container %s: it is not running", x->c->id);
-	if (spec->linux_.seccomp) {
-		_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
-		if (hr_seccomp_compile(spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
-			return -1;
-		x->l.has_seccomp = true;
-	}
+	if (spec->linux_.seccomp && hr_launch_compile_seccomp(x, err) < 0)
+		return -1;
 	if (x->c->st.cgroup_path && hr_cgroup_open(x->c->st.cgroup_path, &x->cg, err) < 0)
 		return hr_error_wrap(err, "cgroup of container %s", x->c->id);
 	return 0;

@@ -50,6 +50,7 @@
 #include "hardrun/hooks.h"
 #include "hardrun/log.h"
 #include "hardrun/rootfs.h"
+#include "hardrun/state.h"
 #include "hardrun/sync.h"
 #include "hardrun/util.h"
 

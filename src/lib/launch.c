@@ -30,25 +30,6 @@
 #include "hardrun/sync.h"
 #include "hardrun/util.h"
 
-char *hr_state_json_make(const char *id, const char *status, pid_t pid, const char *bundle,
-			 const struct hr_spec *spec)
-{
-	json_t *j = json_object(), *ann = json_object();
-	char *text;
-
-	json_object_set_new(j, "ociVersion", json_string("1.2.0"));
-	json_object_set_new(j, "id", json_string(id));
-	json_object_set_new(j, "status", json_string(status));
-	json_object_set_new(j, "pid", json_integer(pid));
-	json_object_set_new(j, "bundle", json_string(bundle));
-	for (size_t i = 0; spec && i < spec->n_annotations; i++)
-		json_object_set_new(ann, spec->annotations[i].key, json_string(spec->annotations[i].value));
-	json_object_set_new(j, "annotations", ann);
-	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	return text;
-}
-
 static int load_config(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	char buf[PATH_MAX];
@@ -92,14 +73,19 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 		return -1;
 	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
 		return -1;
-	if (x->spec->linux_.seccomp) {
-		_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
-		if (hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0)
-			return -1;
-		if (hr_seccomp_compile(x->spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
-			return -1;
-		x->l.has_seccomp = true;
-	}
+	if (x->spec->linux_.seccomp && hr_launch_compile_seccomp(x, err) < 0)
+		return -1;
+	return 0;
+}
+
+int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
+
+	if (hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0 ||
+	    hr_seccomp_compile(x->spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
+		return -1;
+	x->l.has_seccomp = true;
 	return 0;
 }
 
@@ -200,12 +186,12 @@ static int plan_launch(struct hr_launch_ctx *x, int sync_fds[2], struct hr_error
 		l->needs_fork = (new_flags & CLONE_NEWPID) || l->joins.fds[HR_NS_PID] >= 0;
 	}
 	if (x->o->console_socket) {
-		l->console_sock = hr_console_socket_connect(x->o->console_socket, err);
+		l->console_sock = hr_unix_connect(x->o->console_socket, err);
 		if (l->console_sock < 0)
-			return -1;
+			return hr_error_wrap(err, "console socket");
 	}
 	if (l->has_seccomp && x->spec->linux_.seccomp->listener_path) {
-		l->listener_sock = hr_console_socket_connect(x->spec->linux_.seccomp->listener_path, err);
+		l->listener_sock = hr_unix_connect(x->spec->linux_.seccomp->listener_path, err);
 		if (l->listener_sock < 0)
 			return hr_error_wrap(err, "seccomp listener");
 	}
@@ -320,16 +306,12 @@ static int drive_child(struct hr_launch_ctx *x, struct hr_error *err)
 
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp%d", path, (int)getpid());
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
 
-	if (hr_write_file_at(AT_FDCWD, tmp, buf, (size_t)n, err) < 0)
+	/* atomic: a reader never sees a half-written pid */
+	if (hr_write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, err) < 0)
 		return hr_error_wrap(err, "write pid file");
-	if (rename(tmp, path) < 0) {
-		unlink(tmp);
-		return hr_error_set(err, errno, "write pid file `%s`", path);
-	}
 	return 0;
 }
 

@@ -61,13 +61,12 @@ struct hr_launch_ctx {
 int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err);
 /* Frees everything; spec, c and cg are owned by the ctx. */
 void hr_launch_ctx_free(struct hr_launch_ctx *x);
+/* Compiles the config's seccomp filter via the BPF cache under --root. */
+int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
 
 /* Container side, from clone to execve; never returns. */
 void hr_init_container(struct hr_launch *l) __attribute__((noreturn));
 
-/* The state JSON the runtime spec defines, for hooks and listeners. */
-char *hr_state_json_make(const char *id, const char *status, pid_t pid, const char *bundle,
-			 const struct hr_spec *spec);
 
 #endif

@@ -86,22 +86,3 @@ int hr_seccomp_send_to_listener(int sock, int notify_fd, const char *state_json,
 		return -1;
 	return send_with_fd(sock, msg, strlen(msg), notify_fd, err);
 }
-
-int hr_seccomp_notify_listener(const char *listener_path, int notify_fd, const char *state_json,
-			       const char *metadata, struct hr_error *err)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	_cleanup_close_ int sock = -1;
-
-	if (strlen(listener_path) >= sizeof(addr.sun_path))
-		return hr_error_set(err, ENAMETOOLONG, "seccomp listener path `%s`", listener_path);
-	strcpy(addr.sun_path, listener_path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0)
-		return hr_error_set(err, errno, "seccomp listener: socket");
-	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return hr_error_set(err, errno, "connecting to the seccomp listener `%s`", listener_path);
-	if (hr_seccomp_send_to_listener(sock, notify_fd, state_json, metadata, err) < 0)
-		return hr_error_wrap(err, "seccomp listener `%s`", listener_path);
-	return 0;
-}

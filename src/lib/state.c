@@ -304,23 +304,53 @@ const char *hr_status_name(enum hr_status s)
 	return names[s];
 }
 
-char *hr_container_state_json(struct hr_container *c)
+/* The runtime-spec state fields every consumer shares (hooks, listeners,
+ * `state`, `list`). */
+static json_t *state_object(const char *id, const char *status, pid_t pid, const char *bundle,
+			    const struct hr_kv *ann, size_t n_ann)
+{
+	json_t *j = json_object(), *a = json_object();
+
+	for (size_t i = 0; i < n_ann; i++)
+		json_object_set_new(a, ann[i].key, json_string(ann[i].value));
+	json_object_set_new(j, "ociVersion", json_string("1.2.0"));
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "status", json_string(status));
+	json_object_set_new(j, "pid", json_integer(pid));
+	json_object_set_new(j, "bundle", json_string(bundle ? bundle : ""));
+	json_object_set_new(j, "annotations", a);
+	return j;
+}
+
+char *hr_state_json_make(const char *id, const char *status, pid_t pid, const char *bundle,
+			 const struct hr_spec *spec)
+{
+	json_t *j = state_object(id, status, pid, bundle, spec ? spec->annotations : NULL,
+				 spec ? spec->n_annotations : 0);
+	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(j);
+	return text;
+}
+
+json_t *hr_container_state_object(struct hr_container *c)
 {
 	const struct hr_state *st = &c->st;
 	enum hr_status status = hr_container_status(c);
-	json_t *j = json_object();
-	char *text;
+	json_t *j = state_object(st->id, hr_status_name(status), status == HR_STATUS_STOPPED ? 0 : st->pid,
+				 st->bundle, st->annotations, st->n_annotations);
 
-	json_object_set_new(j, "ociVersion", json_string("1.2.0"));
-	json_object_set_new(j, "id", json_string(st->id));
-	json_object_set_new(j, "status", json_string(hr_status_name(status)));
-	json_object_set_new(j, "pid", json_integer(status == HR_STATUS_STOPPED ? 0 : st->pid));
-	json_object_set_new(j, "bundle", json_string(st->bundle ? st->bundle : ""));
 	json_object_set_new(j, "rootfs", json_string(st->rootfs ? st->rootfs : ""));
 	json_object_set_new(j, "created", json_string(st->created ? st->created : ""));
 	json_object_set_new(j, "owner", json_string(st->owner ? st->owner : ""));
-	json_object_set_new(j, "annotations", annotations_json(st));
-	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	return j;
+}
+
+char *hr_container_state_json(struct hr_container *c)
+{
+	json_t *j = hr_container_state_object(c);
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
 	json_decref(j);
 	return text;
 }

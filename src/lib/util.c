@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -213,7 +215,10 @@ int hr_write_existing_at(int dirfd, const char *path, const char *data, struct h
 
 int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, struct hr_error *err)
 {
-	_cleanup_free_ char *tmp = xasprintf(".%s.tmp.%d", name, (int)getpid());
+	/* the temp file sits beside the target (same directory, same filesystem) */
+	const char *slash = strrchr(name, '/');
+	int dirlen = slash ? (int)(slash - name + 1) : 0;
+	_cleanup_free_ char *tmp = xasprintf("%.*s.%s.tmp.%d", dirlen, name, name + dirlen, (int)getpid());
 
 	if (hr_write_file_at(dirfd, tmp, data, len, err) < 0)
 		return -1;
@@ -223,6 +228,20 @@ int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_
 		return hr_error_set(err, saved, "rename `%s`", name);
 	}
 	return 0;
+}
+
+int hr_unix_connect(const char *path, struct hr_error *err)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -1;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return hr_error_set(err, ENAMETOOLONG, "unix socket path `%s`", path);
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return hr_error_set(err, errno, "connect to `%s`", path);
+	return hr_steal_fd(fd);
 }
 
 int hr_mkdir_p_at(int dirfd, const char *path, mode_t mode, struct hr_error *err)
