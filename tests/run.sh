@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs hardrun's test suites and prints one closing line "N passed, N failed, N skipped".
 #   --unit   cmocka unit tests
-#   --host   unit + integration tests on this host (private mount ns, cgroup2 at /sys/fs/cgroup)
+#   --host   unit + integration + security regression tests on this host
+#            (private mount ns, cgroup2 at /sys/fs/cgroup)
 #   --vm     tests that need real cgroup v2 controllers / AppArmor, inside scripts/run-in-vm
 #   --all    all of the above
 # ONLY=regex limits integration tests by function name.
@@ -37,7 +38,7 @@ run_integration_dir() {
 run_host() {
 	unshare --mount --propagation private bash -c '
 		mount -t cgroup2 none /sys/fs/cgroup || exit 1
-		. "$0"; run_integration_dir tests/integration' "$TOP/tests/run-lib.sh" 2>&1 | tee -a "$OUT"
+		. "$0"; run_integration_dir tests/integration; run_integration_dir tests/security' "$TOP/tests/run-lib.sh" 2>&1 | tee -a "$OUT"
 }
 
 run_vm() {
