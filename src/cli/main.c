@@ -1,4 +1,6 @@
 /* hardrun entry point: global flags, then one verb. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <seccomp.h>
@@ -9,6 +11,7 @@
 
 #include "cli.h"
 #include "hardrun/log.h"
+#include "hardrun/selfexe.h"
 #include "hardrun/util.h"
 #include "hardrun/state.h"
 
@@ -93,6 +96,34 @@ static int parse_global(int argc, char **argv, struct hr_global *g, struct hr_er
 	return optind;
 }
 
+/* Stdio and the fds a caller preserves for the workload must be its own:
+ * a closed one is filled with /dev/null now, so no fd the runtime opens
+ * later can land there and be handed to the container. */
+static void reserve_inherited_fds(int argc, char **argv)
+{
+	unsigned long long n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		if (strcmp(argv[i], "--preserve-fds") == 0 && i + 1 < argc)
+			v = argv[i + 1];
+		else if (strncmp(argv[i], "--preserve-fds=", 15) == 0)
+			v = argv[i] + 15;
+		if (v && hr_parse_u64(v, &n) && n > 1024)
+			n = 1024;
+	}
+	for (int fd = 0; fd < 3 + (int)n; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+			break;
+	}
+}
+
+/* The verbs that put a hardrun process into a container. */
+static bool enters_container(const char *verb)
+{
+	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char default_root[] = HR_DEFAULT_ROOT;
@@ -101,6 +132,7 @@ int main(int argc, char **argv)
 	struct hr_error err = { 0 };
 	int idx, rc;
 
+	reserve_inherited_fds(argc, argv);
 	idx = parse_global(argc, argv, &g, &err);
 	/* an unprivileged user keeps state in its own runtime dir, as runc does */
 	if (g.root == default_root && geteuid() != 0) {
@@ -118,6 +150,10 @@ int main(int argc, char **argv)
 	}
 	if (idx >= argc) {
 		usage(stderr);
+		return 1;
+	}
+	if (enters_container(argv[idx]) && hr_selfexe_ensure_protected(argv, &err) < 0) {
+		hr_log_error(&err);
 		return 1;
 	}
 	for (size_t i = 0; i < HR_ARRAY_SIZE(commands); i++) {

@@ -1,0 +1,23 @@
+/* Keeps hardrun's own binary out of reach of containers (CVE-2019-5736):
+ * every process that enters a container runs from a sealed in-memory copy,
+ * so /proc/PID/exe inside a container never leads back to the host file. */
+#ifndef HARDRUN_SELFEXE_H
+#define HARDRUN_SELFEXE_H
+
+#include <stdbool.h>
+
+#include "hardrun/error.h"
+
+/* The seals a protected copy carries; the same set marks it as ours. */
+#define HR_SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+/* True when the running image cannot be written through /proc/self/exe:
+ * a sealed memfd copy, or a file on a read-only mount. */
+bool hr_selfexe_is_protected(struct hr_error *err);
+
+/* Re-executes hardrun (same argv and environment) from a sealed memfd copy
+ * unless the running image is already protected. Returns only on failure;
+ * returns 0 without doing anything when already protected. */
+int hr_selfexe_ensure_protected(char **argv, struct hr_error *err);
+
+#endif

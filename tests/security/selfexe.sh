@@ -1,0 +1,86 @@
+#!/bin/bash
+# CVE-2019-5736: a container makes the kernel run hardrun's own binary
+# (an entrypoint "#!/proc/self/exe", or `exec ID /proc/self/exe`) with a
+# planted dynamic loader that keeps a handle on /proc/self/exe and reopens it
+# for writing once the runtime has exited. The runtime under test is a
+# scratch copy of hardrun, so a vulnerable build only overwrites that copy.
+. "$(dirname "$0")/../lib.sh"
+
+[ "$(uname -m)" = x86_64 ] || { echo "ok - selfexe: all # SKIP fake loader is x86_64 only"; exit 0; }
+
+SCRATCH=$TEST_TMP/selfexe.$$
+mkdir -p "$SCRATCH"
+trap 'rm -rf "$SCRATCH"' EXIT
+
+build_fake_ld() {
+	[ -x "$SCRATCH/fake-ld" ] || cc -D_GNU_SOURCE -static -nostdlib -fno-pie -no-pie -fno-stack-protector -O1 \
+		-o "$SCRATCH/fake-ld" "$TOP/tests/security/fake-ld.c" || fail "build fake loader"
+}
+
+# hostile_bundle DIR ARGS_JSON: busybox rootfs with the fake loader and a
+# "#!/proc/self/exe" script at /bin/evil; writable root so the result lands
+# in rootfs/tmp where the host can read it.
+hostile_bundle() {
+	make_bundle "$1" || fail "bundle"
+	build_fake_ld
+	mkdir -p "$1/rootfs/lib64"
+	cp "$SCRATCH/fake-ld" "$1/rootfs/lib64/ld-linux-x86-64.so.2" || fail "plant loader"
+	printf '#!/proc/self/exe\n' >"$1/rootfs/bin/evil"
+	chmod 755 "$1/rootfs/bin/evil"
+	cfg "$1" ".root.readonly = false | .process.args = $2"
+}
+
+runtime_copy() {
+	cp "$HARDRUN" "$1" && chmod 755 "$1"
+}
+
+wait_result() { # wait_result FILE: up to 30 s for the attacker's verdict
+	local i
+	for i in $(seq 300); do
+		[ -s "$1" ] && { cat "$1"; return 0; }
+		sleep 0.1
+	done
+	echo "no result"
+}
+
+assert_not_overwritten() { # assert_not_overwritten COPY HASH RESULT
+	assert_eq "$(sha256sum <"$1")" "$2" "runtime binary changed (attacker: $3)"
+	assert_not_contains "$3" "wrote"
+	assert_not_contains "$3" "no result"
+}
+
+test_entrypoint_shebang_proc_self_exe_cannot_overwrite_runtime() {
+	local b=$SCRATCH/entry rt=$SCRATCH/hardrun-entry id before res; id=$(unique_id)
+	hostile_bundle "$b" '["/bin/evil"]'
+	runtime_copy "$rt"; before=$(sha256sum <"$rt")
+	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	res=$(wait_result "$b/rootfs/tmp/cve-2019-5736.result")
+	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
+	assert_not_overwritten "$rt" "$before" "$res"
+}
+
+test_exec_proc_self_exe_cannot_overwrite_runtime() {
+	local b=$SCRATCH/exec rt=$SCRATCH/hardrun-exec id before res; id=$(unique_id)
+	hostile_bundle "$b" '["sleep", "300"]'
+	runtime_copy "$rt"; before=$(sha256sum <"$rt")
+	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	"$rt" --root "$STATE_ROOT" exec -d "$id" /proc/self/exe </dev/null >/dev/null 2>&1
+	res=$(wait_result "$b/rootfs/tmp/cve-2019-5736.result")
+	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
+	assert_not_overwritten "$rt" "$before" "$res"
+}
+
+test_userns_entrypoint_cannot_overwrite_runtime() {
+	local b=$SCRATCH/userns rt=$SCRATCH/hardrun-userns id before res; id=$(unique_id)
+	hostile_bundle "$b" '["/bin/evil"]'
+	cfg "$b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]'
+	runtime_copy "$rt"; before=$(sha256sum <"$rt")
+	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	res=$(wait_result "$b/rootfs/tmp/cve-2019-5736.result")
+	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
+	assert_not_overwritten "$rt" "$before" "$res"
+}
+
+run_tests
