@@ -60,6 +60,10 @@ int hr_mkdir_p_at(int dirfd, const char *path, mode_t mode, struct hr_error *err
 bool hr_parse_u64(const char *s, unsigned long long *out);
 bool hr_parse_i64(const char *s, long long *out);
 
+/* Every signal back to its default disposition, none blocked: what a
+ * process the runtime starts (workload, hook) must begin with. */
+int hr_reset_signals(struct hr_error *err);
+
 /* Monotonic milliseconds, for timeouts. */
 long long hr_now_ms(void);
 

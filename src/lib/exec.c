@@ -3,6 +3,8 @@
  * gets the container's seccomp filter plus its own capabilities, AppArmor
  * profile, rlimits and no_new_privs. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +151,19 @@ static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *
 	return 0;
 }
 
+/* A container without its own mount namespace lives in a chroot: the
+ * exec'd process must enter the same root (the pid was checked just now). */
+static int open_target_root(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)x->c->st.pid);
+	x->l.target_rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (x->l.target_rootfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
+		return hr_error_set(err, errno, "cannot exec in container %s: its root is not reachable", x->c->id);
+	return 0;
+}
+
 static int open_exec_target(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_spec *spec = x->spec;
@@ -158,6 +173,8 @@ static int open_exec_target(struct hr_launch_ctx *x, struct hr_error *err)
 	x->l.target_pidfd = (int)syscall(SYS_pidfd_open, x->c->st.pid, 0);
 	if (x->l.target_pidfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
 		return hr_error_set(err, 0, "cannot exec in container %s: it is not running", x->c->id);
+	if (!(x->l.join_flags & CLONE_NEWNS) && open_target_root(x, err) < 0)
+		return -1;
 	if (spec->linux_.seccomp && hr_launch_compile_seccomp(x, err) < 0)
 		return -1;
 	if (x->c->st.cgroup_path && hr_cgroup_open(x->c->st.cgroup_path, &x->cg, err) < 0)
@@ -170,7 +187,8 @@ int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, stru
 	struct hr_create_opts co = { .root = o->root, .id = o->id, .console_socket = o->console_socket,
 				     .pid_file = o->pid_file, .preserve_fds = o->preserve_fds, .foreground = !o->detach };
 	struct hr_launch_ctx x = { .o = &co, .pidfd = -1, .sync_fd = -1, .console_master = -1,
-				   .l = { .state_dirfd = -1, .console_sock = -1, .listener_sock = -1, .target_pidfd = -1 } };
+				   .l = { .fifo_fd = -1, .target_rootfd = -1, .console_sock = -1, .listener_sock = -1,
+					 .target_pidfd = -1 } };
 	struct hr_process own = { 0 };
 	int rc;
 

@@ -55,6 +55,10 @@ static int run_one(const struct hr_hook *h, const char *state_json, struct hr_er
 	}
 	if (pid == 0) {
 		char *const fallback_args[] = { h->path, NULL };
+		struct hr_error ignored = { 0 };
+		/* a hook starts like any new process: SIGPIPE not ignored */
+		if (hr_reset_signals(&ignored) < 0)
+			_exit(127);
 		dup2(in[0], STDIN_FILENO);
 		execve(h->path, h->args ? h->args : fallback_args, h->env ? h->env : empty_env);
 		_exit(127);

@@ -1,8 +1,10 @@
 /* The container process, from clone3 to execve.
  *
  * THE ORDER OF STEPS (and why each is where it is):
- *  1. close the runtime's fds, PDEATHSIG   nothing of the runtime leaks; a killed
- *                                          `create` does not leave us behind
+ *  1. close the runtime's fds, PDEATHSIG   nothing of the runtime leaks (a directory
+ *                                          fd is a way out through /proc/self/fd:
+ *                                          CVE-2024-21626); a killed `create` does
+ *                                          not leave us behind
  *     non-dumpable (exec: at once; create: nobody can reach hardrun's image through
  *     after the time ns offsets)           /proc/PID/exe (CVE-2019-5736); execve resets it
  *  2. namespaces + id maps                 everything after runs inside them; maps
@@ -16,10 +18,12 @@
  *  7. masked/readonly paths, sysctl, ro /  after pivot, so they apply to the final tree
  *  8. rlimits                              raising a hard limit needs CAP_SYS_RESOURCE
  *  9. session keyring, terminal, cwd,      while still privileged; the executable is
- *     executable lookup                    resolved now so a missing one fails `create`
+ *     executable lookup                    resolved now so a missing one fails `create`;
+ *                                          the cwd is checked to be under our root
  * 10. READY, then wait on exec.fifo        `start` releases us
  * 11. startContainer hooks                 spec: after start, before the user process
- * 12. close every fd but stdio/preserved   nothing reaches the workload
+ * 12. close every fd but stdio/preserved,  nothing reaches the workload; hooks and
+ *     reset signal dispositions and mask   the runtime ignore SIGPIPE
  * 13. seccomp (when no_new_privs is off)   loading needs CAP_SYS_ADMIN, dropped next
  * 14. uid/gid/groups + capabilities        keep-caps: the listed caps survive the uid change
  * 15. umask, AppArmor exec transition      applies at execve; /proc verified first
@@ -49,6 +53,7 @@
 #include "hardrun/console.h"
 #include "hardrun/hooks.h"
 #include "hardrun/log.h"
+#include "hardrun/procfs.h"
 #include "hardrun/rootfs.h"
 #include "hardrun/state.h"
 #include "hardrun/sync.h"
@@ -98,8 +103,7 @@ static int fork_into_pid_ns(struct hr_launch *l, struct hr_error *err)
 	if (read(p[0], &host_pid, sizeof(host_pid)) != sizeof(host_pid))
 		return hr_error_set(err, errno, "read own pid");
 	close(p[0]);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return 0;
+	return hr_die_with_parent(0, err);
 }
 
 /* Slow path: join namespaces by path, create the rest, and fork into a
@@ -261,16 +265,15 @@ static int wait_for_start(struct hr_launch *l, struct hr_error *err)
 {
 	_cleanup_close_ int fifo = -1;
 
-	/* blocks until `start` opens the fifo for reading */
-	do
-		fifo = openat(l->state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
-	while (fifo < 0 && errno == EINTR);
+	/* blocks until `start` opens the fifo for reading; we only hold an
+	 * O_PATH fd of the fifo itself, never of the state directory */
+	fifo = hr_procfs_reopen(l->fifo_fd, O_WRONLY, "exec.fifo", err);
 	if (fifo < 0)
-		return hr_error_set(err, errno, "open exec.fifo");
+		return -1;
 	if (write(fifo, "0", 1) != 1)
 		return hr_error_set(err, errno, "write exec.fifo");
-	close(l->state_dirfd);
-	l->state_dirfd = -1;
+	close(l->fifo_fd);
+	l->fifo_fd = -1;
 	return 0;
 }
 
@@ -355,6 +358,11 @@ static int prepare_exec(struct hr_launch *l, char **exe, struct hr_error *err)
 		return hr_error_set(err, errno, "join the namespaces of the container");
 	close(l->target_pidfd);
 	l->target_pidfd = -1;
+	/* without a mount namespace to join, the container's root is a chroot */
+	if (l->target_rootfd >= 0 && (fchdir(l->target_rootfd) < 0 || chroot(".") < 0))
+		return hr_error_set(err, errno, "enter the root of the container");
+	if (l->target_rootfd >= 0)
+		close(hr_steal_fd(l->target_rootfd));
 	if (l->needs_fork && fork_into_pid_ns(l, err) < 0)
 		return -1;
 	return prepare_process(l, exe, err);
@@ -377,7 +385,8 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 		return -1;
 	/* from here nothing needs our own /proc files writable (timens_offsets
 	 * did); hooks and later exec'd processes must not reach this image */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (hr_set_dumpable(false, err) < 0)
+		return -1;
 	if (chdir(l->bundle) < 0)
 		return hr_error_set(err, errno, "chdir to bundle `%s`", l->bundle);
 	if (hr_rootfs_prepare(spec, &ro, err) < 0)
@@ -396,20 +405,24 @@ static int prepare_process(struct hr_launch *l, char **exe, struct hr_error *err
 
 	if (apply_rlimits(p, err) < 0)
 		return -1;
-	/* a fresh session keyring keeps the host's keys out of reach */
-	if (!l->no_new_keyring)
-		(void)syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL);
-	if (setup_terminal(l, err) < 0)
+	if (!l->no_new_keyring && hr_join_session_keyring(err) < 0)
 		return -1;
-	if (chdir(p->cwd) < 0)
-		return hr_error_set(err, errno, "chdir to cwd \"%s\" in the container", p->cwd);
+	if (setup_terminal(l, err) < 0 || hr_enter_cwd(p->cwd, err) < 0)
+		return -1;
 	return find_executable(p, exe, err);
 }
 
-static void close_runtime_fds(struct hr_launch *l)
+/* Keeps only what the container process itself needs; everything else
+ * the runtime had open (state dir, lock, cgroup dirs, log) is closed. */
+static int close_runtime_fds(struct hr_launch *l, struct hr_error *err)
 {
-	close(l->parent_sync_fd);
-	close(l->lock_fd);
+	int keep[8 + HR_NS_COUNT] = { l->sync_fd,      l->fifo_fd,       l->console_sock, l->listener_sock,
+				       l->target_pidfd, l->target_rootfd };
+	size_t n = 6;
+
+	for (int t = 0; t < HR_NS_COUNT; t++)
+		keep[n++] = l->joins.fds[t];
+	return hr_close_fds_except(3 + (unsigned int)l->preserve_fds, keep, n, err);
 }
 
 /* Workload fds: everything above stdio and the preserved fds is closed on exec. */
@@ -427,17 +440,19 @@ void hr_init_container(struct hr_launch *l)
 	char **env;
 	const struct hr_process *p = l->process;
 
-	close_runtime_fds(l);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* exec enters a running container: its processes must not reach this
-	 * image (/proc/PID/exe is hardrun's binary) until execve replaces it */
-	if (l->exec_mode)
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	 * image (/proc/PID/exe) until execve replaces it */
+	if (close_runtime_fds(l, &err) < 0 || hr_die_with_parent(l->runtime_pid, &err) < 0 ||
+	    (l->exec_mode && hr_set_dumpable(false, &err) < 0))
+		hr_sync_fail(l->sync_fd, &err);
 	if ((l->exec_mode ? prepare_exec(l, &exe, &err) : prepare(l, &exe, &err)) < 0)
 		hr_sync_fail(l->sync_fd, &err);
 	env = build_env(p);
 	/* create is done once we report READY; its exit must not kill us */
-	prctl(PR_SET_PDEATHSIG, 0);
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) {
+		hr_error_set(&err, errno, "prctl(PR_SET_PDEATHSIG, 0)");
+		hr_sync_fail(l->sync_fd, &err);
+	}
 	if (hr_sync_send(l->sync_fd, HR_SYNC_READY, 0, NULL, -1) < 0)
 		_exit(1);
 	/* exec keeps the channel to report failures until execve closes it */
@@ -453,7 +468,7 @@ void hr_init_container(struct hr_launch *l)
 				 state, &err) < 0)
 			goto fail;
 	}
-	if (mark_fds_cloexec(l->preserve_fds, &err) < 0 || drop_privileges(l, &err) < 0)
+	if (mark_fds_cloexec(l->preserve_fds, &err) < 0 || hr_reset_signals(&err) < 0 || drop_privileges(l, &err) < 0)
 		goto fail;
 	execve(exe, p->args, env);
 	hr_error_set(&err, errno, "exec \"%s\"", exe);

@@ -172,9 +172,12 @@ static int plan_launch(struct hr_launch_ctx *x, int sync_fds[2], struct hr_error
 	l->new_userns = new_flags & CLONE_NEWUSER;
 	l->console_sock = -1;
 	l->listener_sock = -1;
-	l->state_dirfd = openat(x->c->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (l->state_dirfd < 0)
-		return hr_error_set(err, errno, "open state directory");
+	l->runtime_pid = getpid();
+	if (!l->exec_mode) {
+		l->fifo_fd = openat(x->c->dirfd, "exec.fifo", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (l->fifo_fd < 0)
+			return hr_error_set(err, errno, "open exec.fifo");
+	}
 	if (l->exec_mode) {
 		l->new_userns = false;
 		l->needs_fork = hr_spec_find_ns(x->spec, HR_NS_PID) != NULL;
@@ -371,8 +374,10 @@ static void rollback(struct hr_launch_ctx *x)
 void hr_launch_ctx_free(struct hr_launch_ctx *x)
 {
 	hr_ns_join_close(&x->l.joins);
-	if (x->l.state_dirfd >= 0)
-		close(x->l.state_dirfd);
+	if (x->l.fifo_fd >= 0)
+		close(x->l.fifo_fd);
+	if (x->l.target_rootfd >= 0)
+		close(x->l.target_rootfd);
 	if (x->l.console_sock >= 0)
 		close(x->l.console_sock);
 	if (x->l.listener_sock >= 0)
@@ -391,7 +396,7 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x)
 int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, struct hr_error *err)
 {
 	struct hr_launch_ctx x = { .o = o, .pidfd = -1, .sync_fd = -1, .console_master = -1,
-				.l = { .state_dirfd = -1, .console_sock = -1, .listener_sock = -1 } };
+				.l = { .fifo_fd = -1, .target_rootfd = -1, .console_sock = -1, .listener_sock = -1 } };
 	int rc;
 
 	for (int t = 0; t < HR_NS_COUNT; t++)

@@ -4,6 +4,7 @@
 #define HARDRUN_LAUNCH_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "hardrun/ns.h"
 #include "hardrun/seccomp.h"
@@ -20,7 +21,9 @@ struct hr_launch {
 	const char *rootfs;          /* absolute */
 	int sync_fd;                 /* child's end */
 	int parent_sync_fd;          /* closed by the child */
-	int state_dirfd;             /* O_PATH of the state dir, for exec.fifo */
+	int fifo_fd;                 /* create: O_PATH of exec.fifo, reopened to wait for start */
+	int target_rootfd;           /* exec into a container without a mount ns: its root */
+	pid_t runtime_pid;           /* the runtime that cloned us, for the PDEATHSIG check */
 	int lock_fd;                 /* the runtime's locked state dir fd; the child must close it */
 	int console_sock;            /* connected --console-socket, or -1 */
 	int listener_sock;           /* connected seccomp listenerPath, or -1 */
@@ -64,6 +67,13 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x);
 /* Compiles the config's seccomp filter via the BPF cache under --root. */
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
+
+/* init_steps.c: fail-closed steps of the container process. */
+int hr_close_fds_except(unsigned int first, const int *keep, size_t n, struct hr_error *err);
+int hr_enter_cwd(const char *cwd, struct hr_error *err);
+int hr_join_session_keyring(struct hr_error *err);
+int hr_die_with_parent(pid_t parent, struct hr_error *err);
+int hr_set_dumpable(bool dumpable, struct hr_error *err);
 
 /* Container side, from clone to execve; never returns. */
 void hr_init_container(struct hr_launch *l) __attribute__((noreturn));

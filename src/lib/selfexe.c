@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -91,8 +92,11 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 
 	if (self < 0)
 		return -1;
-	if (fd_is_protected(self))
+	if (fd_is_protected(self)) {
+		/* the copy's comm is "memfd:hardrun"; tools expect ours */
+		(void)prctl(PR_SET_NAME, "hardrun", 0, 0, 0);
 		return 0;
+	}
 	copy = memfd_for_exec(err);
 	if (copy < 0 || copy_all(self, copy, err) < 0)
 		return -1;

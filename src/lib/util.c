@@ -1,6 +1,7 @@
 #include "hardrun/util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -287,4 +288,25 @@ long long hr_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The workload starts as a fresh process would: every signal at its
+ * default disposition (hooks and the runtime ignore SIGPIPE) and none
+ * blocked. Handlers are reset by execve anyway; ignored signals are not. */
+int hr_reset_signals(struct hr_error *err)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* glibc reserves two realtime signals for itself and refuses them */
+		if (sigaction(sig, &dfl, NULL) < 0 && errno != EINVAL)
+			return hr_error_set(err, errno, "reset the disposition of signal %d", sig);
+	}
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return hr_error_set(err, errno, "unblock signals");
+	return 0;
 }
