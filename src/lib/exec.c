@@ -116,6 +116,9 @@ static int check_exec_target(struct hr_container *c, struct hr_error *err)
 		return 0;
 	if (s == HR_STATUS_PAUSED)
 		return hr_error_set(err, 0, "cannot exec in a paused container %s: resume it first", c->id);
+	/* runc's words, which the shims know */
+	if (s == HR_STATUS_STOPPED)
+		return hr_error_set(err, 0, "cannot exec in a stopped container %s: container not running", c->id);
 	return hr_error_set(err, 0, "cannot exec in container %s: it is %s", c->id, hr_status_name(s));
 }
 

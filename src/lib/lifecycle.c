@@ -76,10 +76,10 @@ static int signal_init(struct hr_container *c, int sig, struct hr_error *err)
 
 	/* the pidfd pins the process: re-check it is still ours, then signal it */
 	if (pidfd < 0 || hr_proc_start_time(c->st.pid) != c->st.pid_start)
-		return hr_error_set(err, 0, "container %s is not running", c->id);
+		return hr_error_set(err, 0, "container not running: %s has exited", c->id);
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
 		if (errno == ESRCH)
-			return hr_error_set(err, 0, "container %s is not running: no such process", c->id);
+			return hr_error_set(err, 0, "container not running: %s has exited (no such process)", c->id);
 		return hr_error_set(err, errno, "signal container %s", c->id);
 	}
 	return 0;
@@ -93,8 +93,10 @@ int hr_lifecycle_kill(const char *root, const char *id, int sig, bool all, struc
 
 	if (hr_container_load(root, id, &c, err) < 0)
 		return -1;
+	/* runc's words: containerd's shim and podman take "container not
+	 * running" to mean the container is already stopped */
 	if (hr_container_status(c) == HR_STATUS_STOPPED && !all) {
-		hr_error_set(err, 0, "container %s is not running", id);
+		hr_error_set(err, 0, "container not running: %s has exited", id);
 		goto out;
 	}
 	if (all && c->st.cgroup_path) {

@@ -89,8 +89,10 @@ static void emit(const char *level, const char *msg)
 	fclose(out);
 	/* one write(2) per line, so concurrent writers with O_APPEND interleave whole lines */
 	(void)hr_write_all(log_fd, buf, len);
-	/* runc-compatible clients read --log; a human at a terminal still wants the error */
-	if (log_fd != STDERR_FILENO && strcmp(level, "error") == 0 && isatty(STDERR_FILENO))
+	/* errors go to stderr too, as runc does: containerd's shim and podman
+	 * match runc's words ("container not running", "does not exist") in
+	 * the runtime's output, not in the --log file */
+	if (log_fd != STDERR_FILENO && strcmp(level, "error") == 0)
 		fprintf(stderr, "hardrun: %s\n", msg);
 	free(buf);
 }
