@@ -10,6 +10,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 export TOP
+. tests/run-lib.sh
 OUT=$(mktemp /tmp/hardrun-results.XXXXXX)
 trap 'rm -f "$OUT"' EXIT
 
@@ -20,25 +21,20 @@ run_unit() {
 	for t in build/tests/test_*; do
 		[ -x "$t" ] || continue
 		echo "# unit: $t"
-		CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | sed -n 's/^\(not ok\|ok\) [0-9]* - /\1 - unit: /p' | tee -a "$OUT"
-	done
-}
-
-run_integration_dir() {
-	local dir=$1 f
-	for f in "$dir"/*.sh; do
-		[ -f "$f" ] || continue
-		echo "# $f"
-		bash "$f" 2>&1 | tee -a "$OUT"
+		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit: $(basename "$t")" "$t" | tee -a "$OUT"
 	done
 }
 
 # Host integration tests see a pure cgroup v2 tree: cgroup2 mounted over
 # /sys/fs/cgroup in a private mount namespace, never touching the host's.
 run_host() {
+	local rc
 	unshare --mount --propagation private bash -c '
-		mount -t cgroup2 none /sys/fs/cgroup || exit 1
+		mount -t cgroup2 none /sys/fs/cgroup ||
+			{ echo "not ok - host: cannot mount cgroup2 over /sys/fs/cgroup in a private mount namespace"; exit 1; }
 		. "$0"; run_integration_dir tests/integration; run_integration_dir tests/security' "$TOP/tests/run-lib.sh" 2>&1 | tee -a "$OUT"
+	rc=${PIPESTATUS[0]}
+	[ "$rc" -eq 0 ] || echo "not ok - host: the integration runner exited with status $rc" | tee -a "$OUT"
 }
 
 run_vm() {
@@ -46,7 +42,7 @@ run_vm() {
 		bash -c 'cd "$0" && . tests/run-lib.sh && run_integration_dir tests/vm' "$TOP" >>"$OUT.vm" 2>&1; then
 		echo "not ok - vm: run-in-vm exited with failure" | tee -a "$OUT"
 	fi
-	cat "$OUT.vm"; grep -E '^(ok|not ok) ' "$OUT.vm" >>"$OUT"; rm -f "$OUT.vm"
+	cat "$OUT.vm"; grep -E '^(ok|not ok) - ' "$OUT.vm" >>"$OUT"; rm -f "$OUT.vm"
 }
 
 case $mode in

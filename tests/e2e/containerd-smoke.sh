@@ -333,6 +333,21 @@ t_kill_delete() {
 	tmo "$RUNTIME" --root "$RTROOT/$NS" state "$L" >/dev/null 2>&1 && { echo "the runtime still has state for $L"; return 1; }
 	[ ! -d "$L_CG" ] || { echo "cgroup $L_CG not removed"; return 1; }
 }
+# A pod stop that races the container's exit: containerd's shim must learn
+# from the runtime's output that the process already finished (runc's
+# "container not running"), not report "unknown error after kill".
+t_kill_exited() {
+	local id=e2e-kill-exited out
+	C run -d "${RT[@]}" --rootfs "$ROOTFS" "$id" /bin/true >/dev/null 2>&1 || { reap "$id"; echo "ctr run -d failed"; return 1; }
+	wait_status "$id" STOPPED || { reap "$id"; return 1; }
+	out=$(C task kill -s SIGKILL "$id" 2>&1)
+	reap "$id"
+	case $out in *"unknown error"*) echo "kill of an exited task: $out"; return 1 ;; esac
+	if grep -q "unknown error after kill" "$D/logs/containerd.log"; then
+		echo "containerd logged: $(grep -m1 'unknown error after kill' "$D/logs/containerd.log")"
+		return 1
+	fi
+}
 t_oom() {
 	cg_v2 && grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
 		{ echo "needs cgroup v2 with the memory controller (the VM)"; return 77; }
@@ -380,6 +395,7 @@ check exec-user t_exec_user
 check ps t_ps
 check pause-resume t_pause_resume
 check kill-delete t_kill_delete
+check kill-exited t_kill_exited
 check oom t_oom
 check leftovers t_leftovers
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"

@@ -46,10 +46,10 @@ test_pause_resume_ps_events_delete() {
 	start "$id" "$b"
 	path=$(cg_path "$id")
 	[ -d "$CG/$path" ] || fail "no cgroup $CG/$path"
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in $(seq 100); do
 		pids=$(hr ps --format json "$id")
 		[ "$(echo "$pids" | jq length)" = 3 ] && break
-		sleep 0.2
+		sleep 0.1
 	done
 	assert_eq "$(echo "$pids" | jq length)" 3 "ps --format json: $pids"
 	assert_contains "$(hr ps "$id")" "sleep 1000"

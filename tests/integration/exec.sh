@@ -74,7 +74,7 @@ test_exec_into_stopped_or_missing_container_fails() {
 	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
 	make_bundle "$b" true
 	hr run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1
-	sleep 0.2
+	for _ in $(seq 100); do [ "$(hr state "$id" | jq -r .status)" = stopped ] && break; sleep 0.1; done
 	out=$(hr exec "$id" true 2>&1) && fail "exec into stopped container succeeded"
 	assert_contains "$out" "stopped"
 	hr delete "$id"

@@ -56,19 +56,24 @@ test_run_detach() {
 }
 
 test_kill_signal_names_and_numbers() {
-	local b=$TEST_TMP/$FUNCNAME id
-	make_bundle "$b" sh -c 'trap "echo got-usr1; exit 5" USR1; while :; do sleep 0.05; done'
+	local b=$TEST_TMP/$FUNCNAME id out
+	# "ready" once the trap is set: the signal cannot race it
+	make_bundle "$b" sh -c 'trap "echo got-usr1; exit 5" USR1; echo ready; while :; do sleep 0.05; done'
 	for sig in USR1 SIGUSR1 10; do
 		id=$(unique_id)
 		hr run -d --bundle "$b" "$id" </dev/null >"$b/out" 2>&1 || fail "run"
-		sleep 0.2
+		for _ in $(seq 100); do grep -q ready "$b/out" && break; sleep 0.1; done
 		hr kill "$id" "$sig" || fail "kill $sig"
-		for _ in $(seq 50); do [ "$(hr state "$id" | jq -r .status)" = stopped ] && break; sleep 0.1; done
-		assert_eq "$(cat "$b/out")" got-usr1 "signal $sig"
+		for _ in $(seq 100); do [ "$(hr state "$id" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+		assert_eq "$(cat "$b/out")" "$(printf 'ready\ngot-usr1')" "signal $sig"
 		hr delete "$id"
 	done
-	hr kill "$id" NOSUCHSIG 2>/dev/null && fail "bad signal accepted"
-	return 0
+	# an unknown signal is refused by name, on a container that is running
+	id=$(unique_id)
+	hr run -d --bundle "$b" "$id" </dev/null >"$b/out" 2>&1 || fail "run"
+	out=$(hr kill "$id" NOSUCHSIG 2>&1) && { hr delete -f "$id"; fail "bad signal accepted"; }
+	hr delete -f "$id"
+	assert_contains "$out" 'invalid signal "NOSUCHSIG"'
 }
 
 test_hostname_env_cwd_user_umask() {
@@ -231,8 +236,10 @@ test_delete_force_cleans_half_created_container() {
 	for _ in $(seq 50); do [ -s "$STATE_ROOT/$id/state.json" ] && break; sleep 0.1; done
 	[ -s "$STATE_ROOT/$id/state.json" ] || fail "create did not get as far as saving state"
 	local cg; cg=$(jq -r .cgroupPath "$STATE_ROOT/$id/state.json")
+	# the hook is create's child: end it by its pid, after create itself
+	local hook; hook=$(cat /proc/$cpid/task/*/children 2>/dev/null)
 	kill -9 $cpid; wait $cpid 2>/dev/null
-	pkill -f "sleep 30" 2>/dev/null
+	for p in $hook; do [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && kill -9 "$p"; done
 	assert_eq "$(hr state "$id" | jq -r .status)" stopped
 	hr delete --force "$id" || fail "delete --force"
 	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"

@@ -6,7 +6,7 @@
 # scratch copy of hardrun, so a vulnerable build only overwrites that copy.
 . "$(dirname "$0")/../lib.sh"
 
-[ "$(uname -m)" = x86_64 ] || { echo "ok - selfexe: all # SKIP fake loader is x86_64 only"; exit 0; }
+[ "$(uname -m)" = x86_64 ] || { printf '1..1\nok - selfexe: all # SKIP fake loader is x86_64 only\n'; exit 0; }
 
 SCRATCH=$TEST_TMP/selfexe.$$
 mkdir -p "$SCRATCH"

@@ -37,6 +37,7 @@ test_exec_user() { check exec-user; }
 test_ps() { check ps; }
 test_pause_resume() { check pause-resume; }
 test_kill_delete() { check kill-delete; }
+test_kill_exited() { check kill-exited; }
 test_oom() { check oom; }
 test_leftovers() { check leftovers; }
 test_whole_run_passed() {
