@@ -66,6 +66,29 @@ install: hardrun
 	install -d $(DESTDIR)$(PREFIX)/share/hardrun/profiles/seccomp $(DESTDIR)$(PREFIX)/share/hardrun/profiles/apparmor
 	install -m 0644 profiles/seccomp/*.json $(DESTDIR)$(PREFIX)/share/hardrun/profiles/seccomp/
 	install -m 0644 profiles/apparmor/* $(DESTDIR)$(PREFIX)/share/hardrun/profiles/apparmor/
+	install -D -m 0644 completions/hardrun.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hardrun
+	$(MAKE) --no-print-directory install-man
+
+# Man pages: docs/man/NAME.8.scd -> build/man/NAME.8 (scdoc, from install-deps.sh).
+SCDOC ?= scdoc
+MAN_SRCS := $(sort $(wildcard docs/man/*.scd))
+MAN_PAGES := $(MAN_SRCS:docs/man/%.scd=$(BUILD)/man/%)
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	$(SCDOC) <$< >$@.tmp && mv $@.tmp $@
+
+# without scdoc, `make install` still works and says the pages are missing
+install-man:
+	@if command -v $(SCDOC) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory man && \
+		install -d $(DESTDIR)$(PREFIX)/share/man/man8 && \
+		install -m 0644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man8/; \
+	else echo "install: $(SCDOC) not found, man pages not installed (sh scripts/install-deps.sh build)" >&2; fi
+
+.PHONY: man install-man
 
 clean:
 	rm -rf $(BUILD) hardrun

@@ -4,15 +4,16 @@
 set -eu
 
 BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libcmocka-dev"
+DOCS="scdoc"
 TEST="busybox-static jq util-linux procps iproute2 python3 strace"
 VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils"
 E2E="containerd podman runc crun curl"
 
 want="$BUILD $TEST"
 case "${1:-all}" in
-  build) want="$BUILD" ;;
+  build) want="$BUILD $DOCS" ;;
   demo) want="$BUILD busybox-static jq" ;;
-  all) want="$BUILD $TEST $VM $E2E" ;;
+  all) want="$BUILD $DOCS $TEST $VM $E2E" ;;
   *) echo "usage: $0 [build|demo|all]" >&2; exit 2 ;;
 esac
 
