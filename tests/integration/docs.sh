@@ -1,0 +1,215 @@
+#!/bin/bash
+# The tool's own pages: a man page per verb (docs/man/*.scd) naming every
+# flag the code accepts, pages that build with scdoc, and a bash completion
+# that knows the verbs, the flags and the containers.
+. "$(dirname "$0")/../lib.sh"
+
+MAN_SRC=$TOP/docs/man
+COMPLETION=$TOP/completions/hardrun.bash
+
+# The verbs `hardrun --help` lists.
+verbs() {
+	"$HARDRUN" --help | awk '/^commands:/ { on = 1; next } on && NF { print $1 }'
+}
+
+# Every long flag the CLI sources accept, as "FUNCTION FLAG" lines: the
+# getopt option tables ({ "name", no_argument, ... }) in any function, and
+# in the cmd_* functions that parse by hand, the "--name" literals they
+# compare argv with (strcmp(argv[i], "--name")) and the flag-name arrays given to parse_id_args.
+# Also "CALL FUNCTION CALLEE" lines, to map helpers to the verbs using them.
+source_flags() {
+	awk '
+	/^[a-z].*[ *][a-z_0-9]+\(/ && !/;[ \t]*$/ {
+		s = $0; sub(/\(.*/, "", s); n = split(s, w, /[ *]+/); fn = w[n]; next
+	}
+	fn == "" { next }
+	{
+		line = $0
+		while (match(line, /\{ *"[a-z][a-z0-9-]*", *(no|required|optional)_argument/)) {
+			t = substr(line, RSTART, RLENGTH); sub(/^\{ *"/, "", t); sub(/".*/, "", t)
+			print fn, t; line = substr(line, RSTART + RLENGTH)
+		}
+		if (fn ~ /^cmd_/) {
+			line = $0
+			while (match(line, /cmp\(argv\[[a-z0-9]+\], *"--[a-z][a-z0-9-]*/)) {
+				t = substr(line, RSTART, RLENGTH); sub(/.*"--/, "", t)
+				print fn, t; line = substr(line, RSTART + RLENGTH)
+			}
+			if ($0 ~ /flags\[\] = \{/) {
+				line = $0; sub(/.*flags\[\] = \{/, "", line)
+				while (match(line, /"[a-z][a-z0-9-]*"/)) {
+					print fn, substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, RSTART + RLENGTH)
+				}
+			}
+		}
+		line = $0
+		while (match(line, /[a-z_][a-z_0-9]*\(/)) {
+			print "CALL", fn, substr(line, RSTART, RLENGTH - 1); line = substr(line, RSTART + RLENGTH)
+		}
+	}
+	/^}/ { fn = "" }
+	' "$TOP"/src/cli/*.c
+}
+
+# "VERB FLAG" for every flag: a flag found in cmd_VERB belongs to VERB; one
+# found in a helper belongs to every cmd_* (or main: "hardrun") calling it.
+verb_flags() {
+	local all
+	all=$(source_flags)
+	echo "$all" | grep -v '^CALL ' | sort -u | while read -r fn flag; do
+		case $fn in
+		cmd_*) echo "${fn#cmd_} $flag" ;;
+		main) echo "hardrun $flag" ;;
+		*)
+			echo "$all" | awk -v h="$fn" '$1 == "CALL" && $3 == h { print $2 }' | sort -u |
+				while read -r caller; do
+					case $caller in
+					cmd_*) echo "${caller#cmd_} $flag" ;;
+					main) echo "hardrun $flag" ;;
+					esac
+				done ;;
+		esac
+	done | sort -u
+}
+
+# Flags a table lists but the verb refuses (documented where they apply).
+refused() {
+	case $1:$2 in
+	create:detach) return 0 ;; # cmd_create passes no detach to cli_parse_create_opts
+	esac
+	return 1
+}
+
+page_of() { [ "$1" = hardrun ] && echo "$MAN_SRC/hardrun.8.scd" || echo "$MAN_SRC/hardrun-$1.8.scd"; }
+
+test_every_verb_has_a_man_page() {
+	local v n=0 missing=""
+	[ -f "$MAN_SRC/hardrun.8.scd" ] || fail "no docs/man/hardrun.8.scd"
+	for v in $(verbs); do
+		n=$((n + 1))
+		[ -f "$(page_of "$v")" ] || missing="$missing $v"
+		grep -q "\*hardrun-$v\*(8)" "$MAN_SRC/hardrun.8.scd" || missing="$missing hardrun(8)-mentions-$v"
+	done
+	[ "$n" -ge 16 ] || fail "hardrun --help lists only $n verbs: $(verbs | tr '\n' ' ')"
+	[ -z "$missing" ] || fail "missing man pages:$missing"
+}
+
+test_every_flag_is_in_its_page() {
+	local vf verb flag missing="" n=0
+	vf=$(verb_flags)
+	# the extraction itself must see the flags we know are there
+	for want in "create bundle" "run detach" "exec cap" "kill all" "delete force" "list quiet" \
+		"spec rootless" "update memory-swap" "events interval" "ps format" "hardrun log-format"; do
+		echo "$vf" | grep -qx "$want" || fail "flag extraction lost [$want]; got: $(echo "$vf" | tr '\n' ',')"
+	done
+	while read -r verb flag; do
+		refused "$verb" "$flag" && continue
+		n=$((n + 1))
+		grep -qF -- "*--$flag*" "$(page_of "$verb")" 2>/dev/null || missing="$missing $verb:--$flag"
+	done <<<"$vf"
+	[ -z "$missing" ] || fail "flags not documented (as *--flag*) in their page:$missing"
+	echo "# $n flags checked"
+}
+
+test_pages_have_required_sections() {
+	local f s missing=""
+	for f in "$MAN_SRC"/*.scd; do
+		head -n1 "$f" | grep -qE '^hardrun(-[a-z]+)?\(8\)' || missing="$missing $(basename "$f"):preamble"
+		for s in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" EXAMPLES "SEE ALSO"; do
+			grep -qx "# $s" "$f" || missing="$missing $(basename "$f"):$s"
+		done
+	done
+	for s in "GLOBAL OPTIONS" "STATE ROOT" HARDENING ENVIRONMENT FILES; do
+		grep -qx "# $s" "$MAN_SRC/hardrun.8.scd" || missing="$missing hardrun.8:$s"
+	done
+	[ -z "$missing" ] || fail "missing sections:$missing"
+}
+
+test_make_man_builds_every_page() {
+	command -v scdoc >/dev/null || skip "scdoc not installed (sh scripts/install-deps.sh build)"
+	local out=$TEST_TMP/docs-build f page
+	rm -rf "$out"
+	make -s -C "$TOP" man BUILD="$out" >"$TEST_TMP/docs-make.log" 2>&1 ||
+		fail "make man failed: $(tail -n 5 "$TEST_TMP/docs-make.log")"
+	for f in "$MAN_SRC"/*.scd; do
+		page=$out/man/$(basename "$f" .scd)
+		[ -s "$page" ] || fail "make man did not produce $page"
+		grep -q '^\.TH' "$page" || fail "$page is not a man page"
+	done
+	if command -v groff >/dev/null; then
+		local warn
+		warn=$(for f in "$out"/man/*; do groff -man -Tutf8 -ww -z "$f" 2>&1; done)
+		[ -z "$warn" ] || fail "groff warnings: $warn"
+	fi
+	rm -rf "$out"
+}
+
+# complete WORDS...: the completions for the last word.
+complete_words() {
+	bash -c '
+		. "$0"
+		COMP_WORDS=("${@}"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=()
+		_hardrun; printf "%s\n" "${COMPREPLY[@]}"' "$COMPLETION" "$@"
+}
+
+test_completion_verbs_and_flags() {
+	[ -f "$COMPLETION" ] || fail "no completions/hardrun.bash"
+	assert_eq "$(complete_words hardrun ki)" "kill"
+	assert_eq "$(complete_words hardrun kill --)" "--all"
+	assert_eq "$(complete_words hardrun delete --f)" "--force"
+	assert_contains "$(complete_words hardrun --)" "--root"
+	assert_eq "$(complete_words hardrun --log-format j)" "json"
+	assert_eq "$(complete_words hardrun exec --cap CAP_SYS_AD)" "CAP_SYS_ADMIN"
+	# every verb of --help, and nothing else
+	assert_eq "$(complete_words hardrun '' | sort | tr '\n' ' ')" "$(verbs | sort | tr '\n' ' ')"
+}
+
+test_completion_offers_every_flag() {
+	local vf verb flag missing=""
+	vf=$(verb_flags)
+	while read -r verb flag; do
+		refused "$verb" "$flag" && continue
+		case $flag in help|version|rootless|criu|systemd-cgroup|debug|log|root|log-format)
+			[ "$verb" = hardrun ] && continue ;; # global: checked below
+		esac
+		[ "$verb" = apparmor ] && continue # subcommands, not flags
+		complete_words hardrun "$verb" "--$flag" | grep -qx -- "--$flag" || missing="$missing $verb:--$flag"
+	done <<<"$vf"
+	for flag in root log log-format debug; do
+		complete_words hardrun "--$flag" | grep -qx -- "--$flag" || missing="$missing global:--$flag"
+	done
+	[ -z "$missing" ] || fail "completion does not offer:$missing"
+}
+
+test_completion_signals_and_files() {
+	assert_eq "$(complete_words hardrun kill someid SIGKI)" "SIGKILL"
+	assert_contains "$(complete_words hardrun kill --all someid '' | tr '\n' ' ')" "TERM"
+	mkdir -p "$TEST_TMP/docs-files/bundle-dir"
+	: >"$TEST_TMP/docs-files/pidfile"
+	assert_eq "$(complete_words hardrun run --bundle "$TEST_TMP/docs-files/bun")" "$TEST_TMP/docs-files/bundle-dir"
+	assert_eq "$(complete_words hardrun create --pid-file "$TEST_TMP/docs-files/pid")" "$TEST_TMP/docs-files/pidfile"
+	assert_eq "$(complete_words hardrun exec --process "$TEST_TMP/docs-files/pid")" "$TEST_TMP/docs-files/pidfile"
+	# nothing that does not exist
+	assert_eq "$(complete_words hardrun create --console-socket "$TEST_TMP/docs-files/none")" ""
+	rm -rf "$TEST_TMP/docs-files"
+}
+
+test_completion_container_ids_honour_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to run a container"
+	local id b other
+	id=$(unique_id); b=$TEST_TMP/docs-$id
+	make_bundle "$b" sleep 300 || fail "make_bundle"
+	hr run -d --bundle "$b" "$id" || fail "run -d failed"
+	# the completion runs the hardrun named on the line, with its --root
+	local got k
+	got=$(complete_words "$HARDRUN" --root "$STATE_ROOT" state "${id:0:4}")
+	k=$(complete_words "$HARDRUN" --root="$STATE_ROOT" kill --all "${id:0:4}")
+	other=$(complete_words "$HARDRUN" --root "$TEST_TMP/docs-empty-root" state "${id:0:4}")
+	hr delete -f "$id" >/dev/null 2>&1
+	rm -rf "$b" "$TEST_TMP/docs-empty-root"
+	echo "$got" | grep -qx "$id" || fail "state: container $id not offered (got [$got])"
+	echo "$k" | grep -qx "$id" || fail "kill --all: container $id not offered (got [$k])"
+	assert_not_contains "$other" "$id"
+}
+
+run_tests
