@@ -132,6 +132,7 @@ _hardrun() {
 			mapfile -t COMPREPLY < <(compgen -W "$(_hardrun_ids "$root")" -- "$cur")
 		elif [ "$npos" -eq 1 ]; then
 			local sigs=$_hardrun_signals
+			# shellcheck disable=SC2086 # one name per word
 			[[ ${cur^^} == SIG* ]] && sigs=$(printf 'SIG%s ' $_hardrun_signals)
 			mapfile -t COMPREPLY < <(compgen -W "$sigs" -- "${cur^^}")
 		fi ;;
