@@ -94,9 +94,11 @@ static int fork_into_pid_ns(struct hr_launch *l, struct hr_error *err)
 	if (child < 0)
 		return hr_error_set(err, errno, "fork into the pid namespace");
 	if (child > 0) {
-		/* CLONE_PARENT: the runtime reaps the grandchild, we just vanish */
-		(void)!write(p[1], &child, sizeof(child));
+		/* CLONE_PARENT: the runtime reaps the grandchild, we just vanish.
+		 * PID goes out before the grandchild may speak (it waits for the
+		 * pipe), or the runtime could read its READY first. */
 		hr_sync_send(l->sync_fd, HR_SYNC_PID, child, NULL, -1);
+		(void)!write(p[1], &child, sizeof(child));
 		_exit(0);
 	}
 	close(p[1]);

@@ -70,6 +70,19 @@ test_exec_detach_pid_file() {
 	return 0
 }
 
+# The pid-namespace fork reports the new pid while the process it forked
+# already talks on the same channel: that order must never be observed
+# backwards ("protocol error: unexpected message 3", 3 in 40 before).
+test_exec_many_times_in_a_row() {
+	local b=$TEST_TMP/$FUNCNAME id i out bad=0; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	for i in $(seq 300); do
+		out=$(hr exec "$id" true 2>&1) || { bad=$((bad + 1)); echo "# exec $i: $out" >&2; }
+	done
+	hr delete -f "$id"
+	assert_eq "$bad" 0 "failed execs out of 300"
+}
+
 test_exec_into_stopped_or_missing_container_fails() {
 	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
 	make_bundle "$b" true
