@@ -9,7 +9,7 @@
  *     after the time ns offsets)           /proc/PID/exe (CVE-2019-5736); execve resets it
  *  2. namespaces + id maps                 everything after runs inside them; maps
  *                                          first so we can become root in the userns
- *  3. hostname/domainname                  needs the new uts ns and privileges
+ *  3. hostname/domainname, lo up           needs the new uts/net ns and privileges
  *  4. mounts (rootfs_prepare)              needs the mount ns; host paths still visible
  *                                          for bind sources
  *  5. createRuntime/createContainer hooks  the spec puts them after namespaces,
@@ -144,6 +144,13 @@ static int setup_time_ns(const struct hr_spec *spec, struct hr_error *err)
 			    (long long)spec->linux_.monotonic_secs, spec->linux_.monotonic_nanosecs,
 			    (long long)spec->linux_.boottime_secs, spec->linux_.boottime_nanosecs);
 	return hr_write_existing_at(AT_FDCWD, "/proc/self/timens_offsets", offsets, err);
+}
+
+static bool new_network_ns(const struct hr_spec *spec)
+{
+	const struct hr_namespace *ns = hr_spec_find_ns(spec, HR_NS_NETWORK);
+
+	return ns && !ns->path;
 }
 
 static int setup_identity_names(const struct hr_spec *spec, struct hr_error *err)
@@ -384,6 +391,8 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 	if ((l->joins.count || l->unshare_flags) && enter_namespaces(l, err) < 0)
 		return -1;
 	if (setup_time_ns(spec, err) < 0 || setup_identity_names(spec, err) < 0)
+		return -1;
+	if (new_network_ns(spec) && hr_net_loopback_up(err) < 0)
 		return -1;
 	/* from here nothing needs our own /proc files writable (timens_offsets
 	 * did); hooks and later exec'd processes must not reach this image */
