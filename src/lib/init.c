@@ -200,7 +200,8 @@ static int setup_terminal(struct hr_launch *l, struct hr_error *err)
 
 	if (!p->terminal)
 		return 0;
-	master = hr_console_setup(p->has_console_size, p->console_height, p->console_width, err);
+	master = hr_console_setup(p->has_console_size, p->console_height, p->console_width, p->user.uid, p->user.gid,
+				  err);
 	if (master < 0)
 		return -1;
 	if (l->console_sock >= 0)

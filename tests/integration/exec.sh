@@ -121,6 +121,31 @@ test_create_with_console_socket() {
 	assert_contains "$out" "got hello"
 }
 
+# The terminal belongs to the process that runs on it (run and exec).
+test_pty_owned_by_process_user() {
+	local b=$TEST_TMP/$FUNCNAME id rpid; id=$(unique_id)
+	make_bundle "$b" sh -c 'stat -c "owner %u:%g" "$(tty)"; exit 0'
+	cfg "$b" '.process.terminal = true | .process.user = {uid: 1000, gid: 1001}'
+	"$RECVTTY" "$b/tty.sock" >"$b/tty.out" &
+	rpid=$!
+	for _ in $(seq 50); do [ -S "$b/tty.sock" ] && break; sleep 0.05; done
+	hr create --bundle "$b" --console-socket "$b/tty.sock" "$id" </dev/null || fail "create"
+	hr start "$id" || fail "start"
+	wait $rpid
+	hr delete -f "$id"
+	assert_contains "$(tr -d '\r' <"$b/tty.out")" "owner 1000:1001"
+	id=$(unique_id)
+	start_sleeper "$b" "$id"
+	"$RECVTTY" "$b/tty2.sock" >"$b/tty2.out" &
+	rpid=$!
+	for _ in $(seq 50); do [ -S "$b/tty2.sock" ] && break; sleep 0.05; done
+	hr exec -t -d --user 1002:1003 --console-socket "$b/tty2.sock" "$id" sh -c 'stat -c "owner %u:%g" "$(tty)"' ||
+		fail "exec -t"
+	wait $rpid
+	hr delete -f "$id"
+	assert_contains "$(tr -d '\r' <"$b/tty2.out")" "owner 1002:1003"
+}
+
 test_exec_tty_with_console_socket() {
 	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
 	start_sleeper "$b" "$id"
