@@ -274,8 +274,12 @@ static const char *or_none(const char *s)
 	return *s ? s : "none";
 }
 
-/* Makes the controllers in want usable by children of the cgroup at fd
- * (path: its display path): "+name" into cgroup.subtree_control. */
+/* Makes controllers usable by children of the cgroup at fd (display: its
+ * path for messages): "+name" into cgroup.subtree_control. The ones in
+ * want (a limit needs them) must succeed; every other controller the
+ * cgroup offers is enabled where the kernel allows, as runc does, so
+ * monitoring (memory.current, cpu.stat) and a later `update` work for
+ * containers created without limits. */
 static int enable_controllers(int fd, const char *display, unsigned want, unsigned flags, unsigned *missing,
 			      struct hr_error *err)
 {
@@ -287,9 +291,12 @@ static int enable_controllers(int fd, const char *display, unsigned want, unsign
 	avail[strcspn(avail, "\n")] = '\0';
 	for (int c = 0; c < HR_CG_N; c++) {
 		const char *name = controller_names[c];
-		if (!(want & (1u << c)) || (*missing & (1u << c)) || hr_cg_list_has(subtree, name))
+		bool needed = want & (1u << c);
+		if ((*missing & (1u << c)) || hr_cg_list_has(subtree, name))
 			continue;
 		if (!hr_cg_list_has(avail, name)) {
+			if (!needed)
+				continue;
 			if (flags & HR_CGROUP_ALLOW_MISSING_CONTROLLERS) {
 				hr_log_warnf("cgroup: %s requested but the \"%s\" controller is not available in %s "
 					     "(available: %s); not enforced", controller_purpose[c], name, display,
@@ -301,14 +308,19 @@ static int enable_controllers(int fd, const char *display, unsigned want, unsign
 					    "in %s (available: %s)", controller_purpose[c], name, display, or_none(avail));
 		}
 		_cleanup_free_ char *plus = xasprintf("+%s", name);
-		if (hr_cg_write(fd, "cgroup.subtree_control", plus, err) < 0) {
-			if (err->errnum == EBUSY)
-				return hr_error_set(err, EBUSY, "cgroup: cannot enable the \"%s\" controller in %s: it has "
-						    "processes of its own, and cgroup v2 allows controllers for children "
-						    "only in cgroups without processes (\"no internal processes\" rule); "
-						    "use a cgroupsPath outside it", name, display);
-			return hr_error_wrap(err, "cgroup: enable \"%s\" in %s", name, display);
+		if (hr_cg_write(fd, "cgroup.subtree_control", plus, err) == 0)
+			continue;
+		if (!needed) { /* e.g. the cgroup has processes of its own */
+			hr_log_debugf("cgroup: not enabling \"%s\" in %s: %s", name, display, err->msg);
+			hr_error_clear(err);
+			continue;
 		}
+		if (err->errnum == EBUSY)
+			return hr_error_set(err, EBUSY, "cgroup: cannot enable the \"%s\" controller in %s: it has "
+					    "processes of its own, and cgroup v2 allows controllers for children "
+					    "only in cgroups without processes (\"no internal processes\" rule); "
+					    "use a cgroupsPath outside it", name, display);
+		return hr_error_wrap(err, "cgroup: enable \"%s\" in %s", name, display);
 	}
 	return 0;
 }
@@ -323,8 +335,8 @@ static void remove_created(int rootfd, char **created, size_t n)
 	}
 }
 
-/* Walks cg->path from the root, creating what is missing and enabling the
- * needed controllers in every ancestor. Sets cg->dirfd. */
+/* Walks cg->path from the root, creating what is missing and enabling
+ * controllers in every ancestor (the needed ones strictly). Sets cg->dirfd. */
 static int walk_create(struct hr_cgroup *cg, unsigned want, unsigned flags, char ***created, size_t *n_created,
 		       struct hr_error *err)
 {
@@ -340,7 +352,7 @@ static int walk_create(struct hr_cgroup *cg, unsigned want, unsigned flags, char
 		_cleanup_free_ char *display = hr_cg_display(cg, sofar);
 		if (++depth > MAX_DEPTH)
 			return hr_error_set(err, 0, "cgroup: path \"%s\" is too deep", cg->path);
-		if (want && enable_controllers(fd, display, want, flags, &missing, err) < 0)
+		if (enable_controllers(fd, display, want, flags, &missing, err) < 0)
 			return -1;
 		char *next = *sofar ? xasprintf("%s/%s", sofar, c) : xstrdup(c);
 		free(sofar);

@@ -97,4 +97,20 @@ test_update_pids_fails_closed_without_controller() {
 	hr delete --force "$id" >/dev/null 2>&1 || true
 }
 
+# A container without limits still gets every controller its parent
+# offers (here: hugetlb, the only one this hybrid host's cgroup2 has), so
+# stats and a later `update` work, as under runc.
+test_controllers_enabled_without_limits() {
+	local id b parent out
+	id=$(unique_id); b=$TEST_TMP/$id parent=hrtest-$id
+	grep -qw hugetlb "$CG/cgroup.subtree_control" || skip "the cgroup2 root does not pass hugetlb down"
+	make_bundle "$b" sleep 300
+	cfg "$b" ".linux.cgroupsPath = \"/$parent/ctr\""
+	start "$id" "$b"
+	out=$(cat "$CG/$parent/ctr/cgroup.controllers")
+	hr delete --force "$id"
+	rmdir "$CG/$parent"
+	assert_contains "$out" hugetlb
+}
+
 run_tests

@@ -186,4 +186,21 @@ test_kill_all_and_delete_force_leave_nothing() {
 	[ ! -e "$STATE_ROOT/$id" ] || fail "state left behind"
 }
 
+# Without any limit the container's cgroup still has memory, cpu and pids
+# (kubelet/cAdvisor read memory.current), and a limit can be added later
+# with `update` (docker update, in-place resize).
+test_controllers_enabled_without_limits_and_update_later() {
+	local id b dir
+	id=$(unique_id); b=$TEST_TMP/$id
+	bundle "$b" sleep 1000
+	start "$id" "$b"
+	dir=$(cg_dir "$id")
+	[ -e "$dir/memory.current" ] || fail "no memory.current: $(cat "$dir/cgroup.controllers")"
+	[ -e "$dir/cpu.max" ] && [ -e "$dir/pids.current" ] || fail "controllers: $(cat "$dir/cgroup.controllers")"
+	hr update --memory 67108864 --cpu-quota 50000 --cpu-period 100000 "$id" || fail "update adding limits"
+	assert_eq "$(cat "$dir/memory.max")" 67108864
+	assert_eq "$(cat "$dir/cpu.max")" "50000 100000"
+	cleanup "$id"
+}
+
 run_tests
