@@ -179,6 +179,9 @@ static int run_create_hooks(struct hr_launch *l, struct hr_error *err)
 	if (!h->n_create_container)
 		return 0;
 	state = hr_state_json_make(l->id, "creating", host_pid, l->bundle, l->spec);
+	/* the spec: createContainer hooks run with the rootfs as their cwd */
+	if (chdir(l->rootfs) < 0)
+		return hr_error_set(err, errno, "chdir to rootfs `%s` for createContainer hooks", l->rootfs);
 	return hr_hooks_run("createContainer", h->create_container, h->n_create_container, state, err);
 }
 

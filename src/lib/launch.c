@@ -255,8 +255,11 @@ static int run_runtime_hooks(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_hooks *h = &x->spec->hooks;
 	_cleanup_free_ char *state = hr_state_json_make(x->o->id, "creating", x->pid, x->bundle, x->spec);
+	/* the deprecated prestart sees "created", as crun sends and the
+	 * runtime-tools validation expects */
+	_cleanup_free_ char *prestart = hr_state_json_make(x->o->id, "created", x->pid, x->bundle, x->spec);
 
-	if (hr_hooks_run("prestart", h->prestart, h->n_prestart, state, err) < 0 ||
+	if (hr_hooks_run("prestart", h->prestart, h->n_prestart, prestart, err) < 0 ||
 	    hr_hooks_run("createRuntime", h->create_runtime, h->n_create_runtime, state, err) < 0)
 		return -1;
 	if (hr_sync_send(x->sync_fd, HR_SYNC_HOOKS_DONE, 0, NULL, -1) < 0)
