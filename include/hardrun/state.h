@@ -46,6 +46,9 @@ int hr_id_check(const char *id, struct hr_error *err);
 int hr_container_new(const char *root, const char *id, struct hr_container **out, struct hr_error *err);
 /* Opens and locks an existing container; "container X does not exist". */
 int hr_container_load(const char *root, const char *id, struct hr_container **out, struct hr_error *err);
+/* Lets other verbs at the container while this one goes on without its
+ * state (exec --ignore-paused waits for a resume that needs the lock). */
+void hr_container_unlock(struct hr_container *c);
 void hr_container_free(struct hr_container *c);
 
 int hr_container_save(struct hr_container *c, struct hr_error *err);

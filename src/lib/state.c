@@ -63,6 +63,11 @@ static int lock_dir(int dirfd, const char *id, struct hr_error *err)
 	return 0;
 }
 
+void hr_container_unlock(struct hr_container *c)
+{
+	(void)flock(c->dirfd, LOCK_UN);
+}
+
 static struct hr_container *container_alloc(const char *root, const char *id, int dirfd)
 {
 	struct hr_container *c = xcalloc(1, sizeof(*c));

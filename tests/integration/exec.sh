@@ -83,6 +83,56 @@ test_exec_many_times_in_a_row() {
 	assert_eq "$bad" 0 "failed execs out of 300"
 }
 
+# runc's exit status when exec itself fails, as opposed to the process: 255
+test_exec_runtime_failure_exits_255() {
+	local b=$TEST_TMP/$FUNCNAME id rc; id=$(unique_id)
+	hr exec no-such-container true 2>/dev/null; rc=$?
+	assert_eq "$rc" 255 "exec into a missing container"
+	start_sleeper "$b" "$id"
+	hr exec "$id" no-such-binary 2>/dev/null; rc=$?
+	hr exec "$id" sh -c 'exit 7'; local rc7=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 255 "exec of a missing binary"
+	assert_eq "$rc7" 7 "the process's own status"
+}
+
+test_exec_process_json_without_user_runs_as_root() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id" '.process.user = {uid: 5, gid: 6}'
+	echo '{"args": ["sh", "-c", "id -u; id -g"], "cwd": "/", "env": ["PATH=/bin"]}' >"$b/p.json"
+	out=$(hr exec --process "$b/p.json" "$id" 2>&1)
+	hr delete -f "$id"
+	assert_eq "$out" "$(printf '0\n0')"
+}
+
+test_exec_ignore_paused_runs_once_resumed() {
+	local b=$TEST_TMP/$FUNCNAME id epid; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	hr pause "$id" || fail "pause"
+	hr exec "$id" true 2>/dev/null && fail "exec into a paused container without --ignore-paused"
+	# the new process is born frozen with the rest and runs once resumed
+	hr exec --ignore-paused "$id" sh -c 'echo ran' >"$b/out" 2>&1 &
+	epid=$!
+	for _ in $(seq 100); do [ "$(hr ps --format json "$id" | jq length)" -ge 2 ] && break; sleep 0.1; done
+	hr resume "$id" || fail "resume"
+	wait $epid; local rc=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 0 "exec --ignore-paused"
+	assert_eq "$(cat "$b/out")" ran
+}
+
+test_exec_into_sub_cgroup() {
+	local b=$TEST_TMP/$FUNCNAME id cg out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	cg=/sys/fs/cgroup/$(jq -r .cgroupPath "$STATE_ROOT/$id/state.json")
+	mkdir "$cg/sub" || fail "mkdir sub-cgroup"
+	out=$(hr exec --cgroup sub "$id" grep "^0::" /proc/self/cgroup 2>&1)
+	hr exec --cgroup ../.. "$id" true 2>/dev/null && { hr delete -f "$id"; fail "--cgroup ../.. accepted"; }
+	hr delete -f "$id"
+	assert_eq "$out" "0::/sub"
+	[ ! -d "$cg" ] || fail "container cgroup left behind"
+}
+
 test_exec_into_stopped_or_missing_container_fails() {
 	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
 	make_bundle "$b" true
