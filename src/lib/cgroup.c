@@ -373,6 +373,24 @@ static int walk_create(struct hr_cgroup *cg, unsigned want, unsigned flags, char
 	return 0;
 }
 
+/* A cgroup that already exists: frozen is refused (the container would
+ * never run, and create would wait for it forever); one with processes is
+ * refused too, since delete would kill and remove what is not ours. */
+static int check_existing(struct hr_cgroup *cg, bool *populated, struct hr_error *err)
+{
+	_cleanup_free_ char *freeze = NULL, *d = hr_cg_display(cg, cg->path);
+	struct hr_error ignored = { 0 };
+
+	if (hr_cg_read(cg->dirfd, "cgroup.freeze", &freeze, &ignored) == 0 && freeze[0] == '1')
+		return hr_error_set(err, 0, "cgroup: %s is frozen (cgroup.freeze is 1): thaw it or choose another "
+				    "cgroupsPath", d);
+	if (hr_cgroup_is_populated(cg, populated, err) < 0)
+		return -1;
+	if (*populated)
+		return hr_error_set(err, 0, "cgroup: %s already exists and has processes", d);
+	return 0;
+}
+
 int hr_cgroup_create(const char *cgroups_path, const char *id, const struct hr_resources *res, unsigned flags,
 		     struct hr_cgroup **out, struct hr_error *err)
 {
@@ -391,13 +409,8 @@ int hr_cgroup_create(const char *cgroups_path, const char *id, const struct hr_r
 		goto fail;
 	if (walk_create(cg, want, flags, &created, &n_created, err) < 0)
 		goto fail_created;
-	if (hr_cgroup_is_populated(cg, &populated, err) < 0)
+	if (check_existing(cg, &populated, err) < 0)
 		goto fail_created;
-	if (populated) {
-		_cleanup_free_ char *d = hr_cg_display(cg, cg->path);
-		hr_error_set(err, 0, "cgroup: %s already exists and has processes", d);
-		goto fail_created;
-	}
 	static const struct hr_resources none;
 	if (hr_cgroup_apply_resources(cg, res ? res : &none, flags | HR_CG_QUIET_MISSING, err) < 0)
 		goto fail_created;
