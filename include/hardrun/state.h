@@ -37,7 +37,8 @@ struct hr_container {
 	struct hr_spec *spec;      /* loaded lazily by hr_container_spec */
 };
 
-/* Valid: 1..1024 chars of [A-Za-z0-9_+.-], not "." or "..". */
+/* Valid: 1..NAME_MAX (255) chars of [A-Za-z0-9_+.-], not "." or "..".
+ * hr_id_check names what is wrong without echoing control characters. */
 bool hr_id_valid(const char *id);
 int hr_id_check(const char *id, struct hr_error *err);
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -24,7 +25,7 @@ bool hr_id_valid(const char *id)
 {
 	size_t len = id ? strlen(id) : 0;
 
-	if (len == 0 || len > 1024 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+	if (len == 0 || len > NAME_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
 		return false;
 	for (const char *p = id; *p; p++) {
 		if (!isalnum((unsigned char)*p) && !strchr("_+.-", *p))
@@ -33,12 +34,25 @@ bool hr_id_valid(const char *id)
 	return true;
 }
 
+/* The id is never echoed raw: a control character would split the log
+ * line, and an over-long one would swamp the message. */
 int hr_id_check(const char *id, struct hr_error *err)
 {
-	if (!id || !*id)
+	size_t len = id ? strlen(id) : 0;
+
+	if (len == 0)
 		return hr_error_set(err, 0, "container id cannot be empty");
+	for (size_t i = 0; i < len; i++) {
+		if (iscntrl((unsigned char)id[i]))
+			return hr_error_set(err, 0, "invalid container id: it contains a control character (0x%02x at "
+					    "offset %zu)", (unsigned char)id[i], i);
+	}
+	if (len > NAME_MAX)
+		return hr_error_set(err, 0, "invalid container id \"%.32s...\": it is %zu characters long; the limit is "
+				    "%d (NAME_MAX)", id, len, NAME_MAX);
 	if (!hr_id_valid(id))
-		return hr_error_set(err, 0, "invalid container id \"%s\": use 1-1024 characters of [A-Za-z0-9_+.-], not \".\" or \"..\"", id);
+		return hr_error_set(err, 0, "invalid container id \"%s\": use 1-%d characters of [A-Za-z0-9_+.-], not "
+				    "\".\" or \"..\"", id, NAME_MAX);
 	return 0;
 }
 

@@ -28,12 +28,18 @@ static void test_ids(void **state)
 	assert_false(hr_id_valid("a b"));
 	assert_false(hr_id_valid("a\nb"));
 	assert_false(hr_id_valid(NULL));
-	memset(long_id, 'a', 1024);
-	long_id[1024] = '\0';
+	/* NAME_MAX: the id is a directory name under --root */
+	memset(long_id, 'a', 255);
+	long_id[255] = '\0';
 	assert_true(hr_id_valid(long_id));
-	long_id[1024] = 'a';
-	long_id[1025] = '\0';
+	long_id[255] = 'a';
+	long_id[256] = '\0';
 	assert_false(hr_id_valid(long_id));
+	assert_int_equal(hr_id_check(long_id, &err), -1);
+	assert_non_null(strstr(err.msg, "256 characters long; the limit is 255 (NAME_MAX)"));
+	assert_int_equal(hr_id_check("a\nb", &err), -1);
+	assert_null(strchr(err.msg, '\n'));
+	assert_non_null(strstr(err.msg, "control character (0x0a at offset 1)"));
 	assert_int_equal(hr_id_check("x/y", &err), -1);
 	assert_non_null(strstr(err.msg, "invalid container id \"x/y\""));
 	assert_int_equal(hr_id_check("", &err), -1);
