@@ -199,6 +199,8 @@ int hr_container_open(const char *root, const char *id, unsigned flags, struct h
 	if (hr_id_check(id, err) < 0)
 		return -1;
 	rootfd = hr_state_root_open(root, false, err);
+	if (rootfd < 0 && err->errnum == ENOENT)
+		return hr_error_set(err, 0, "container %s does not exist", id);
 	if (rootfd >= 0)
 		dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0) {

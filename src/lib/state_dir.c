@@ -54,8 +54,11 @@ int hr_state_root_open(const char *root, bool create, struct hr_error *err)
 		return hr_error_wrap(err, "create state root");
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == ELOOP)
+		struct stat st;
+		int saved = errno;
+		if ((saved == ELOOP || saved == ENOTDIR) && lstat(root, &st) == 0 && S_ISLNK(st.st_mode))
 			return hr_error_set(err, 0, "state root `%s` is a symlink: refusing to use it", root);
+		errno = saved;
 		return hr_error_set(err, errno, "open state root `%s`", root);
 	}
 	if (check_root_fd(fd, root, err) < 0)
