@@ -74,6 +74,42 @@ static void test_status_names(void **state)
 	assert_string_equal(hr_status_name(HR_STATUS_PAUSED), "paused");
 	assert_string_equal(hr_status_name(HR_STATUS_STOPPED), "stopped");
 	assert_string_equal(hr_status_name(HR_STATUS_CREATING), "creating");
+	assert_string_equal(hr_status_name(HR_STATUS_DAMAGED), "damaged");
+}
+
+static void test_root_check(void **state)
+{
+	struct hr_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(hr_state_root_check("/run/hardrun", &err), 0);
+	assert_int_equal(hr_state_root_check("", &err), -1);
+	assert_non_null(strstr(err.msg, "must not be empty"));
+	assert_int_equal(hr_state_root_check(NULL, &err), -1);
+	assert_int_equal(hr_state_root_check("run/hardrun", &err), -1);
+	assert_non_null(strstr(err.msg, "must be an absolute path"));
+}
+
+/* A long message is kept whole; one beyond the buffer ends in "...". */
+static void test_error_not_cut(void **state)
+{
+	static char path[4097];
+	struct hr_error err = { 0 };
+	size_t len;
+
+	(void)state;
+	memset(path, 'p', sizeof(path) - 1);
+	hr_error_set(&err, 2, "open `%s`", path);
+	hr_error_wrap(&err, "bundle `%s`", path);
+	hr_error_wrap(&err, "create container");
+	len = strlen(err.msg);
+	assert_true(len > 8200);
+	assert_string_equal(err.msg + len - strlen("`: No such file or directory"), "`: No such file or directory");
+	for (int i = 0; i < 4; i++)
+		hr_error_wrap(&err, "context `%s`", path);
+	len = strlen(err.msg);
+	assert_int_equal(len, HR_ERROR_MSG_MAX - 1);
+	assert_string_equal(err.msg + len - 3, "...");
 }
 
 int main(void)
@@ -82,6 +118,8 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_signal_names),
 		cmocka_unit_test(test_status_names),
+		cmocka_unit_test(test_root_check),
+		cmocka_unit_test(test_error_not_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
