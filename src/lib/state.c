@@ -142,6 +142,18 @@ static int state_from_json(struct hr_state *st, json_t *j)
 	return 0;
 }
 
+/* The reason shows in `list` and in one-line errors: no control bytes
+ * (a parser's message may quote the garbage it found). */
+static void set_damage(struct hr_container *c, char *why)
+{
+	for (char *p = why; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	free(c->damage);
+	c->damage = why;
+}
+
 /* The record is what kill and delete trust; state.json the rest. */
 static void load_record(struct hr_container *c)
 {
@@ -149,7 +161,7 @@ static void load_record(struct hr_container *c)
 	struct hr_error err = { 0 };
 
 	if (hr_state_read_record(c->dirfd, &rec, &err) < 0) {
-		c->damage = xasprintf("record unusable: %s", err.msg);
+		set_damage(c, xasprintf("record unusable: %s", err.msg));
 		return;
 	}
 	c->record_ok = true;
@@ -168,15 +180,13 @@ static void load_state_file(struct hr_container *c)
 	size_t len;
 
 	if (hr_read_file_at(c->dirfd, STATE_FILE, &text, &len, &err) < 0) {
-		free(c->damage);
-		c->damage = xasprintf("%s unreadable: %s", STATE_FILE, err.msg);
+		set_damage(c, xasprintf("%s unreadable: %s", STATE_FILE, err.msg));
 		return;
 	}
 	j = json_loadb(text, len, 0, &jerr);
 	if (!json_is_object(j) || !json_is_string(json_object_get(j, "id")) ||
 	    strcmp(json_string_value(json_object_get(j, "id")), c->id) != 0) {
-		free(c->damage);
-		c->damage = xasprintf("%s is corrupt: %s", STATE_FILE, j ? "not this container's state" : jerr.text);
+		set_damage(c, xasprintf("%s is corrupt: %s", STATE_FILE, j ? "not this container's state" : jerr.text));
 	} else {
 		state_from_json(st, j);
 		/* pid and cgroup come from the record; without one, only a pid
