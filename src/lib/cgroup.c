@@ -203,70 +203,6 @@ void hr_cgroup_free(struct hr_cgroup *cg)
 	free(cg);
 }
 
-static int own_cgroup(char **out, struct hr_error *err)
-{
-	_cleanup_free_ char *text = NULL;
-
-	if (hr_cg_read(AT_FDCWD, "/proc/self/cgroup", &text, err) < 0)
-		return -1;
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strncmp(line, "0::", 3) == 0) {
-			*out = xstrdup(line + 3);
-			return 0;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return hr_error_set(err, 0, "cgroup: no cgroup v2 (\"0::\") entry in /proc/self/cgroup");
-}
-
-/* Appends the components of p to buf (joined by "/"), rejecting . and .. */
-static int append_components(char **buf, const char *p, const char *what, struct hr_error *err)
-{
-	_cleanup_free_ char *copy = xstrdup(p);
-	char *save = NULL;
-
-	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
-			return hr_error_set(err, 0, "cgroup: %s \"%s\" must not contain \".\" or \"..\"", what, p);
-		char *n = **buf ? xasprintf("%s/%s", *buf, c) : xstrdup(c);
-		free(*buf);
-		*buf = n;
-	}
-	return 0;
-}
-
-int hr_cgroup_resolve_path(const char *cgroups_path, const char *id, const char *own_cgroup, char **out,
-			   struct hr_error *err)
-{
-	_cleanup_free_ char *buf = xstrdup("");
-
-	if (cgroups_path && *cgroups_path == '/') {
-		if (append_components(&buf, cgroups_path, "cgroupsPath", err) < 0)
-			return -1;
-	} else {
-		if (append_components(&buf, own_cgroup ? own_cgroup : "/", "own cgroup", err) < 0)
-			return -1;
-		if (cgroups_path && *cgroups_path) {
-			if (append_components(&buf, cgroups_path, "cgroupsPath", err) < 0)
-				return -1;
-		} else {
-			if (!id || !*id || strchr(id, '/'))
-				return hr_error_set(err, 0, "cgroup: invalid container id for the default cgroup path");
-			if (append_components(&buf, "hardrun", "", err) < 0 ||
-			    append_components(&buf, id, "container id", err) < 0)
-				return -1;
-		}
-	}
-	if (!*buf)
-		return hr_error_set(err, 0, "cgroup: cgroupsPath \"%s\" names the root cgroup; a container needs its own",
-				    cgroups_path ? cgroups_path : "");
-	*out = hr_steal_ptr(buf);
-	return 0;
-}
-
 /* ---- creation ------------------------------------------------------------------ */
 
 static const char *or_none(const char *s)
@@ -403,7 +339,7 @@ int hr_cgroup_create(const char *cgroups_path, const char *id, const struct hr_r
 
 	if (open_root(cg, err) < 0)
 		goto fail;
-	if ((!cgroups_path || *cgroups_path != '/') && own_cgroup(&own, err) < 0)
+	if ((!cgroups_path || *cgroups_path != '/') && hr_cg_own_path(&own, err) < 0)
 		goto fail;
 	if (hr_cgroup_resolve_path(cgroups_path, id, own, &cg->path, err) < 0)
 		goto fail;
@@ -453,7 +389,7 @@ int hr_cgroup_open(const char *path, struct hr_cgroup **out, struct hr_error *er
 	struct hr_cgroup *cg = cgroup_new();
 	_cleanup_free_ char *norm = xstrdup("");
 
-	if (open_root(cg, err) < 0 || append_components(&norm, path ? path : "", "cgroup path", err) < 0)
+	if (open_root(cg, err) < 0 || hr_cg_append_components(&norm, path ? path : "", "cgroup path", err) < 0)
 		goto fail;
 	cg->path = hr_steal_ptr(norm);
 	if (!*cg->path) {

@@ -81,8 +81,10 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
+	/* the cache decides what filter a container gets: only in a root we trust */
+	_cleanup_close_ int rootfd = hr_state_root_open(x->o->root, true, err);
 
-	if (hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0 ||
+	if (rootfd < 0 || hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0 ||
 	    hr_seccomp_compile(x->spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
 		return -1;
 	x->l.has_seccomp = true;
@@ -134,10 +136,18 @@ static bool resources_requested(const struct hr_linux *l)
 				    r->n_hugepage_limits || r->n_unified);
 }
 
+/* The path is recorded before the cgroup exists, so `delete --force` finds
+ * it whatever happens to state.json. */
 static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_linux *l = &x->spec->linux_;
+	char *planned = NULL;
 
+	if (hr_cgroup_plan_path(l->cgroups_path, x->o->id, &planned, err) < 0)
+		return -1;
+	x->c->st.cgroup_path = planned;
+	if (hr_container_save_record(x->c, err) < 0)
+		return -1;
 	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0) {
 		/* rootless without a delegated cgroup: fine as long as no limit was
 		 * asked for (a limit that cannot be applied is an error) */
@@ -147,9 +157,12 @@ static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 		hr_log_debugf("running without a cgroup: %s", err->msg);
 		hr_error_clear(err);
 		x->cg = NULL;
+		free(x->c->st.cgroup_path);
+		x->c->st.cgroup_path = NULL;
+		return hr_container_save_record(x->c, err);
 	}
-	if (x->cg)
-		x->c->st.cgroup_path = xstrdup(x->cg->path);
+	if (strcmp(x->cg->path, planned) != 0)
+		return hr_error_set(err, 0, "cgroup: created `%s`, not the recorded `%s`", x->cg->path, planned);
 	return 0;
 }
 
@@ -267,6 +280,15 @@ static int run_runtime_hooks(struct hr_launch_ctx *x, struct hr_error *err)
 	return 0;
 }
 
+/* The init pid and its start time, in the record before the process runs
+ * on (a recycled pid has another start time, so it is never killed). */
+static int record_pid(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	x->c->st.pid = x->pid;
+	x->c->st.pid_start = hr_proc_start_time(x->pid);
+	return hr_container_save_record(x->c, err);
+}
+
 /* Serves the container process's requests until it reports READY. */
 static int drive_child(struct hr_launch_ctx *x, struct hr_error *err)
 {
@@ -294,6 +316,8 @@ static int drive_child(struct hr_launch_ctx *x, struct hr_error *err)
 				close(x->pidfd);
 			x->pid = msg.value;
 			x->pidfd = (int)syscall(SYS_pidfd_open, x->pid, 0);
+			if (!x->l.exec_mode && record_pid(x, err) < 0)
+				return -1;
 			break;
 		case HR_SYNC_HOOKS:
 			if (run_runtime_hooks(x, err) < 0)
@@ -340,13 +364,10 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->l.exec_mode)
 		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ||
 		       hr_sync_wait_exec(x->sync_fd, err) < 0 ? -1 : 0;
-	x->c->st.pid = x->pid;
-	x->c->st.pid_start = hr_proc_start_time(x->pid);
-	/* saved before the child runs, so a killed create can be cleaned up */
-	if (hr_container_save(x->c, err) < 0 || setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0)
+	/* recorded before the child runs, so a killed create can be cleaned up */
+	if (record_pid(x, err) < 0 || hr_container_save(x->c, err) < 0 || setup_child(x, in_cgroup, err) < 0 ||
+	    drive_child(x, err) < 0)
 		return -1;
-	x->c->st.pid = x->pid;
-	x->c->st.pid_start = hr_proc_start_time(x->pid);
 	x->c->st.created_done = true;
 	if (hr_container_save(x->c, err) < 0)
 		return -1;
