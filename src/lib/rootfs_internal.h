@@ -67,7 +67,7 @@ const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_typ
 /* Config asks for nothing that needs mounts (for a container without a new
  * mount namespace, whose mounts are the caller's). */
 int hr_rootfs_check_shared_mount_ns(const struct hr_spec *spec, struct hr_error *err);
-/* /proc, /sys, /dev and the kernel filesystems under them are no symlinks. */
+/* /proc, /sys and /dev in the rootfs are no symlinks. */
 int hr_rootfs_check_kernel_dirs(int rootfd, struct hr_error *err);
 /* Before resolving: the destination as written (proc rules, no symlink on
  * the way to a kernel filesystem's mount point). */
