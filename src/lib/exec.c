@@ -17,6 +17,7 @@
 #include "hardrun/caps.h"
 #include "hardrun/cgroup.h"
 #include "hardrun/container.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/state.h"
 #include "hardrun/util.h"
 #include "launch.h"
@@ -130,6 +131,11 @@ static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *
 
 	if (hr_container_spec(x->c, &spec, err) < 0)
 		return -1;
+	/* setns would leave the process at the caller's root, outside the
+	 * chroot such a container runs in */
+	if (hr_rootfs_shares_mount_ns(spec))
+		return hr_error_set(err, 0, "exec: container %s has no mount namespace of its own (it runs chrooted in "
+					    "the caller's mounts): refusing to run a process outside its root", x->c->id);
 	if (o->process_label)
 		return hr_error_set(err, 0, "exec: --process-label: SELinux is not supported by hardrun");
 	if (o->process_file) {

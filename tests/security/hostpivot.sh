@@ -46,10 +46,19 @@ lifecycle() {
 	"$HARDRUN" --root "$STATE_ROOT" delete "$ID"
 }
 
+# exec into a running container sharing the caller's mount namespace.
+exec_in() {
+	"$HARDRUN" --root "$STATE_ROOT" create --bundle "$B" "$ID" </dev/null >"$B/create.log" 2>&1 || return 1
+	"$HARDRUN" --root "$STATE_ROOT" start "$ID" || return 1
+	"$HARDRUN" --root "$STATE_ROOT" exec "$ID" sh -c "echo escaped >$SCRATCH/escaped" </dev/null >"$B/exec.log" 2>&1
+	echo "exec exit $?" >>"$B/exec.log"
+	"$HARDRUN" --root "$STATE_ROOT" delete -f "$ID"
+}
+
 create_only() {
 	"$HARDRUN" --root "$STATE_ROOT" create --bundle "$B" "$ID" </dev/null >"$B/create.log" 2>&1
 }
-export -f lifecycle create_only
+export -f lifecycle create_only exec_in
 export HARDRUN STATE_ROOT
 
 test_no_mount_ns_chroots_and_leaves_caller_mounts_alone() {
@@ -88,6 +97,22 @@ linux.readonlyPaths|.linux.readonlyPaths = ["/etc"]
 linux.rootfsPropagation|.linux.rootfsPropagation = "rprivate"
 linux.devices|.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]
 EOF
+}
+
+# setns into such a container would leave the process at the caller's root,
+# outside the container's chroot: exec is refused, and nothing it ran could
+# write to a scratch host dir.
+test_no_mount_ns_exec_refused() {
+	local out rc
+	export B=$TEST_TMP/hostpivot-$(unique_id) ID SCRATCH; ID=$(unique_id)
+	SCRATCH=$TEST_TMP/victim-exec-$(unique_id); mkdir -p "$SCRATCH"
+	no_mntns_bundle "$B" sleep 60 || return 1
+	out=$(in_own_mount_ns exec_in 2>&1); rc=$?
+	hr delete -f "$ID" >/dev/null 2>&1
+	[ $rc -eq 0 ] || fail "exit $rc: $out $(cat "$B/create.log" "$B/exec.log" 2>/dev/null)"
+	[ ! -e "$SCRATCH/escaped" ] || fail "exec ran outside the container's root"
+	assert_contains "$(cat "$B/exec.log")" "has no mount namespace of its own"
+	assert_contains "$(cat "$B/exec.log")" "exec exit 1"
 }
 
 run_tests
