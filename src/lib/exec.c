@@ -131,11 +131,6 @@ static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *
 
 	if (hr_container_spec(x->c, &spec, err) < 0)
 		return -1;
-	/* setns would leave the process at the caller's root, outside the
-	 * chroot such a container runs in */
-	if (hr_rootfs_shares_mount_ns(spec))
-		return hr_error_set(err, 0, "exec: container %s has no mount namespace of its own (it runs chrooted in "
-					    "the caller's mounts): refusing to run a process outside its root", x->c->id);
 	if (o->process_label)
 		return hr_error_set(err, 0, "exec: --process-label: SELinux is not supported by hardrun");
 	if (o->process_file) {
@@ -160,7 +155,7 @@ static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *
 	return 0;
 }
 
-/* A container without its own mount namespace lives in a chroot: the
+/* A container without a new mount namespace lives in a chroot: the
  * exec'd process must enter the same root (the pid was checked just now). */
 static int open_target_root(struct hr_launch_ctx *x, struct hr_error *err)
 {
@@ -201,7 +196,9 @@ static int open_exec_target(struct hr_launch_ctx *x, const char *sub_cgroup, str
 	x->l.target_pidfd = (int)syscall(SYS_pidfd_open, x->c->st.pid, 0);
 	if (x->l.target_pidfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
 		return hr_error_set(err, 0, "cannot exec in container %s: it is not running", x->c->id);
-	if (!(x->l.join_flags & CLONE_NEWNS) && open_target_root(x, err) < 0)
+	/* also with a mount namespace joined by path: the container chroots
+	 * there too, and setns would leave us at that namespace's root */
+	if (hr_rootfs_shares_mount_ns(spec) && open_target_root(x, err) < 0)
 		return -1;
 	if (spec->linux_.seccomp && hr_launch_compile_seccomp(x, err) < 0)
 		return -1;

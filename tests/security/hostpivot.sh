@@ -35,7 +35,16 @@ in_own_mount_ns() {
 # Lifecycle of container $ID from bundle $B (exported), inside in_own_mount_ns.
 # create's output (and so the workload's) goes to $B/create.log: a container
 # left behind by a failed run must not hold the test's pipe open.
+# With JOIN_OWN set, the config joins the caller's own mount namespace by
+# path (as sharing as having none).
+join_own_mntns() {
+	[ -n "${JOIN_OWN:-}" ] || return 0
+	jq --arg p "/proc/$$/ns/mnt" '.linux.namespaces += [{"type": "mount", "path": $p}]' "$B/config.json" >"$B/c.new" &&
+		mv "$B/c.new" "$B/config.json"
+}
+
 lifecycle() {
+	join_own_mntns || return 1
 	"$HARDRUN" --root "$STATE_ROOT" create --bundle "$B" "$ID" </dev/null >"$B/create.log" 2>&1 || return 1
 	"$HARDRUN" --root "$STATE_ROOT" start "$ID" || return 1
 	for _ in $(seq 400); do [ -e "$B/rootfs/seen-root" ] && break; sleep 0.05; done
@@ -48,17 +57,19 @@ lifecycle() {
 
 # exec into a running container sharing the caller's mount namespace.
 exec_in() {
+	join_own_mntns || return 1
 	"$HARDRUN" --root "$STATE_ROOT" create --bundle "$B" "$ID" </dev/null >"$B/create.log" 2>&1 || return 1
 	"$HARDRUN" --root "$STATE_ROOT" start "$ID" || return 1
-	"$HARDRUN" --root "$STATE_ROOT" exec "$ID" sh -c "echo escaped >$SCRATCH/escaped" </dev/null >"$B/exec.log" 2>&1
-	echo "exec exit $?" >>"$B/exec.log"
+	"$HARDRUN" --root "$STATE_ROOT" exec "$ID" sh -c "ls / | grep marker >/exec-seen; echo escaped >$SCRATCH/escaped" \
+		</dev/null >"$B/exec.log" 2>&1
 	"$HARDRUN" --root "$STATE_ROOT" delete -f "$ID"
 }
 
 create_only() {
 	"$HARDRUN" --root "$STATE_ROOT" create --bundle "$B" "$ID" </dev/null >"$B/create.log" 2>&1
 }
-export -f lifecycle create_only exec_in
+export JOIN_OWN
+export -f lifecycle create_only exec_in join_own_mntns
 export HARDRUN STATE_ROOT
 
 test_no_mount_ns_chroots_and_leaves_caller_mounts_alone() {
@@ -99,20 +110,30 @@ linux.devices|.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, 
 EOF
 }
 
-# setns into such a container would leave the process at the caller's root,
-# outside the container's chroot: exec is refused, and nothing it ran could
-# write to a scratch host dir.
-test_no_mount_ns_exec_refused() {
+# setns alone would leave an exec'd process at the caller's root, outside
+# the container's chroot: it must enter the container's root, so a write to
+# a scratch host path misses and the rootfs is its /.
+test_no_mount_ns_exec_enters_the_chroot() {
 	local out rc
 	export B=$TEST_TMP/hostpivot-$(unique_id) ID SCRATCH; ID=$(unique_id)
 	SCRATCH=$TEST_TMP/victim-exec-$(unique_id); mkdir -p "$SCRATCH"
 	no_mntns_bundle "$B" sleep 60 || return 1
+	touch "$B/rootfs/hr-rootfs-marker"
 	out=$(in_own_mount_ns exec_in 2>&1); rc=$?
 	hr delete -f "$ID" >/dev/null 2>&1
 	[ $rc -eq 0 ] || fail "exit $rc: $out $(cat "$B/create.log" "$B/exec.log" 2>/dev/null)"
 	[ ! -e "$SCRATCH/escaped" ] || fail "exec ran outside the container's root"
-	assert_contains "$(cat "$B/exec.log")" "has no mount namespace of its own"
-	assert_contains "$(cat "$B/exec.log")" "exec exit 1"
+	assert_eq "$(cat "$B/rootfs/exec-seen" 2>/dev/null)" "hr-rootfs-marker" "exec's / is not the rootfs"
+}
+
+# The same with the caller's own mount namespace joined by path: its mounts
+# are the caller's, so the same chroot and the same untouched mount table.
+test_joined_own_mount_ns_chroots_and_leaves_caller_mounts_alone() {
+	JOIN_OWN=1 test_no_mount_ns_chroots_and_leaves_caller_mounts_alone
+}
+
+test_joined_own_mount_ns_exec_enters_the_chroot() {
+	JOIN_OWN=1 test_no_mount_ns_exec_enters_the_chroot
 }
 
 run_tests
