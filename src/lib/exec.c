@@ -17,6 +17,7 @@
 #include "hardrun/caps.h"
 #include "hardrun/cgroup.h"
 #include "hardrun/container.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/state.h"
 #include "hardrun/util.h"
 #include "launch.h"
@@ -154,7 +155,7 @@ static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *
 	return 0;
 }
 
-/* A container without its own mount namespace lives in a chroot: the
+/* A container without a new mount namespace lives in a chroot: the
  * exec'd process must enter the same root (the pid was checked just now). */
 static int open_target_root(struct hr_launch_ctx *x, struct hr_error *err)
 {
@@ -195,7 +196,9 @@ static int open_exec_target(struct hr_launch_ctx *x, const char *sub_cgroup, str
 	x->l.target_pidfd = (int)syscall(SYS_pidfd_open, x->c->st.pid, 0);
 	if (x->l.target_pidfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
 		return hr_error_set(err, 0, "cannot exec in container %s: it is not running", x->c->id);
-	if (!(x->l.join_flags & CLONE_NEWNS) && open_target_root(x, err) < 0)
+	/* also with a mount namespace joined by path: the container chroots
+	 * there too, and setns would leave us at that namespace's root */
+	if (hr_rootfs_shares_mount_ns(spec) && open_target_root(x, err) < 0)
 		return -1;
 	if (spec->linux_.seccomp && hr_launch_compile_seccomp(x, err) < 0)
 		return -1;

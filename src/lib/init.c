@@ -386,7 +386,8 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 {
 	const struct hr_spec *spec = l->spec;
 	struct hr_rootfs_opts ro = { .rootfs = l->rootfs, .no_pivot = l->no_pivot, .in_userns = l->new_userns,
-				     .cgroup_ns = hr_spec_find_ns(spec, HR_NS_CGROUP) != NULL };
+				     .cgroup_ns = hr_spec_find_ns(spec, HR_NS_CGROUP) != NULL,
+				     .shares_mount_ns = hr_rootfs_shares_mount_ns(spec) };
 
 	if (wait_runtime_setup(l, err) < 0)
 		return -1;

@@ -69,7 +69,8 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->spec->linux_.n_net_devices)
 		return hr_error_set(err, 0, "linux.netDevices is not supported by hardrun: refusing to run the "
 					    "container without the network devices it asks for");
-	if (hr_caps_validate(&p->capabilities, err) < 0 || hr_sysctl_validate(x->spec, err) < 0)
+	if (hr_caps_validate(&p->capabilities, err) < 0 || hr_sysctl_validate(x->spec, err) < 0 ||
+	    hr_rootfs_validate(x->spec, err) < 0)
 		return -1;
 	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
 		return -1;
