@@ -294,13 +294,29 @@ static void test_seccomp_errors(void **state)
 	hr_spec_free(s);
 }
 
+/* runc reads "rwa" as "rw", "rr" as "r" */
+static void test_device_access_like_runc(void **state)
+{
+	struct hr_error err = { 0 };
+	struct hr_spec *s = NULL;
+	(void)state;
+
+	assert_int_equal(hr_spec_load_string(RES("\"devices\": [{\"allow\": true, \"access\": \"rwa\"}, "
+						 "{\"allow\": false, \"access\": \"rr\"}]"),
+					     "config.json", &s, &err), 0);
+	assert_string_equal(s->linux_.resources.devices[0].access, "rw");
+	assert_string_equal(s->linux_.resources.devices[1].access, "r");
+	hr_spec_free(s);
+}
+
 static void test_resources_errors(void **state)
 {
 	(void)state;
-	expect_err(RES("\"devices\": [{\"allow\": true, \"access\": \"rwx\"}]"),
-		   "config.json: linux.resources.devices[0].access: \"rwx\" must be a non-empty subset of \"rwm\"");
-	expect_err(RES("\"devices\": [{\"allow\": true, \"access\": \"rr\"}]"),
-		   "config.json: linux.resources.devices[0].access: \"rr\" must be a non-empty subset of \"rwm\"");
+	/* letters other than r, w, m are ignored as runc does, but a deny rule
+	 * left with nothing to deny is refused */
+	expect_err(RES("\"devices\": [{\"allow\": false, \"access\": \"a\"}]"),
+		   "config.json: linux.resources.devices[0].access: \"a\" denies none of r, w, m: refusing a device "
+		   "rule that would deny nothing");
 	expect_err(RES("\"devices\": [{\"access\": \"r\"}]"),
 		   "config.json: linux.resources.devices[0].allow: required, must be a boolean");
 	expect_err(RES("\"devices\": [{\"allow\": false, \"type\": \"p\"}]"),
@@ -501,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_process_file),
 		cmocka_unit_test(test_spec_file_name_in_messages),
 		cmocka_unit_test(test_docker_seccomp_format_refused),
+		cmocka_unit_test(test_device_access_like_runc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
