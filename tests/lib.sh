@@ -29,10 +29,10 @@ rootfs_template() {
 		if [ -d "$HELPERS" ]; then cp "$HELPERS"/* "$tmp/bin/" 2>/dev/null || true; fi
 		rm -rf "$t" && mv "$tmp" "$t"
 	fi
-	# a template from an earlier run may predate a helper added since
+	# a template from an earlier run may predate a helper added or rebuilt since
 	local h
 	for h in "$HELPERS"/*; do
-		[ -e "$h" ] && [ ! -e "$t/bin/${h##*/}" ] && cp "$h" "$t/bin/"
+		[ -e "$h" ] && [ "$h" -nt "$t/bin/${h##*/}" ] && cp "$h" "$t/bin/"
 	done
 	echo "$t"
 }
