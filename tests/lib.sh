@@ -29,6 +29,11 @@ rootfs_template() {
 		if [ -d "$HELPERS" ]; then cp "$HELPERS"/* "$tmp/bin/" 2>/dev/null || true; fi
 		rm -rf "$t" && mv "$tmp" "$t"
 	fi
+	# a template from an earlier run may predate a helper added or rebuilt since
+	local h
+	for h in "$HELPERS"/*; do
+		[ -e "$h" ] && [ "$h" -nt "$t/bin/${h##*/}" ] && cp "$h" "$t/bin/"
+	done
 	echo "$t"
 }
 

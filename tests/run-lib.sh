@@ -55,7 +55,7 @@ run_integration_dir() {
 	local dir=$1 f
 	for f in "$dir"/*.sh; do
 		[ -f "$f" ] || continue
-		echo "# $f"
+		echo "# $f (at ${SECONDS}s)"
 		run_suite "$(basename "$f" .sh)" bash "$f"
 	done
 }

@@ -16,8 +16,13 @@ trap 'rm -f "$OUT"' EXIT
 
 mode=${1:---all}
 
+# Each stage announces itself with the time since the run began, so a long
+# VM or containerd stage is never a silent wait.
+stage() { echo "# ==== $1 (at ${SECONDS}s)"; }
+
 run_unit() {
 	local t
+	stage "unit tests"
 	for t in build/tests/test_*; do
 		[ -x "$t" ] || continue
 		echo "# unit: $t"
@@ -29,6 +34,7 @@ run_unit() {
 # /sys/fs/cgroup in a private mount namespace, never touching the host's.
 run_host() {
 	local rc
+	stage "host integration and security tests"
 	unshare --mount --propagation private bash -c '
 		mount -t cgroup2 none /sys/fs/cgroup ||
 			{ echo "not ok - host: cannot mount cgroup2 over /sys/fs/cgroup in a private mount namespace"; exit 1; }
@@ -38,6 +44,7 @@ run_host() {
 }
 
 run_vm() {
+	stage "VM: cgroup v2, AppArmor and containerd tests (a throw-away qemu VM; about 2 minutes on an idle machine)"
 	if ! ./scripts/run-in-vm --timeout "${VM_TIMEOUT:-2400}" -- \
 		bash -c 'cd "$0" && . tests/run-lib.sh && run_integration_dir tests/vm' "$TOP" >>"$OUT.vm" 2>&1; then
 		echo "not ok - vm: run-in-vm exited with failure" | tee -a "$OUT"
@@ -56,5 +63,6 @@ esac
 skipped=$(grep -c '^ok .*# SKIP' "$OUT")
 passed=$(( $(grep -c '^ok ' "$OUT") - skipped ))
 failed=$(grep -c '^not ok ' "$OUT")
+stage "done"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]

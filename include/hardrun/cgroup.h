@@ -40,6 +40,13 @@ int hr_cgroup_create(const char *cgroups_path, const char *id, const struct hr_r
  * ".." components. Exposed for tests. */
 int hr_cgroup_resolve_path(const char *cgroups_path, const char *id, const char *own_cgroup, char **out,
 			   struct hr_error *err);
+/* hr_cgroup_resolve_path with our own cgroup: the path hr_cgroup_create
+ * will use, so it can be recorded before anything is created. */
+int hr_cgroup_plan_path(const char *cgroups_path, const char *id, char **out, struct hr_error *err);
+/* A path read back from state, before anything is killed or removed through
+ * it: normalized into *out; refused when it has "." or ".." components or a
+ * control character, names the root, or contains hardrun's own cgroup. */
+int hr_cgroup_check_path(const char *path, char **out, struct hr_error *err);
 /* Opens an existing cgroup by the path stored in state. */
 int hr_cgroup_open(const char *path, struct hr_cgroup **out, struct hr_error *err);
 void hr_cgroup_free(struct hr_cgroup *cg);

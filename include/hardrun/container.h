@@ -50,6 +50,8 @@ struct hr_exec_opts {
 	bool no_new_privs;
 	const char *apparmor;
 	const char *process_label;
+	bool ignore_paused;          /* --ignore-paused: exec into a frozen container */
+	const char *cgroup;          /* --cgroup: a sub-cgroup of the container's to join */
 };
 
 /* Runs a new process in a created or running container. */

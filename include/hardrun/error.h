@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
-#define HR_ERROR_MSG_MAX 2048
+/* Room for a few PATH_MAX paths and their context: a message is never cut
+ * short in practice; if it is, it ends in "..." rather than mid-word. */
+#define HR_ERROR_MSG_MAX 16384
 
 struct hr_error {
 	int errnum;                  /* errno of the root cause, 0 if none */

@@ -14,7 +14,15 @@ struct hr_rootfs_opts {
 	bool no_pivot;
 	bool in_userns;        /* a new user namespace: cannot mknod, bind devices */
 	int cgroup_ns;         /* a new cgroup namespace was created */
+	/* No new mount namespace (hr_rootfs_shares_mount_ns): the mounts are
+	 * the caller's, so nothing is mounted and the rootfs is entered with
+	 * chroot, never pivot_root. */
+	bool shares_mount_ns;
 };
+
+/* True unless linux.namespaces creates a new mount namespace (joining one
+ * by path counts as sharing: its mounts are someone else's). */
+bool hr_rootfs_shares_mount_ns(const struct hr_spec *spec);
 
 /* Call order in the container process (new mount ns, after uid/gid maps are
  * written, cwd = bundle dir so relative bind sources resolve against it):
@@ -24,7 +32,8 @@ struct hr_rootfs_opts {
  * Runs in the new mount namespace with the host paths still visible. */
 int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *opts,
 		      struct hr_error *err);
-/* pivot_root (or MS_MOVE+chroot with no_pivot) into the rootfs. */
+/* pivot_root (or MS_MOVE+chroot with no_pivot; chroot alone when the
+ * mount namespace is shared) into the rootfs. */
 int hr_rootfs_pivot(const struct hr_rootfs_opts *opts, struct hr_error *err);
 /* After pivot: sysctl, readonlyPaths, maskedPaths, read-only root (that
  * order, as runc). /proc must be the container's procfs by then. */
@@ -34,6 +43,12 @@ int hr_rootfs_finalize(const struct hr_spec *spec, struct hr_error *err);
  * belongs to is not the host's. Cheap and side-effect free: call it from the
  * parent at create time; hr_rootfs_finalize calls it again. */
 int hr_sysctl_validate(const struct hr_spec *spec, struct hr_error *err);
+
+/* Create-time refusals about mounts, side-effect free: without a new mount
+ * namespace nothing that needs a mount (mounts, read-only root, masked or
+ * read-only paths, rootfsPropagation, devices, sysctl); with one, no mount
+ * over or under /proc but a procfs at /proc (and lxcfs-style file binds). */
+int hr_rootfs_validate(const struct hr_spec *spec, struct hr_error *err);
 
 /* Parses mount options into flags/propagation/data (also used by validation). */
 struct hr_mount_flags {

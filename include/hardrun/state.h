@@ -1,5 +1,8 @@
 /* Container state under --root: <root>/<id>/state.json (+ config.json copy,
- * exec.fifo while created). Every command on an id takes the dir's flock. */
+ * exec.fifo while created). Every command on an id takes the dir's flock.
+ * A dir is a container only with the marker file, made first; the record
+ * file (cgroup path, init pid + start time) is written before each of those
+ * exists, so `delete --force` can clean up even without state.json. */
 #ifndef HARDRUN_STATE_H
 #define HARDRUN_STATE_H
 
@@ -10,9 +13,11 @@
 #include "hardrun/spec.h"
 
 #define HR_DEFAULT_ROOT "/run/hardrun"
+#define HR_STATE_MARKER ".hardrun-container"
 
 enum hr_status {
-	HR_STATUS_CREATING, HR_STATUS_CREATED, HR_STATUS_RUNNING, HR_STATUS_PAUSED, HR_STATUS_STOPPED
+	HR_STATUS_CREATING, HR_STATUS_CREATED, HR_STATUS_RUNNING, HR_STATUS_PAUSED, HR_STATUS_STOPPED,
+	HR_STATUS_DAMAGED          /* marker present, state.json unusable */
 };
 
 struct hr_state {
@@ -21,7 +26,8 @@ struct hr_state {
 	char *rootfs;              /* absolute host path */
 	pid_t pid;                 /* init pid on the host, 0 before it exists */
 	unsigned long long pid_start; /* /proc/PID/stat starttime, guards pid reuse */
-	char *cgroup_path;         /* relative to the cgroup2 root, NULL if none */
+	char *cgroup_path;         /* relative to the cgroup2 root, NULL if none;
+				      from the record, checked (hr_cgroup_check_path) */
 	char *created;             /* RFC 3339 */
 	bool created_done;         /* create finished (else: half-created) */
 	bool started;              /* start released the process */
@@ -35,20 +41,43 @@ struct hr_container {
 	int dirfd;                 /* <root>/<id>, locked */
 	struct hr_state st;
 	struct hr_spec *spec;      /* loaded lazily by hr_container_spec */
+	char *damage;              /* why state.json (or the record) is unusable, else NULL */
+	bool record_ok;            /* pid and cgroup_path come from a sound record */
 };
 
-/* Valid: 1..1024 chars of [A-Za-z0-9_+.-], not "." or "..". */
+/* --root: non-empty and absolute, else a named error. */
+int hr_state_root_check(const char *root, struct hr_error *err);
+/* Opens (create: first makes it, 0700) the state root, refusing a symlink,
+ * one not owned by our euid, or one writable by group or others. */
+int hr_state_root_open(const char *root, bool create, struct hr_error *err);
+/* Whether <rootfd>/<name> has hardrun's container marker. */
+bool hr_state_is_container(int rootfd, const char *name);
+
+/* Valid: 1..NAME_MAX (255) chars of [A-Za-z0-9_+.-], not "." or "..".
+ * hr_id_check names what is wrong without echoing control characters. */
 bool hr_id_valid(const char *id);
 int hr_id_check(const char *id, struct hr_error *err);
 
 /* Creates <root>/<id> exclusively (fails "container with id X already
  * exists") and locks it. */
 int hr_container_new(const char *root, const char *id, struct hr_container **out, struct hr_error *err);
-/* Opens and locks an existing container; "container X does not exist". */
+enum hr_open_flags {
+	HR_OPEN_DAMAGED = 1 << 0,  /* also return a damaged container (c->damage set) */
+};
+/* Opens and locks an existing container; "container X does not exist";
+ * a dir without the marker is refused, naming why. */
+int hr_container_open(const char *root, const char *id, unsigned flags, struct hr_container **out,
+		      struct hr_error *err);
+/* hr_container_open without flags: a damaged container is a named error. */
 int hr_container_load(const char *root, const char *id, struct hr_container **out, struct hr_error *err);
+/* Lets other verbs at the container while this one goes on without its
+ * state (exec --ignore-paused waits for a resume that needs the lock). */
+void hr_container_unlock(struct hr_container *c);
 void hr_container_free(struct hr_container *c);
 
 int hr_container_save(struct hr_container *c, struct hr_error *err);
+/* Writes the record from st (cgroup_path, pid, pid_start), atomically. */
+int hr_container_save_record(struct hr_container *c, struct hr_error *err);
 /* The config.json as stored at create time. */
 int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct hr_error *err);
 /* Live status from the process and cgroup (not from the file alone). */
@@ -63,7 +92,8 @@ struct json_t *hr_container_state_object(struct hr_container *c);
  * struct hr_container exists or from inside the container process. */
 char *hr_state_json_make(const char *id, const char *status, pid_t pid, const char *bundle,
 			 const struct hr_spec *spec);
-/* Removes <root>/<id> (the caller killed everything first). */
+/* Removes <root>/<id> (the caller killed everything first); the marker goes
+ * last, so an interrupted removal can be finished. */
 int hr_container_remove_dir(struct hr_container *c, struct hr_error *err);
 
 /* /proc/PID/stat start time, 0 if the process is gone. */

@@ -44,7 +44,10 @@ int hr_write_file_at(int dirfd, const char *path, const void *data, size_t len, 
 /* Writes to an existing file (no O_CREAT), as needed for /proc and cgroupfs. */
 int hr_write_existing_at(int dirfd, const char *path, const char *data, struct hr_error *err);
 
-/* Atomic replace: write to a temp file in dirfd, fsync-less rename over name. */
+/* Atomic replace: write an unnamed O_TMPFILE beside name (or, where that is
+ * unsupported, an O_EXCL|O_NOFOLLOW file under an unpredictable name), link
+ * it under a random name and rename it over name (no fsync). Nobody can
+ * pre-create or symlink the temp file. */
 int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, struct hr_error *err);
 
 /* Connected SOCK_STREAM unix socket (close-on-exec), or -1 with err set. */
@@ -53,7 +56,7 @@ int hr_unix_connect(const char *path, struct hr_error *err);
 ssize_t hr_write_all(int fd, const void *buf, size_t len);
 ssize_t hr_read_all(int fd, void *buf, size_t len);
 
-/* mkdir -p relative to dirfd, mode for created dirs. */
+/* mkdir -p relative to dirfd, mode for created dirs; "" is an error. */
 int hr_mkdir_p_at(int dirfd, const char *path, mode_t mode, struct hr_error *err);
 
 /* Parses a non-negative decimal into *out; false on junk or overflow. */

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "hardrun/container.h"
+#include "hardrun/log.h"
 #include "hardrun/util.h"
 
 static char **push(char **v, const char *s)
@@ -25,7 +26,7 @@ static int parse_exec(int argc, char **argv, struct hr_exec_opts *o, struct hr_e
 		{ "apparmor", required_argument, NULL, 'A' }, { "process-label", required_argument, NULL, 'L' },
 		{ "detach", no_argument, NULL, 'd' }, { "pid-file", required_argument, NULL, 'P' },
 		{ "console-socket", required_argument, NULL, 'S' }, { "preserve-fds", required_argument, NULL, 'f' },
-		{ "ignore-paused", no_argument, NULL, 'i' },
+		{ "ignore-paused", no_argument, NULL, 'i' }, { "cgroup", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long n;
@@ -52,7 +53,8 @@ static int parse_exec(int argc, char **argv, struct hr_exec_opts *o, struct hr_e
 				return hr_error_set(err, 0, "exec: invalid --preserve-fds \"%s\"", optarg);
 			o->preserve_fds = (int)n;
 			break;
-		case 'i': break;
+		case 'i': o->ignore_paused = true; break;
+		case 'G': o->cgroup = optarg; break;
 		default:
 			return hr_error_set(err, 0, "exec: unknown option \"%s\"", argv[optind - 1]);
 		}
@@ -81,5 +83,10 @@ int cmd_exec(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 	free(o.env);
 	free(o.additional_gids);
 	free(o.caps);
+	/* runc's exit status when exec itself fails (not the process): 255 */
+	if (rc < 0) {
+		hr_log_error(err);
+		return 255;
+	}
 	return rc;
 }

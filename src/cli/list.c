@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "hardrun/state.h"
@@ -13,6 +14,7 @@ int cmd_list(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 	bool json = false, quiet = false;
 	DIR *d;
 	struct dirent *de;
+	int rootfd;
 	json_t *all = json_array();
 
 	for (int i = 1; i < argc; i++) {
@@ -25,19 +27,27 @@ int cmd_list(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 		else if (strcmp(argv[i], "--format=table") != 0)
 			return hr_error_set(err, 0, "list: unknown option \"%s\"", argv[i]);
 	}
-	d = opendir(g->root);
+	rootfd = hr_state_root_open(g->root, false, err);
+	if (rootfd < 0 && err->errnum != ENOENT) {
+		json_decref(all);
+		return -1;
+	}
+	d = rootfd >= 0 ? fdopendir(rootfd) : NULL;
 	while (d && (de = readdir(d))) {
 		struct hr_container *c;
 		struct hr_error ignored = { 0 };
-		if (de->d_name[0] == '.' || !hr_id_valid(de->d_name))
+		/* only hardrun's own dirs; a damaged one is listed as such */
+		if (!hr_id_valid(de->d_name) || !hr_state_is_container(rootfd, de->d_name))
 			continue;
-		if (hr_container_load(g->root, de->d_name, &c, &ignored) < 0)
+		if (hr_container_open(g->root, de->d_name, HR_OPEN_DAMAGED, &c, &ignored) < 0)
 			continue;
 		json_array_append_new(all, hr_container_state_object(c));
 		hr_container_free(c);
 	}
 	if (d)
 		closedir(d);
+	else if (rootfd >= 0)
+		close(rootfd);
 	if (json) {
 		char *s = json_dumps(all, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		printf("%s\n", json_array_size(all) ? s : "null");

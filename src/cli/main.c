@@ -143,6 +143,8 @@ int main(int argc, char **argv)
 			snprintf(user_root, sizeof(user_root), "/tmp/hardrun-%u", (unsigned)geteuid());
 		g.root = user_root;
 	}
+	if (idx >= 0 && hr_state_root_check(g.root, &err) < 0)
+		idx = -1;
 	/* the log must be open before anything can fail, so containerd sees the error */
 	if (hr_log_init(g.log_path, g.log_json ? HR_LOG_JSON : HR_LOG_TEXT, g.debug, &err) < 0 || idx < 0) {
 		hr_log_error(&err);

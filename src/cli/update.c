@@ -161,7 +161,10 @@ int cmd_update(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 	struct hr_cgroup *cg = NULL;
 	int opt, rc = -1;
 
-	while ((opt = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
+	/* options may follow the id, as runc allows (`update ID --cpuset-cpus 1`);
+	 * optind 0 makes glibc re-read the ordering ("+" was used before) */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
 		if (opt == 'r')
 			resources = optarg;
 		else if (opt >= O_MEMORY && n_flags < HR_ARRAY_SIZE(flags))
@@ -180,7 +183,7 @@ int cmd_update(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 		goto out;
 	enum hr_status st = hr_container_status(c);
 	if (st == HR_STATUS_STOPPED) {
-		hr_error_set(err, 0, "container %s is not running", id);
+		hr_error_set(err, 0, "container not running: %s has exited", id);
 		goto out;
 	}
 	if (fill_current_limit(cg, &res, err) < 0 ||

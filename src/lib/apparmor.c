@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/apparmor.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hardrun/util.h"
@@ -74,18 +76,34 @@ static int check_procfs(int fd, const char *what, struct hr_error *err)
  * AppArmor-specific directory (Linux 5.8+) works without securityfs, which
  * containers rarely mount; aa_is_enabled() is only needed for the legacy
  * shared attribute, to be sure the write goes to AppArmor. */
+/* NO_XDEV: a mount over the attribute or a directory on the way (even of
+ * another procfs file, which the type check below would pass) fails the
+ * open instead of taking the write. thread-self is a plain symlink. */
+static int open_attr(int proc, const char *path)
+{
+	struct open_how how = {
+		.flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH,
+	};
+
+	return (int)syscall(SYS_openat2, proc, path, &how, sizeof(how));
+}
+
 static int open_exec_attr(int proc, const char *profile, struct hr_error *err)
 {
 	int fd;
 
-	fd = openat(proc, "thread-self/attr/apparmor/exec", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_attr(proc, "thread-self/attr/apparmor/exec");
 	if (fd < 0 && errno == ENOENT) {
 		if (!hr_apparmor_enabled())
 			return hr_error_set(err, 0,
 					    "AppArmor profile \"%s\" requested but AppArmor is not enabled on this host",
 					    profile);
-		fd = openat(proc, "thread-self/attr/exec", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = open_attr(proc, "thread-self/attr/exec");
 	}
+	if (fd < 0 && errno == EXDEV)
+		return hr_error_set(err, 0, "refusing to set AppArmor profile: the exec attribute is not on the "
+					    "container's procfs (something is mounted over it)");
 	if (fd < 0)
 		return hr_error_set(err, errno, "opening the AppArmor exec attribute in /proc");
 	/* A mount over the attribute itself would also redirect the write. */

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "hardrun/log.h"
 #include "hardrun/util.h"
 
 #define HR_CAP_MAX 64
@@ -132,12 +133,24 @@ static int check_set_relations(const uint64_t m[SET_COUNT], struct hr_error *err
 		return hr_error_set(err, 0,
 				    "capability \"%s\" is in process.capabilities.inheritable but not in bounding: the kernel refuses inheritable capabilities outside the bounding set",
 				    name_of(bad, buf));
-	bad = m[SET_AMBIENT] & ~(m[SET_PERMITTED] & m[SET_INHERITABLE]);
-	if (bad)
-		return hr_error_set(err, 0,
-				    "capability \"%s\" is in process.capabilities.ambient but not in both permitted and inheritable: the kernel only allows ambient capabilities that are permitted and inheritable",
-				    name_of(bad, buf));
 	return 0;
+}
+
+/* The kernel only raises ambient capabilities that are both permitted and
+ * inheritable. Asking for others (the config `runc spec` writes does) is
+ * granting fewer privileges than asked, not weaker confinement: they are
+ * left out, with a warning at create time, as runc and crun do. */
+static void trim_ambient(uint64_t m[SET_COUNT], bool warn)
+{
+	uint64_t bad = m[SET_AMBIENT] & ~(m[SET_PERMITTED] & m[SET_INHERITABLE]);
+	char buf[64];
+
+	for (int c = 0; warn && c < HR_CAP_MAX; c++)
+		if (bad & (UINT64_C(1) << c))
+			hr_log_warnf("capability \"%s\" is in process.capabilities.ambient but not in both permitted and "
+				     "inheritable: the kernel cannot raise it, so it is left out of the ambient set",
+				     cap_display(c, buf));
+	m[SET_AMBIENT] &= ~bad;
 }
 
 static int caps_masks(const struct hr_capabilities *caps, uint64_t m[SET_COUNT], struct hr_error *err)
@@ -158,6 +171,7 @@ int hr_caps_validate(const struct hr_capabilities *caps, struct hr_error *err)
 		return 0;
 	if (caps_masks(caps, m, err) < 0)
 		return -1;
+	trim_ambient(m, true);
 	return check_set_relations(m, err);
 }
 
@@ -225,6 +239,7 @@ int hr_caps_change_identity_and_apply(const struct hr_capabilities *caps, uid_t 
 	if (caps->present) {
 		if (caps_masks(caps, m, err) < 0 || check_set_relations(m, err) < 0)
 			return hr_error_wrap(err, "applying capabilities");
+		trim_ambient(m, false);
 	}
 	/* Needs CAP_SETPCAP, so before the uid change can take it away. */
 	if (drop_bounding(m[SET_BOUNDING], err) < 0)

@@ -203,70 +203,6 @@ void hr_cgroup_free(struct hr_cgroup *cg)
 	free(cg);
 }
 
-static int own_cgroup(char **out, struct hr_error *err)
-{
-	_cleanup_free_ char *text = NULL;
-
-	if (hr_cg_read(AT_FDCWD, "/proc/self/cgroup", &text, err) < 0)
-		return -1;
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strncmp(line, "0::", 3) == 0) {
-			*out = xstrdup(line + 3);
-			return 0;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return hr_error_set(err, 0, "cgroup: no cgroup v2 (\"0::\") entry in /proc/self/cgroup");
-}
-
-/* Appends the components of p to buf (joined by "/"), rejecting . and .. */
-static int append_components(char **buf, const char *p, const char *what, struct hr_error *err)
-{
-	_cleanup_free_ char *copy = xstrdup(p);
-	char *save = NULL;
-
-	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
-			return hr_error_set(err, 0, "cgroup: %s \"%s\" must not contain \".\" or \"..\"", what, p);
-		char *n = **buf ? xasprintf("%s/%s", *buf, c) : xstrdup(c);
-		free(*buf);
-		*buf = n;
-	}
-	return 0;
-}
-
-int hr_cgroup_resolve_path(const char *cgroups_path, const char *id, const char *own_cgroup, char **out,
-			   struct hr_error *err)
-{
-	_cleanup_free_ char *buf = xstrdup("");
-
-	if (cgroups_path && *cgroups_path == '/') {
-		if (append_components(&buf, cgroups_path, "cgroupsPath", err) < 0)
-			return -1;
-	} else {
-		if (append_components(&buf, own_cgroup ? own_cgroup : "/", "own cgroup", err) < 0)
-			return -1;
-		if (cgroups_path && *cgroups_path) {
-			if (append_components(&buf, cgroups_path, "cgroupsPath", err) < 0)
-				return -1;
-		} else {
-			if (!id || !*id || strchr(id, '/'))
-				return hr_error_set(err, 0, "cgroup: invalid container id for the default cgroup path");
-			if (append_components(&buf, "hardrun", "", err) < 0 ||
-			    append_components(&buf, id, "container id", err) < 0)
-				return -1;
-		}
-	}
-	if (!*buf)
-		return hr_error_set(err, 0, "cgroup: cgroupsPath \"%s\" names the root cgroup; a container needs its own",
-				    cgroups_path ? cgroups_path : "");
-	*out = hr_steal_ptr(buf);
-	return 0;
-}
-
 /* ---- creation ------------------------------------------------------------------ */
 
 static const char *or_none(const char *s)
@@ -274,8 +210,12 @@ static const char *or_none(const char *s)
 	return *s ? s : "none";
 }
 
-/* Makes the controllers in want usable by children of the cgroup at fd
- * (path: its display path): "+name" into cgroup.subtree_control. */
+/* Makes controllers usable by children of the cgroup at fd (display: its
+ * path for messages): "+name" into cgroup.subtree_control. The ones in
+ * want (a limit needs them) must succeed; every other controller the
+ * cgroup offers is enabled where the kernel allows, as runc does, so
+ * monitoring (memory.current, cpu.stat) and a later `update` work for
+ * containers created without limits. */
 static int enable_controllers(int fd, const char *display, unsigned want, unsigned flags, unsigned *missing,
 			      struct hr_error *err)
 {
@@ -287,9 +227,12 @@ static int enable_controllers(int fd, const char *display, unsigned want, unsign
 	avail[strcspn(avail, "\n")] = '\0';
 	for (int c = 0; c < HR_CG_N; c++) {
 		const char *name = controller_names[c];
-		if (!(want & (1u << c)) || (*missing & (1u << c)) || hr_cg_list_has(subtree, name))
+		bool needed = want & (1u << c);
+		if ((*missing & (1u << c)) || hr_cg_list_has(subtree, name))
 			continue;
 		if (!hr_cg_list_has(avail, name)) {
+			if (!needed)
+				continue;
 			if (flags & HR_CGROUP_ALLOW_MISSING_CONTROLLERS) {
 				hr_log_warnf("cgroup: %s requested but the \"%s\" controller is not available in %s "
 					     "(available: %s); not enforced", controller_purpose[c], name, display,
@@ -301,14 +244,19 @@ static int enable_controllers(int fd, const char *display, unsigned want, unsign
 					    "in %s (available: %s)", controller_purpose[c], name, display, or_none(avail));
 		}
 		_cleanup_free_ char *plus = xasprintf("+%s", name);
-		if (hr_cg_write(fd, "cgroup.subtree_control", plus, err) < 0) {
-			if (err->errnum == EBUSY)
-				return hr_error_set(err, EBUSY, "cgroup: cannot enable the \"%s\" controller in %s: it has "
-						    "processes of its own, and cgroup v2 allows controllers for children "
-						    "only in cgroups without processes (\"no internal processes\" rule); "
-						    "use a cgroupsPath outside it", name, display);
-			return hr_error_wrap(err, "cgroup: enable \"%s\" in %s", name, display);
+		if (hr_cg_write(fd, "cgroup.subtree_control", plus, err) == 0)
+			continue;
+		if (!needed) { /* e.g. the cgroup has processes of its own */
+			hr_log_debugf("cgroup: not enabling \"%s\" in %s: %s", name, display, err->msg);
+			hr_error_clear(err);
+			continue;
 		}
+		if (err->errnum == EBUSY)
+			return hr_error_set(err, EBUSY, "cgroup: cannot enable the \"%s\" controller in %s: it has "
+					    "processes of its own, and cgroup v2 allows controllers for children "
+					    "only in cgroups without processes (\"no internal processes\" rule); "
+					    "use a cgroupsPath outside it", name, display);
+		return hr_error_wrap(err, "cgroup: enable \"%s\" in %s", name, display);
 	}
 	return 0;
 }
@@ -323,8 +271,8 @@ static void remove_created(int rootfd, char **created, size_t n)
 	}
 }
 
-/* Walks cg->path from the root, creating what is missing and enabling the
- * needed controllers in every ancestor. Sets cg->dirfd. */
+/* Walks cg->path from the root, creating what is missing and enabling
+ * controllers in every ancestor (the needed ones strictly). Sets cg->dirfd. */
 static int walk_create(struct hr_cgroup *cg, unsigned want, unsigned flags, char ***created, size_t *n_created,
 		       struct hr_error *err)
 {
@@ -340,7 +288,7 @@ static int walk_create(struct hr_cgroup *cg, unsigned want, unsigned flags, char
 		_cleanup_free_ char *display = hr_cg_display(cg, sofar);
 		if (++depth > MAX_DEPTH)
 			return hr_error_set(err, 0, "cgroup: path \"%s\" is too deep", cg->path);
-		if (want && enable_controllers(fd, display, want, flags, &missing, err) < 0)
+		if (enable_controllers(fd, display, want, flags, &missing, err) < 0)
 			return -1;
 		char *next = *sofar ? xasprintf("%s/%s", sofar, c) : xstrdup(c);
 		free(sofar);
@@ -361,6 +309,24 @@ static int walk_create(struct hr_cgroup *cg, unsigned want, unsigned flags, char
 	return 0;
 }
 
+/* A cgroup that already exists: frozen is refused (the container would
+ * never run, and create would wait for it forever); one with processes is
+ * refused too, since delete would kill and remove what is not ours. */
+static int check_existing(struct hr_cgroup *cg, bool *populated, struct hr_error *err)
+{
+	_cleanup_free_ char *freeze = NULL, *d = hr_cg_display(cg, cg->path);
+	struct hr_error ignored = { 0 };
+
+	if (hr_cg_read(cg->dirfd, "cgroup.freeze", &freeze, &ignored) == 0 && freeze[0] == '1')
+		return hr_error_set(err, 0, "cgroup: %s is frozen (cgroup.freeze is 1): thaw it or choose another "
+				    "cgroupsPath", d);
+	if (hr_cgroup_is_populated(cg, populated, err) < 0)
+		return -1;
+	if (*populated)
+		return hr_error_set(err, 0, "cgroup: %s already exists and has processes", d);
+	return 0;
+}
+
 int hr_cgroup_create(const char *cgroups_path, const char *id, const struct hr_resources *res, unsigned flags,
 		     struct hr_cgroup **out, struct hr_error *err)
 {
@@ -373,19 +339,14 @@ int hr_cgroup_create(const char *cgroups_path, const char *id, const struct hr_r
 
 	if (open_root(cg, err) < 0)
 		goto fail;
-	if ((!cgroups_path || *cgroups_path != '/') && own_cgroup(&own, err) < 0)
+	if ((!cgroups_path || *cgroups_path != '/') && hr_cg_own_path(&own, err) < 0)
 		goto fail;
 	if (hr_cgroup_resolve_path(cgroups_path, id, own, &cg->path, err) < 0)
 		goto fail;
 	if (walk_create(cg, want, flags, &created, &n_created, err) < 0)
 		goto fail_created;
-	if (hr_cgroup_is_populated(cg, &populated, err) < 0)
+	if (check_existing(cg, &populated, err) < 0)
 		goto fail_created;
-	if (populated) {
-		_cleanup_free_ char *d = hr_cg_display(cg, cg->path);
-		hr_error_set(err, 0, "cgroup: %s already exists and has processes", d);
-		goto fail_created;
-	}
 	static const struct hr_resources none;
 	if (hr_cgroup_apply_resources(cg, res ? res : &none, flags | HR_CG_QUIET_MISSING, err) < 0)
 		goto fail_created;
@@ -428,7 +389,7 @@ int hr_cgroup_open(const char *path, struct hr_cgroup **out, struct hr_error *er
 	struct hr_cgroup *cg = cgroup_new();
 	_cleanup_free_ char *norm = xstrdup("");
 
-	if (open_root(cg, err) < 0 || append_components(&norm, path ? path : "", "cgroup path", err) < 0)
+	if (open_root(cg, err) < 0 || hr_cg_append_components(&norm, path ? path : "", "cgroup path", err) < 0)
 		goto fail;
 	cg->path = hr_steal_ptr(norm);
 	if (!*cg->path) {

@@ -31,6 +31,11 @@ bool hr_cg_keyed_value(const char *text, const char *key, unsigned long long *ou
 /* Whether the space-separated list (cgroup.controllers) has word. */
 bool hr_cg_list_has(const char *list, const char *word);
 
+/* Our own cgroup v2 path (the "0::" line of /proc/self/cgroup). */
+int hr_cg_own_path(char **out, struct hr_error *err);
+/* Appends the components of p to *buf (joined by "/"), rejecting . and .. */
+int hr_cg_append_components(char **buf, const char *p, const char *what, struct hr_error *err);
+
 /* Opens name below dirfd as a directory (O_RDONLY, no symlinks), verified to
  * be on cgroup2. */
 int hr_cg_open_dir(int dirfd, const char *name, struct hr_error *err);

@@ -10,7 +10,7 @@
 
 #include "hardrun/util.h"
 
-int hr_console_setup(bool has_size, uint32_t rows, uint32_t cols, struct hr_error *err)
+int hr_console_setup(bool has_size, uint32_t rows, uint32_t cols, uid_t uid, gid_t gid, struct hr_error *err)
 {
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	_cleanup_close_ int slave = -1;
@@ -22,9 +22,13 @@ int hr_console_setup(bool has_size, uint32_t rows, uint32_t cols, struct hr_erro
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &ptn) < 0)
 		return hr_error_set(err, errno, "unlock pty");
 	snprintf(name, sizeof(name), "/dev/pts/%d", ptn);
-	slave = open(name, O_RDWR | O_NOCTTY);
+	/* the peer of this very master: no path lookup a symlink could divert */
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (slave < 0)
 		return hr_error_set(err, errno, "open pty slave `%s`", name);
+	/* the terminal belongs to the process that runs on it, as with runc */
+	if (fchown(slave, uid, gid) < 0)
+		return hr_error_set(err, errno, "chown pty slave `%s` to %u:%u", name, (unsigned)uid, (unsigned)gid);
 	if (has_size) {
 		struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)

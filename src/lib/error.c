@@ -3,7 +3,15 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* A message longer than the buffer ends in "..." so a cut is visible. */
+static void mark_cut(struct hr_error *err, int n)
+{
+	if (n >= (int)sizeof(err->msg))
+		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
+}
 
 int hr_error_set(struct hr_error *err, int errnum, const char *fmt, ...)
 {
@@ -16,31 +24,32 @@ int hr_error_set(struct hr_error *err, int errnum, const char *fmt, ...)
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		err->msg[0] = '\0';
+		n = 0, err->msg[0] = '\0';
 	err->errnum = errnum;
-	if (errnum) {
-		size_t len = strlen(err->msg);
-		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
-	}
+	if (errnum && n < (int)sizeof(err->msg))
+		n += snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s", strerror(errnum));
+	mark_cut(err, n);
 	return -1;
 }
 
 int hr_error_wrap(struct hr_error *err, const char *fmt, ...)
 {
-	char prefix[HR_ERROR_MSG_MAX];
-	char old[HR_ERROR_MSG_MAX];
+	char *old;
 	va_list ap;
+	int n;
 
 	if (!err)
 		return -1;
+	old = strdup(err->msg);
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	/* Using the result keeps -Wformat-truncation quiet; a message that long
-	 * is cut at the end, which keeps the outermost context. */
-	if (snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old) >= (int)sizeof(err->msg))
-		err->msg[sizeof(err->msg) - 1] = '\0';
+	if (n < 0)
+		n = 0, err->msg[0] = '\0';
+	if (n < (int)sizeof(err->msg) && old)
+		n += snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s", old);
+	mark_cut(err, n);
+	free(old);
 	return -1;
 }
 

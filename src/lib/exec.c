@@ -17,6 +17,7 @@
 #include "hardrun/caps.h"
 #include "hardrun/cgroup.h"
 #include "hardrun/container.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/state.h"
 #include "hardrun/util.h"
 #include "launch.h"
@@ -108,14 +109,14 @@ static int join_flags(const struct hr_spec *spec)
 	return flags;
 }
 
-static int check_exec_target(struct hr_container *c, struct hr_error *err)
+static int check_exec_target(struct hr_container *c, bool ignore_paused, struct hr_error *err)
 {
 	enum hr_status s = hr_container_status(c);
 
-	if (s == HR_STATUS_RUNNING || s == HR_STATUS_CREATED)
+	if (s == HR_STATUS_RUNNING || s == HR_STATUS_CREATED || (s == HR_STATUS_PAUSED && ignore_paused))
 		return 0;
 	if (s == HR_STATUS_PAUSED)
-		return hr_error_set(err, 0, "cannot exec in a paused container %s: resume it first", c->id);
+		return hr_error_set(err, 0, "cannot exec in a paused container %s: resume it first (or --ignore-paused)", c->id);
 	/* runc's words, which the shims know */
 	if (s == HR_STATUS_STOPPED)
 		return hr_error_set(err, 0, "cannot exec in a stopped container %s: container not running", c->id);
@@ -154,7 +155,7 @@ static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *
 	return 0;
 }
 
-/* A container without its own mount namespace lives in a chroot: the
+/* A container without a new mount namespace lives in a chroot: the
  * exec'd process must enter the same root (the pid was checked just now). */
 static int open_target_root(struct hr_launch_ctx *x, struct hr_error *err)
 {
@@ -167,7 +168,26 @@ static int open_target_root(struct hr_launch_ctx *x, struct hr_error *err)
 	return 0;
 }
 
-static int open_exec_target(struct hr_launch_ctx *x, struct hr_error *err)
+/* The container's cgroup, or with --cgroup an existing sub-cgroup of it
+ * (runc's [controller:]path; cgroup v2 has one tree, so the controller
+ * part names nothing and is dropped). Never a path out of the container. */
+static int open_exec_cgroup(struct hr_launch_ctx *x, const char *sub, struct hr_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	const char *colon = sub ? strchr(sub, ':') : NULL;
+
+	if (!sub)
+		return hr_cgroup_open(x->c->st.cgroup_path, &x->cg, err);
+	if (colon)
+		sub = colon + 1;
+	if (!*sub || *sub == '/' || strcmp(sub, "..") == 0 || strncmp(sub, "../", 3) == 0 || strstr(sub, "/../") ||
+	    (strlen(sub) >= 3 && strcmp(sub + strlen(sub) - 3, "/..") == 0))
+		return hr_error_set(err, 0, "exec: --cgroup \"%s\" must be a path inside the container's cgroup", sub);
+	path = xasprintf("%s/%s", x->c->st.cgroup_path, sub);
+	return hr_cgroup_open(path, &x->cg, err);
+}
+
+static int open_exec_target(struct hr_launch_ctx *x, const char *sub_cgroup, struct hr_error *err)
 {
 	const struct hr_spec *spec = x->spec;
 
@@ -176,11 +196,13 @@ static int open_exec_target(struct hr_launch_ctx *x, struct hr_error *err)
 	x->l.target_pidfd = (int)syscall(SYS_pidfd_open, x->c->st.pid, 0);
 	if (x->l.target_pidfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
 		return hr_error_set(err, 0, "cannot exec in container %s: it is not running", x->c->id);
-	if (!(x->l.join_flags & CLONE_NEWNS) && open_target_root(x, err) < 0)
+	/* also with a mount namespace joined by path: the container chroots
+	 * there too, and setns would leave us at that namespace's root */
+	if (hr_rootfs_shares_mount_ns(spec) && open_target_root(x, err) < 0)
 		return -1;
 	if (spec->linux_.seccomp && hr_launch_compile_seccomp(x, err) < 0)
 		return -1;
-	if (x->c->st.cgroup_path && hr_cgroup_open(x->c->st.cgroup_path, &x->cg, err) < 0)
+	if (x->c->st.cgroup_path && open_exec_cgroup(x, sub_cgroup, err) < 0)
 		return hr_error_wrap(err, "cgroup of container %s", x->c->id);
 	return 0;
 }
@@ -199,11 +221,15 @@ int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, stru
 		x.l.joins.fds[t] = -1;
 	rc = hr_container_load(o->root, o->id, &x.c, err);
 	if (rc == 0)
-		rc = check_exec_target(x.c, err);
+		rc = check_exec_target(x.c, o->ignore_paused, err);
 	if (rc == 0)
 		rc = prepare_exec_ctx(o, &x, &own, err);
 	if (rc == 0)
-		rc = open_exec_target(&x, err);
+		rc = open_exec_target(&x, o->cgroup, err);
+	/* a frozen container's new process waits for `resume`, which must be
+	 * able to take the lock; the pidfd and cgroup fd pin what we need */
+	if (rc == 0 && o->ignore_paused)
+		hr_container_unlock(x.c);
 	if (rc == 0)
 		rc = hr_launch_spawn(&x, err);
 	if (rc == 0 && o->pid_file)

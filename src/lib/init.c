@@ -9,7 +9,7 @@
  *     after the time ns offsets)           /proc/PID/exe (CVE-2019-5736); execve resets it
  *  2. namespaces + id maps                 everything after runs inside them; maps
  *                                          first so we can become root in the userns
- *  3. hostname/domainname                  needs the new uts ns and privileges
+ *  3. hostname/domainname, lo up           needs the new uts/net ns and privileges
  *  4. mounts (rootfs_prepare)              needs the mount ns; host paths still visible
  *                                          for bind sources
  *  5. createRuntime/createContainer hooks  the spec puts them after namespaces,
@@ -94,9 +94,11 @@ static int fork_into_pid_ns(struct hr_launch *l, struct hr_error *err)
 	if (child < 0)
 		return hr_error_set(err, errno, "fork into the pid namespace");
 	if (child > 0) {
-		/* CLONE_PARENT: the runtime reaps the grandchild, we just vanish */
-		(void)!write(p[1], &child, sizeof(child));
+		/* CLONE_PARENT: the runtime reaps the grandchild, we just vanish.
+		 * PID goes out before the grandchild may speak (it waits for the
+		 * pipe), or the runtime could read its READY first. */
 		hr_sync_send(l->sync_fd, HR_SYNC_PID, child, NULL, -1);
+		(void)!write(p[1], &child, sizeof(child));
 		_exit(0);
 	}
 	close(p[1]);
@@ -144,6 +146,13 @@ static int setup_time_ns(const struct hr_spec *spec, struct hr_error *err)
 	return hr_write_existing_at(AT_FDCWD, "/proc/self/timens_offsets", offsets, err);
 }
 
+static bool new_network_ns(const struct hr_spec *spec)
+{
+	const struct hr_namespace *ns = hr_spec_find_ns(spec, HR_NS_NETWORK);
+
+	return ns && !ns->path;
+}
+
 static int setup_identity_names(const struct hr_spec *spec, struct hr_error *err)
 {
 	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
@@ -170,6 +179,9 @@ static int run_create_hooks(struct hr_launch *l, struct hr_error *err)
 	if (!h->n_create_container)
 		return 0;
 	state = hr_state_json_make(l->id, "creating", host_pid, l->bundle, l->spec);
+	/* the spec: createContainer hooks run with the rootfs as their cwd */
+	if (chdir(l->rootfs) < 0)
+		return hr_error_set(err, errno, "chdir to rootfs `%s` for createContainer hooks", l->rootfs);
 	return hr_hooks_run("createContainer", h->create_container, h->n_create_container, state, err);
 }
 
@@ -191,7 +203,8 @@ static int setup_terminal(struct hr_launch *l, struct hr_error *err)
 
 	if (!p->terminal)
 		return 0;
-	master = hr_console_setup(p->has_console_size, p->console_height, p->console_width, err);
+	master = hr_console_setup(p->has_console_size, p->console_height, p->console_width, p->user.uid, p->user.gid,
+				  err);
 	if (master < 0)
 		return -1;
 	if (l->console_sock >= 0)
@@ -373,7 +386,8 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 {
 	const struct hr_spec *spec = l->spec;
 	struct hr_rootfs_opts ro = { .rootfs = l->rootfs, .no_pivot = l->no_pivot, .in_userns = l->new_userns,
-				     .cgroup_ns = hr_spec_find_ns(spec, HR_NS_CGROUP) != NULL };
+				     .cgroup_ns = hr_spec_find_ns(spec, HR_NS_CGROUP) != NULL,
+				     .shares_mount_ns = hr_rootfs_shares_mount_ns(spec) };
 
 	if (wait_runtime_setup(l, err) < 0)
 		return -1;
@@ -382,6 +396,8 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 	if ((l->joins.count || l->unshare_flags) && enter_namespaces(l, err) < 0)
 		return -1;
 	if (setup_time_ns(spec, err) < 0 || setup_identity_names(spec, err) < 0)
+		return -1;
+	if (new_network_ns(spec) && hr_net_loopback_up(err) < 0)
 		return -1;
 	/* from here nothing needs our own /proc files writable (timens_offsets
 	 * did); hooks and later exec'd processes must not reach this image */

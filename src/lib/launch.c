@@ -69,7 +69,8 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->spec->linux_.n_net_devices)
 		return hr_error_set(err, 0, "linux.netDevices is not supported by hardrun: refusing to run the "
 					    "container without the network devices it asks for");
-	if (hr_caps_validate(&p->capabilities, err) < 0 || hr_sysctl_validate(x->spec, err) < 0)
+	if (hr_caps_validate(&p->capabilities, err) < 0 || hr_sysctl_validate(x->spec, err) < 0 ||
+	    hr_rootfs_validate(x->spec, err) < 0)
 		return -1;
 	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
 		return -1;
@@ -81,8 +82,10 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
+	/* the cache decides what filter a container gets: only in a root we trust */
+	_cleanup_close_ int rootfd = hr_state_root_open(x->o->root, true, err);
 
-	if (hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0 ||
+	if (rootfd < 0 || hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0 ||
 	    hr_seccomp_compile(x->spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
 		return -1;
 	x->l.has_seccomp = true;
@@ -134,10 +137,18 @@ static bool resources_requested(const struct hr_linux *l)
 				    r->n_hugepage_limits || r->n_unified);
 }
 
+/* The path is recorded before the cgroup exists, so `delete --force` finds
+ * it whatever happens to state.json. */
 static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_linux *l = &x->spec->linux_;
+	char *planned = NULL;
 
+	if (hr_cgroup_plan_path(l->cgroups_path, x->o->id, &planned, err) < 0)
+		return -1;
+	x->c->st.cgroup_path = planned;
+	if (hr_container_save_record(x->c, err) < 0)
+		return -1;
 	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0) {
 		/* rootless without a delegated cgroup: fine as long as no limit was
 		 * asked for (a limit that cannot be applied is an error) */
@@ -147,9 +158,12 @@ static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 		hr_log_debugf("running without a cgroup: %s", err->msg);
 		hr_error_clear(err);
 		x->cg = NULL;
+		free(x->c->st.cgroup_path);
+		x->c->st.cgroup_path = NULL;
+		return hr_container_save_record(x->c, err);
 	}
-	if (x->cg)
-		x->c->st.cgroup_path = xstrdup(x->cg->path);
+	if (strcmp(x->cg->path, planned) != 0)
+		return hr_error_set(err, 0, "cgroup: created `%s`, not the recorded `%s`", x->cg->path, planned);
 	return 0;
 }
 
@@ -255,13 +269,25 @@ static int run_runtime_hooks(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_hooks *h = &x->spec->hooks;
 	_cleanup_free_ char *state = hr_state_json_make(x->o->id, "creating", x->pid, x->bundle, x->spec);
+	/* the deprecated prestart sees "created", as crun sends and the
+	 * runtime-tools validation expects */
+	_cleanup_free_ char *prestart = hr_state_json_make(x->o->id, "created", x->pid, x->bundle, x->spec);
 
-	if (hr_hooks_run("prestart", h->prestart, h->n_prestart, state, err) < 0 ||
+	if (hr_hooks_run("prestart", h->prestart, h->n_prestart, prestart, err) < 0 ||
 	    hr_hooks_run("createRuntime", h->create_runtime, h->n_create_runtime, state, err) < 0)
 		return -1;
 	if (hr_sync_send(x->sync_fd, HR_SYNC_HOOKS_DONE, 0, NULL, -1) < 0)
 		return hr_error_set(err, errno, "signal container process");
 	return 0;
+}
+
+/* The init pid and its start time, in the record before the process runs
+ * on (a recycled pid has another start time, so it is never killed). */
+static int record_pid(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	x->c->st.pid = x->pid;
+	x->c->st.pid_start = hr_proc_start_time(x->pid);
+	return hr_container_save_record(x->c, err);
 }
 
 /* Serves the container process's requests until it reports READY. */
@@ -291,6 +317,8 @@ static int drive_child(struct hr_launch_ctx *x, struct hr_error *err)
 				close(x->pidfd);
 			x->pid = msg.value;
 			x->pidfd = (int)syscall(SYS_pidfd_open, x->pid, 0);
+			if (!x->l.exec_mode && record_pid(x, err) < 0)
+				return -1;
 			break;
 		case HR_SYNC_HOOKS:
 			if (run_runtime_hooks(x, err) < 0)
@@ -337,13 +365,10 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 	if (x->l.exec_mode)
 		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ||
 		       hr_sync_wait_exec(x->sync_fd, err) < 0 ? -1 : 0;
-	x->c->st.pid = x->pid;
-	x->c->st.pid_start = hr_proc_start_time(x->pid);
-	/* saved before the child runs, so a killed create can be cleaned up */
-	if (hr_container_save(x->c, err) < 0 || setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0)
+	/* recorded before the child runs, so a killed create can be cleaned up */
+	if (record_pid(x, err) < 0 || hr_container_save(x->c, err) < 0 || setup_child(x, in_cgroup, err) < 0 ||
+	    drive_child(x, err) < 0)
 		return -1;
-	x->c->st.pid = x->pid;
-	x->c->st.pid_start = hr_proc_start_time(x->pid);
 	x->c->st.created_done = true;
 	if (hr_container_save(x->c, err) < 0)
 		return -1;

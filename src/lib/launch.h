@@ -74,6 +74,8 @@ int hr_enter_cwd(const char *cwd, struct hr_error *err);
 int hr_join_session_keyring(struct hr_error *err);
 int hr_die_with_parent(pid_t parent, struct hr_error *err);
 int hr_set_dumpable(bool dumpable, struct hr_error *err);
+/* net.c: lo up in a new network namespace. */
+int hr_net_loopback_up(struct hr_error *err);
 
 /* Container side, from clone to execve; never returns. */
 void hr_init_container(struct hr_launch *l) __attribute__((noreturn));

@@ -39,6 +39,8 @@ static int release_container(struct hr_container *c, struct hr_error *err)
 	return 0;
 }
 
+/* Started and recorded, or neither: "running" is saved before the workload
+ * is released, and rolled back if it cannot be. */
 int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err)
 {
 	struct hr_container *c = NULL;
@@ -54,11 +56,20 @@ int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err)
 			     hr_status_name(s));
 		goto out;
 	}
-	if (hr_container_spec(c, &spec, err) < 0 || release_container(c, err) < 0)
+	if (hr_container_spec(c, &spec, err) < 0)
 		goto out;
 	c->st.started = true;
-	if (hr_container_save(c, err) < 0)
+	if (hr_container_save(c, err) < 0) {
+		hr_error_wrap(err, "container %s not started", id);
 		goto out;
+	}
+	if (release_container(c, err) < 0) {
+		struct hr_error rb = { 0 };
+		c->st.started = false;
+		if (hr_container_save(c, &rb) < 0)
+			hr_log_warnf("start failed, and the state could not be rolled back: %s", rb.msg);
+		goto out;
+	}
 	if (spec->has_hooks && spec->hooks.n_poststart) {
 		/* the workload may already have exited; the hook still gets its pid */
 		_cleanup_free_ char *state = hr_state_json_make(c->id, "running", c->st.pid, c->st.bundle, spec);
@@ -131,6 +142,39 @@ static int kill_and_reap(struct hr_container *c, struct hr_cgroup *cg, struct hr
 	return 0;
 }
 
+/* The container's cgroup: the recorded one; when the record is unusable,
+ * the default path derived from the id (never a path from state.json). */
+static int container_cgroup(struct hr_container *c, struct hr_cgroup **cg, struct hr_error *err)
+{
+	_cleanup_free_ char *derived = NULL;
+	const char *path = c->st.cgroup_path;
+
+	*cg = NULL;
+	if (!path && !c->record_ok) {
+		if (hr_cgroup_plan_path(NULL, c->id, &derived, err) < 0)
+			return -1;
+		path = derived;
+	}
+	if (path && hr_cgroup_open(path, cg, err) < 0) {
+		*cg = NULL;
+		if (err->errnum != ENOENT)
+			return -1;
+	}
+	hr_error_clear(err);
+	return 0;
+}
+
+/* Processes left: the init (by pid and start time) or any in the cgroup. */
+static bool has_processes(struct hr_container *c, struct hr_cgroup *cg)
+{
+	struct hr_error ignored;
+	bool populated = false;
+
+	if (c->st.pid > 0 && hr_proc_start_time(c->st.pid) == c->st.pid_start)
+		return true;
+	return cg && hr_cgroup_is_populated(cg, &populated, &ignored) == 0 && populated;
+}
+
 int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_error *err)
 {
 	struct hr_container *c = NULL;
@@ -139,24 +183,25 @@ int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_
 	enum hr_status s;
 	int rc = -1;
 
-	if (hr_container_load(root, id, &c, err) < 0)
+	if (hr_container_open(root, id, HR_OPEN_DAMAGED, &c, err) < 0)
 		return -1;
 	s = hr_container_status(c);
+	if (container_cgroup(c, &cg, err) < 0)
+		goto out;
 	/* runc: a created container may be deleted; running/paused needs --force */
-	if ((s == HR_STATUS_RUNNING || s == HR_STATUS_PAUSED) && !force) {
-		hr_error_set(err, 0, "cannot delete container %s that is %s: stop it first or use --force", id,
-			     hr_status_name(s));
+	if (!force && (s == HR_STATUS_RUNNING || s == HR_STATUS_PAUSED ||
+		       (s == HR_STATUS_DAMAGED && has_processes(c, cg)))) {
+		hr_error_set(err, 0, "cannot delete container %s that is %s%s: stop it first or use --force", id,
+			     hr_status_name(s), s == HR_STATUS_DAMAGED ? " and has processes" : "");
 		goto out;
 	}
-	if (c->st.cgroup_path && hr_cgroup_open(c->st.cgroup_path, &cg, err) < 0)
-		cg = NULL; /* already gone */
-	if (cg && s == HR_STATUS_PAUSED)
+	if (cg && (s == HR_STATUS_PAUSED || s == HR_STATUS_DAMAGED))
 		hr_cgroup_freeze(cg, false, err);
 	if (kill_and_reap(c, cg, err) < 0)
 		goto out;
 	if (cg && hr_cgroup_destroy(cg, err) < 0)
 		goto out;
-	if (c->st.created_done && hr_container_spec(c, &spec, err) == 0 && spec->has_hooks &&
+	if (!c->damage && c->st.created_done && hr_container_spec(c, &spec, err) == 0 && spec->has_hooks &&
 	    spec->hooks.n_poststop) {
 		_cleanup_free_ char *state = hr_state_json_make(c->id, "stopped", c->st.pid, c->st.bundle, spec);
 		hr_hooks_run_warn("poststop", spec->hooks.poststop, spec->hooks.n_poststop, state);

@@ -92,6 +92,22 @@ static int prepare_root(const struct hr_spec *spec, const char *rootfs, struct h
 	return 0;
 }
 
+bool hr_rootfs_shares_mount_ns(const struct hr_spec *spec)
+{
+	return !hr_spec_has_new_ns(spec, HR_NS_MOUNT);
+}
+
+/* The caller's mount namespace: mount nothing, and make sure nobody asked
+ * to pivot in it (pivot_root there would take the caller's root away). */
+static int prepare_shared(const struct hr_spec *spec, const struct hr_rootfs_opts *opts,
+			  struct hr_error *err)
+{
+	if (!opts->shares_mount_ns)
+		return hr_error_set(err, 0, "no new mount namespace: refusing to pivot_root in the caller's mount "
+					    "namespace");
+	return hr_rootfs_check_shared_mount_ns(spec, err);
+}
+
 int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *opts,
 		      struct hr_error *err)
 {
@@ -101,11 +117,15 @@ int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *o
 	if (!opts->rootfs || opts->rootfs[0] != '/')
 		return hr_error_set(err, 0, "rootfs \"%s\" is not an absolute path",
 				    opts->rootfs ? opts->rootfs : "");
+	if (opts->shares_mount_ns || hr_rootfs_shares_mount_ns(spec))
+		return prepare_shared(spec, opts, err);
 	if (prepare_root(spec, opts->rootfs, err) < 0)
 		return -1;
 	rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return hr_error_set(err, errno, "open rootfs \"%s\"", opts->rootfs);
+	if (hr_rootfs_check_kernel_dirs(rootfd, err) < 0)
+		return hr_error_wrap(err, "rootfs \"%s\"", opts->rootfs);
 	ctx = (struct hr_rootfs_ctx){ .rootfd = rootfd, .rootfs = opts->rootfs, .opts = opts, .spec = spec };
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (hr_rootfs_mount_one(&ctx, &spec->mounts[i], err) < 0)
@@ -121,6 +141,18 @@ static int move_root(const char *rootfs, struct hr_error *err)
 		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
 	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 		return hr_error_set(err, errno, "move rootfs \"%s\" to \"/\"", rootfs);
+	if (chroot(".") < 0)
+		return hr_error_set(err, errno, "chroot into rootfs \"%s\"", rootfs);
+	if (chdir("/") < 0)
+		return hr_error_set(err, errno, "chdir to \"/\"");
+	return 0;
+}
+
+/* chroot without touching a mount: for a mount namespace we share. */
+static int chroot_root(const char *rootfs, struct hr_error *err)
+{
+	if (chdir(rootfs) < 0)
+		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
 	if (chroot(".") < 0)
 		return hr_error_set(err, errno, "chroot into rootfs \"%s\"", rootfs);
 	if (chdir("/") < 0)
@@ -160,6 +192,8 @@ int hr_rootfs_pivot(const struct hr_rootfs_opts *opts, struct hr_error *err)
 	if (!opts->rootfs || opts->rootfs[0] != '/')
 		return hr_error_set(err, 0, "rootfs \"%s\" is not an absolute path",
 				    opts->rootfs ? opts->rootfs : "");
+	if (opts->shares_mount_ns)
+		return chroot_root(opts->rootfs, err);
 	return opts->no_pivot ? move_root(opts->rootfs, err) : pivot_root_dot(opts->rootfs, err);
 }
 

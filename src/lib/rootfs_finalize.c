@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -33,19 +35,35 @@ static int readonly_path(int rootfd, const char *path, struct hr_error *err)
 	return hr_tree_attach(treefd, fd, err);
 }
 
-/* The container's own /dev/null, checked to be the null device. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISREG(mode) ? "a regular file" : S_ISDIR(mode) ? "a directory" : S_ISCHR(mode) ? "another char device"
+	       : S_ISLNK(mode) ? "a symlink" : "not a char device";
+}
+
+/* The container's own /dev/null, reached without a symlink and checked to
+ * be the null device on the very fd that is cloned: whatever replaced it
+ * (a link to a host file, a file, a directory) is never bound as a mask. */
 static int dev_null_tree(int rootfd, struct hr_error *err)
 {
-	_cleanup_close_ int fd = hr_open_in_root(rootfd, "/dev/null", O_PATH);
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, rootfd, "/dev/null", &how, sizeof(how));
 	struct stat st;
 	int treefd;
 
+	if (fd < 0 && errno == ELOOP)
+		return hr_error_set(err, 0, "/dev/null in the container is a symlink, not the null device: refusing "
+					    "to mask with it");
 	if (fd < 0)
-		return hr_error_set(err, errno, "open /dev/null");
+		return hr_error_set(err, errno, "open /dev/null in the container");
 	if (fstat(fd, &st) < 0)
 		return hr_error_set(err, errno, "stat /dev/null");
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
-		return hr_error_set(err, 0, "/dev/null is not the null device");
+		return hr_error_set(err, 0, "/dev/null in the container is %s, not the null device (1:3): refusing "
+					    "to mask with it", file_kind(st.st_mode));
 	treefd = open_tree(fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (treefd < 0)
 		return hr_error_set(err, errno, "bind /dev/null");
@@ -90,6 +108,8 @@ int hr_rootfs_finalize(const struct hr_spec *spec, struct hr_error *err)
 
 	if (rootfd < 0)
 		return hr_error_set(err, errno, "open \"/\"");
+	if (hr_rootfs_shares_mount_ns(spec))
+		return hr_rootfs_check_shared_mount_ns(spec, err);
 	if (hr_rootfs_apply_root_propagation(spec, err) < 0)
 		return -1;
 	if (hr_sysctl_apply(spec, rootfd, err) < 0)

@@ -63,6 +63,18 @@ int hr_rootfs_mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *
 bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t);
 const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t);
 
+/* --- rootfs_check.c --- */
+/* Config asks for nothing that needs mounts (for a container without a new
+ * mount namespace, whose mounts are the caller's). */
+int hr_rootfs_check_shared_mount_ns(const struct hr_spec *spec, struct hr_error *err);
+/* /proc, /sys and /dev in the rootfs are no symlinks. */
+int hr_rootfs_check_kernel_dirs(int rootfd, struct hr_error *err);
+/* Before resolving: the destination as written (proc rules, no symlink on
+ * the way to a kernel filesystem's mount point). */
+int hr_rootfs_check_dest_path(int rootfd, const struct hr_mount *m, struct hr_error *err);
+/* After resolving: the same rules on where destfd really is. */
+int hr_rootfs_check_dest_fd(int rootfd, int destfd, const struct hr_mount *m, struct hr_error *err);
+
 /* --- rootfs.c --- */
 /* linux.rootfsPropagation on "/" after the pivot (runc does the same). */
 int hr_rootfs_apply_root_propagation(const struct hr_spec *spec, struct hr_error *err);

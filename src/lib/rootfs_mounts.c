@@ -4,12 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "hardrun/util.h"
@@ -29,32 +27,6 @@ bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t)
 	const struct hr_namespace *ns = hr_spec_ns(spec, t);
 
 	return ns && !ns->path;
-}
-
-/* Files under /proc that may be overmounted (lxcfs and friends), as runc. */
-static const char *const proc_overmount_ok[] = {
-	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
-	"/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev",
-	"/proc/sys/kernel/ns_last_pid",
-};
-
-/* Mounting over procfs could hide what maskedPaths protect or redirect
- * writes meant for /proc/sys: only a new proc, or the known-safe files. */
-static int check_proc_dest(int destfd, const struct hr_mount *m, const char *type,
-			   struct hr_error *err)
-{
-	struct statfs sfs;
-	_cleanup_free_ char *clean = NULL;
-
-	if (fstatfs(destfd, &sfs) < 0)
-		return hr_error_set(err, errno, "statfs destination");
-	if (sfs.f_type != PROC_SUPER_MAGIC || strcmp(type, "proc") == 0)
-		return 0;
-	clean = hr_path_clean(m->destination);
-	for (size_t i = 0; i < HR_ARRAY_SIZE(proc_overmount_ok); i++)
-		if (strcmp(clean, proc_overmount_ok[i]) == 0)
-			return 0;
-	return hr_error_set(err, 0, "destination is inside /proc, refusing to mount over procfs");
 }
 
 static char *data_without_gid(const char *data)
@@ -149,13 +121,15 @@ static int mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 
 	if (treefd < 0)
 		return -1;
+	if (hr_rootfs_check_dest_path(ctx->rootfd, m, err) < 0)
+		return -1;
 	if (fstat(treefd, &st) < 0)
 		return hr_error_set(err, errno, "stat source");
 	destfd = hr_mkpath_in_root(ctx->rootfd, m->destination,
 				   S_ISDIR(st.st_mode) ? HR_NODE_DIR : HR_NODE_FILE, err);
 	if (destfd < 0)
 		return hr_error_wrap(err, "create mount point");
-	if (check_proc_dest(destfd, m, bind ? "bind" : m->type, err) < 0)
+	if (hr_rootfs_check_dest_fd(ctx->rootfd, destfd, m, err) < 0)
 		return -1;
 	if (hr_tree_attach(treefd, destfd, err) < 0)
 		return -1;

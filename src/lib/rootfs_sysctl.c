@@ -117,15 +117,23 @@ static int write_sysctl(int procfd, const struct hr_sysctl *s, struct hr_error *
 {
 	_cleanup_free_ char *rel = sysctl_path(s->key);
 	_cleanup_free_ char *path = xasprintf("sys/%s", rel);
+	/* NO_XDEV: a mount anywhere under /proc (a racing or hook-made bind
+	 * over the sysctl file) fails the open instead of taking the write */
 	struct open_how how = {
 		.flags = O_WRONLY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 	_cleanup_close_ int fd = (int)syscall(SYS_openat2, procfd, path, &how, sizeof(how));
 	size_t len = strlen(s->value ? s->value : "");
+	struct statfs sfs;
 
+	if (fd < 0 && errno == EXDEV)
+		return hr_error_set(err, 0, "/proc/%s is not on the container's procfs (something is mounted over it): "
+					    "refusing to write", path);
 	if (fd < 0)
 		return hr_error_set(err, errno, "open /proc/%s", path);
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_error_set(err, 0, "/proc/%s is not procfs: refusing to write", path);
 	/* procfs takes the value in one write */
 	if (write(fd, s->value ? s->value : "", len) != (ssize_t)len)
 		return hr_error_set(err, errno, "write /proc/%s", path);

@@ -313,6 +313,8 @@ static int compile_fresh(const struct hr_seccomp *cfg, struct hr_seccomp_program
 		rc = add_rules(ctx, cfg, def, err);
 	if (rc == 0)
 		rc = export_bpf(ctx, out, err);
+	if (rc == 0)
+		rc = hr_seccomp_prepend_enosys(cfg, def, out);
 	seccomp_release(ctx);
 	return rc;
 }

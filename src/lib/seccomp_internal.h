@@ -1,8 +1,9 @@
-/* Shared between seccomp.c and seccomp_cache.c; not a public contract. */
+/* Shared between the seccomp_*.c files; not a public contract. */
 #ifndef HARDRUN_SECCOMP_INTERNAL_H
 #define HARDRUN_SECCOMP_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hardrun/error.h"
 #include "hardrun/seccomp.h"
@@ -18,5 +19,9 @@ void hr_seccomp_cache_key(const struct hr_seccomp *cfg, char key[HR_SECCOMP_KEY_
 int hr_seccomp_cache_load(const char *dir, const char *key, void **filter, size_t *n_insns);
 /* Best effort; failures are logged at debug level. */
 void hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns);
+
+/* seccomp_enosys.c: puts the "newer than the profile -> ENOSYS" prefix
+ * before p's program (def: the profile's resolved default action). */
+int hr_seccomp_prepend_enosys(const struct hr_seccomp *cfg, uint32_t def, struct hr_seccomp_program *p);
 
 #endif

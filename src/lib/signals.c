@@ -49,7 +49,8 @@ int hr_signal_parse(const char *s)
 	if (!s || !*s)
 		return -1;
 	if (isdigit((unsigned char)*s))
-		return hr_parse_i64(s, &n) && n > 0 && n <= SIGRTMAX ? (int)n : -1;
+		/* 0 probes whether the process exists, as kill(1) */
+		return hr_parse_i64(s, &n) && n >= 0 && n <= SIGRTMAX ? (int)n : -1;
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
 	for (size_t i = 0; i < HR_ARRAY_SIZE(signal_names); i++) {

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,18 @@ static int parse_hooks(json_t *top, struct hr_spec *s, struct hr_error *err)
 	return 0;
 }
 
+/* sethostname/setdomainname take at most HOST_NAME_MAX (64) bytes: refuse
+ * here, naming the field, rather than fail inside the container. */
+static int check_uts_name(const char *path, const char *name, struct hr_error *err)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len > HOST_NAME_MAX)
+		return hr_jerr(err, path, "is %zu bytes long; the kernel allows at most %d (HOST_NAME_MAX)", len,
+			       HOST_NAME_MAX);
+	return 0;
+}
+
 static int parse_top(json_t *top, struct hr_spec *s, struct hr_error *err)
 {
 	json_t *obj = NULL;
@@ -188,7 +201,9 @@ static int parse_top(json_t *top, struct hr_spec *s, struct hr_error *err)
 			return -1;
 	}
 	if (hr_jget_string(top, "", "hostname", false, &s->hostname, err) < 0 ||
+	    check_uts_name("hostname", s->hostname, err) < 0 ||
 	    hr_jget_string(top, "", "domainname", false, &s->domainname, err) < 0 ||
+	    check_uts_name("domainname", s->domainname, err) < 0 ||
 	    parse_hooks(top, s, err) < 0 ||
 	    hr_jget_kv(top, "", "annotations", &s->annotations, &s->n_annotations, err) < 0)
 		return -1;

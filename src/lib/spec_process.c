@@ -239,6 +239,9 @@ int hr_process_load_file(const char *path, struct hr_process *out, struct hr_err
 	top = hr_json_parse(text, path, err);
 	if (!top)
 		return -1;
+	/* exec's process.json may leave out the user: root, as with runc */
+	if (json_is_object(top) && !json_object_get(top, "user"))
+		json_object_set_new(top, "user", json_pack("{s:i,s:i}", "uid", 0, "gid", 0));
 	r = hr_spec_parse_process(top, "", out, err);
 	json_decref(top);
 	if (r < 0) {

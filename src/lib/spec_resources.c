@@ -7,13 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hardrun/log.h"
 #include "hardrun/util.h"
 #include "spec_internal.h"
 
-static int parse_access(json_t *obj, const char *path, char access[4], struct hr_error *err)
+/* The r/w/m the kernel knows; other letters are ignored as runc does
+ * ("rwa" is "rw"), with a warning. A deny rule left with nothing to deny
+ * is refused: it would confine less than whoever wrote it meant. */
+static int parse_access(json_t *obj, const char *path, bool allow, char access[4], struct hr_error *err)
 {
 	_cleanup_free_ char *a = NULL;
 	char p[HR_JPATH_MAX];
+	size_t n = 0;
+	bool other = false;
 	int r = hr_jget_string(obj, path, "access", false, &a, err);
 
 	if (r < 0)
@@ -23,12 +29,15 @@ static int parse_access(json_t *obj, const char *path, char access[4], struct hr
 		return 0;
 	}
 	hr_jpath_key(p, path, "access");
-	bool bad = !*a || strlen(a) > 3 || strspn(a, "rwm") != strlen(a);
-	for (size_t i = 0; !bad && a[i]; i++)
-		bad = strchr(a + i + 1, a[i]) != NULL;
-	if (bad)
-		return hr_jerr(err, p, "\"%s\" must be a non-empty subset of \"rwm\"", a);
-	strcpy(access, a);
+	for (const char *c = "rwm"; *c; c++)
+		if (strchr(a, *c))
+			access[n++] = *c;
+	access[n] = '\0';
+	other = strspn(a, "rwm") != strlen(a);
+	if (!n && !allow)
+		return hr_jerr(err, p, "\"%s\" denies none of r, w, m: refusing a device rule that would deny nothing", a);
+	if (other || !n)
+		hr_log_warnf("%s: device access \"%s\": only r, w and m mean anything; using \"%s\"", p, a, access);
 	return 0;
 }
 
@@ -56,7 +65,7 @@ static int parse_device_rule(json_t *obj, const char *path, struct hr_device_rul
 	if (hr_jget_int_range(obj, path, "major", false, -1, INT64_MAX, &d->major, err) < 0 ||
 	    hr_jget_int_range(obj, path, "minor", false, -1, INT64_MAX, &d->minor, err) < 0)
 		return -1;
-	return parse_access(obj, path, d->access, err);
+	return parse_access(obj, path, d->allow, d->access, err);
 }
 
 static int parse_device_rules(json_t *res, const char *parent, struct hr_resources *r,

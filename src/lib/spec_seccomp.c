@@ -83,15 +83,36 @@ static int parse_arg(json_t *obj, const char *path, struct hr_seccomp_arg *a, st
 	return hr_jerr(err, hr_jpath_key(p, path, "op"), "unknown seccomp operator \"%s\"", op);
 }
 
+#define DOCKER_FORMAT                                                                                     \
+	"is Docker's seccomp profile format, not the OCI one: its conditional rules depend on the "         \
+	"container's capabilities and architecture, and hardrun will not guess which apply. Convert it for " \
+	"this container (an OCI \"architectures\" list, and only the rules whose includes/excludes match " \
+	"it, as docker and podman do when they write config.json)"
+
+/* Docker's format pasted into linux.seccomp would otherwise be read with
+ * every conditional rule applied unconditionally. */
+static int refuse_docker_keys(json_t *obj, const char *path, const char *const *keys, size_t n,
+			      struct hr_error *err)
+{
+	char p[HR_JPATH_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (json_object_get(obj, keys[i]))
+			return hr_jerr(err, hr_jpath_key(p, path, keys[i]), DOCKER_FORMAT);
+	return 0;
+}
+
 static int parse_rule(json_t *obj, const char *path, struct hr_seccomp_rule *rule,
 		      struct hr_error *err)
 {
+	static const char *const docker_rule_keys[] = { "includes", "excludes" };
 	char apath[HR_JPATH_MAX], epath[HR_JPATH_MAX];
 	json_t *arr = NULL, *e;
 	size_t i;
 	int r;
 
 	if (hr_jcheck_object(obj, path, err) < 0 ||
+	    refuse_docker_keys(obj, path, docker_rule_keys, HR_ARRAY_SIZE(docker_rule_keys), err) < 0 ||
 	    hr_jget_strv(obj, path, "names", true, true, &rule->names, NULL, err) < 0 ||
 	    parse_action(obj, path, "action", "errnoRet", &rule->action, &rule->has_errno_ret,
 			 &rule->errno_ret, err) < 0)
@@ -142,9 +163,11 @@ static int check_flags(char **fl, const char *parent, struct hr_error *err)
 
 static int parse_seccomp(json_t *obj, const char *path, struct hr_seccomp *s, struct hr_error *err)
 {
+	static const char *const docker_keys[] = { "archMap" };
 	char p[HR_JPATH_MAX];
 
-	if (parse_action(obj, path, "defaultAction", "defaultErrnoRet", &s->default_action,
+	if (refuse_docker_keys(obj, path, docker_keys, HR_ARRAY_SIZE(docker_keys), err) < 0 ||
+	    parse_action(obj, path, "defaultAction", "defaultErrnoRet", &s->default_action,
 			 &s->has_default_errno_ret, &s->default_errno_ret, err) < 0 ||
 	    hr_jget_strv(obj, path, "architectures", false, false, &s->architectures, NULL, err) < 0 ||
 	    hr_jget_strv(obj, path, "flags", false, false, &s->flags, NULL, err) < 0 ||

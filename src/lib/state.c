@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -16,6 +17,7 @@
 
 #include "hardrun/cgroup.h"
 #include "hardrun/util.h"
+#include "state_internal.h"
 
 #define STATE_FILE "state.json"
 #define CONFIG_FILE "config.json"
@@ -24,7 +26,7 @@ bool hr_id_valid(const char *id)
 {
 	size_t len = id ? strlen(id) : 0;
 
-	if (len == 0 || len > 1024 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+	if (len == 0 || len > NAME_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
 		return false;
 	for (const char *p = id; *p; p++) {
 		if (!isalnum((unsigned char)*p) && !strchr("_+.-", *p))
@@ -33,25 +35,26 @@ bool hr_id_valid(const char *id)
 	return true;
 }
 
+/* The id is never echoed raw: a control character would split the log
+ * line, and an over-long one would swamp the message. */
 int hr_id_check(const char *id, struct hr_error *err)
 {
-	if (!id || !*id)
+	size_t len = id ? strlen(id) : 0;
+
+	if (len == 0)
 		return hr_error_set(err, 0, "container id cannot be empty");
+	for (size_t i = 0; i < len; i++) {
+		if (iscntrl((unsigned char)id[i]))
+			return hr_error_set(err, 0, "invalid container id: it contains a control character (0x%02x at "
+					    "offset %zu)", (unsigned char)id[i], i);
+	}
+	if (len > NAME_MAX)
+		return hr_error_set(err, 0, "invalid container id \"%.32s...\": it is %zu characters long; the limit is "
+				    "%d (NAME_MAX)", id, len, NAME_MAX);
 	if (!hr_id_valid(id))
-		return hr_error_set(err, 0, "invalid container id \"%s\": use 1-1024 characters of [A-Za-z0-9_+.-], not \".\" or \"..\"", id);
+		return hr_error_set(err, 0, "invalid container id \"%s\": use 1-%d characters of [A-Za-z0-9_+.-], not "
+				    "\".\" or \"..\"", id, NAME_MAX);
 	return 0;
-}
-
-static int open_root(const char *root, bool create, struct hr_error *err)
-{
-	int fd;
-
-	if (create && hr_mkdir_p_at(AT_FDCWD, root, 0711, err) < 0)
-		return hr_error_wrap(err, "create state root");
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return hr_error_set(err, errno, "open state root `%s`", root);
-	return fd;
 }
 
 static int lock_dir(int dirfd, const char *id, struct hr_error *err)
@@ -61,6 +64,11 @@ static int lock_dir(int dirfd, const char *id, struct hr_error *err)
 			return hr_error_set(err, errno, "lock state of container %s", id);
 	}
 	return 0;
+}
+
+void hr_container_unlock(struct hr_container *c)
+{
+	(void)flock(c->dirfd, LOCK_UN);
 }
 
 static struct hr_container *container_alloc(const char *root, const char *id, int dirfd)
@@ -77,10 +85,11 @@ int hr_container_new(const char *root, const char *id, struct hr_container **out
 {
 	_cleanup_close_ int rootfd = -1;
 	_cleanup_close_ int dirfd = -1;
+	struct hr_container *c;
 
 	if (hr_id_check(id, err) < 0)
 		return -1;
-	rootfd = open_root(root, true, err);
+	rootfd = hr_state_root_open(root, true, err);
 	if (rootfd < 0)
 		return -1;
 	if (mkdirat(rootfd, id, 0711) < 0) {
@@ -89,12 +98,22 @@ int hr_container_new(const char *root, const char *id, struct hr_container **out
 		return hr_error_set(err, errno, "create state directory `%s/%s`", root, id);
 	}
 	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dirfd < 0 || lock_dir(dirfd, id, err) < 0) {
+	if (dirfd < 0 || lock_dir(dirfd, id, err) < 0 || hr_state_write_marker(dirfd, id, err) < 0) {
 		int saved = errno;
+		if (dirfd >= 0)
+			unlinkat(dirfd, HR_STATE_MARKER, 0);
 		unlinkat(rootfd, id, AT_REMOVEDIR);
 		return dirfd < 0 ? hr_error_set(err, saved, "open state directory of %s", id) : -1;
 	}
-	*out = container_alloc(root, id, hr_steal_fd(dirfd));
+	c = container_alloc(root, id, hr_steal_fd(dirfd));
+	/* an empty record from the start: this dir holds nothing to kill yet */
+	if (hr_container_save_record(c, err) < 0) {
+		struct hr_error ignored;
+		hr_container_remove_dir(c, &ignored);
+		hr_container_free(c);
+		return -1;
+	}
+	*out = c;
 	return 0;
 }
 
@@ -112,9 +131,6 @@ static int state_from_json(struct hr_state *st, json_t *j)
 
 	st->bundle = json_str(j, "bundle");
 	st->rootfs = json_str(j, "rootfs");
-	st->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
-	st->pid_start = (unsigned long long)json_integer_value(json_object_get(j, "pidStart"));
-	st->cgroup_path = json_str(j, "cgroupPath");
 	st->created = json_str(j, "created");
 	st->owner = json_str(j, "owner");
 	st->created_done = json_is_true(json_object_get(j, "createdDone"));
@@ -131,46 +147,102 @@ static int state_from_json(struct hr_state *st, json_t *j)
 	return 0;
 }
 
-int hr_container_load(const char *root, const char *id, struct hr_container **out, struct hr_error *err)
+/* The reason shows in `list` and in one-line errors: no control bytes
+ * (a parser's message may quote the garbage it found). */
+static void set_damage(struct hr_container *c, char *why)
+{
+	for (char *p = why; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	free(c->damage);
+	c->damage = why;
+}
+
+/* The record is what kill and delete trust; state.json the rest. */
+static void load_record(struct hr_container *c)
+{
+	struct hr_record rec;
+	struct hr_error err = { 0 };
+
+	if (hr_state_read_record(c->dirfd, &rec, &err) < 0) {
+		set_damage(c, xasprintf("record unusable: %s", err.msg));
+		return;
+	}
+	c->record_ok = true;
+	c->st.cgroup_path = hr_steal_ptr(rec.cgroup_path);
+	c->st.pid = rec.pid;
+	c->st.pid_start = rec.pid_start;
+}
+
+static void load_state_file(struct hr_container *c)
+{
+	_cleanup_free_ char *text = NULL;
+	struct hr_error err = { 0 };
+	struct hr_state *st = &c->st;
+	json_error_t jerr;
+	json_t *j = NULL;
+	size_t len;
+
+	if (hr_read_file_at(c->dirfd, STATE_FILE, &text, &len, &err) < 0) {
+		set_damage(c, xasprintf("%s unreadable: %s", STATE_FILE, err.msg));
+		return;
+	}
+	j = json_loadb(text, len, 0, &jerr);
+	if (!json_is_object(j) || !json_is_string(json_object_get(j, "id")) ||
+	    strcmp(json_string_value(json_object_get(j, "id")), c->id) != 0) {
+		set_damage(c, xasprintf("%s is corrupt: %s", STATE_FILE, j ? "not this container's state" : jerr.text));
+	} else {
+		state_from_json(st, j);
+		/* pid and cgroup come from the record; without one, only a pid
+		 * (checked against its start time) is taken from here */
+		if (!c->record_ok) {
+			st->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
+			st->pid_start = (unsigned long long)json_integer_value(json_object_get(j, "pidStart"));
+		}
+	}
+	json_decref(j);
+}
+
+int hr_container_open(const char *root, const char *id, unsigned flags, struct hr_container **out,
+		      struct hr_error *err)
 {
 	_cleanup_close_ int rootfd = -1;
 	_cleanup_close_ int dirfd = -1;
-	_cleanup_free_ char *text = NULL;
 	struct hr_container *c;
-	json_error_t jerr;
-	json_t *j;
 
 	if (hr_id_check(id, err) < 0)
 		return -1;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rootfd = hr_state_root_open(root, false, err);
+	if (rootfd < 0 && err->errnum == ENOENT)
+		return hr_error_set(err, 0, "container %s does not exist", id);
 	if (rootfd >= 0)
 		dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0) {
-		if (errno == ENOENT)
+		if (rootfd >= 0 && errno == ENOENT)
 			return hr_error_set(err, 0, "container %s does not exist", id);
-		return hr_error_set(err, errno, "open state of container %s", id);
+		return rootfd < 0 ? -1 : hr_error_set(err, errno, "open state of container %s", id);
 	}
 	if (lock_dir(dirfd, id, err) < 0)
 		return -1;
+	if (!hr_state_is_container(rootfd, id))
+		return hr_error_set(err, 0, "`%s/%s` is not a hardrun container (it has no %s marker): not touching it",
+				    root, id, HR_STATE_MARKER);
 	c = container_alloc(root, id, hr_steal_fd(dirfd));
-	if (hr_read_file_at(c->dirfd, STATE_FILE, &text, NULL, err) < 0) {
-		/* a create that died before its first save: only the dir is left */
-		if (err->errnum == ENOENT) {
-			*out = c;
-			return 0;
-		}
+	load_record(c);
+	load_state_file(c);
+	if (c->damage && !(flags & HR_OPEN_DAMAGED)) {
+		hr_error_set(err, 0, "container %s is damaged (%s): `delete --force %s` removes it", id, c->damage, id);
 		hr_container_free(c);
-		return hr_error_wrap(err, "read state of container %s", id);
+		return -1;
 	}
-	j = json_loads(text, 0, &jerr);
-	if (!j) {
-		hr_container_free(c);
-		return hr_error_set(err, 0, "state of container %s is corrupt: %s", id, jerr.text);
-	}
-	state_from_json(&c->st, j);
-	json_decref(j);
 	*out = c;
 	return 0;
+}
+
+int hr_container_load(const char *root, const char *id, struct hr_container **out, struct hr_error *err)
+{
+	return hr_container_open(root, id, 0, out, err);
 }
 
 void hr_container_free(struct hr_container *c)
@@ -192,6 +264,7 @@ void hr_container_free(struct hr_container *c)
 		free(c->st.annotations[i].value);
 	}
 	free(c->st.annotations);
+	free(c->damage);
 	hr_spec_free(c->spec);
 	free(c);
 }
@@ -284,6 +357,8 @@ enum hr_status hr_container_status(struct hr_container *c)
 	struct hr_error err = { 0 };
 	bool frozen = false;
 
+	if (c->damage)
+		return HR_STATUS_DAMAGED;
 	if (st->pid <= 0 || hr_proc_start_time(st->pid) != st->pid_start)
 		return HR_STATUS_STOPPED;
 	if (!st->created_done)
@@ -300,7 +375,7 @@ enum hr_status hr_container_status(struct hr_container *c)
 
 const char *hr_status_name(enum hr_status s)
 {
-	static const char *const names[] = { "creating", "created", "running", "paused", "stopped" };
+	static const char *const names[] = { "creating", "created", "running", "paused", "stopped", "damaged" };
 	return names[s];
 }
 
@@ -337,12 +412,16 @@ json_t *hr_container_state_object(struct hr_container *c)
 {
 	const struct hr_state *st = &c->st;
 	enum hr_status status = hr_container_status(c);
-	json_t *j = state_object(st->id, hr_status_name(status), status == HR_STATUS_STOPPED ? 0 : st->pid,
-				 st->bundle, st->annotations, st->n_annotations);
+	bool dead = status == HR_STATUS_STOPPED ||
+		    (status == HR_STATUS_DAMAGED && (st->pid <= 0 || hr_proc_start_time(st->pid) != st->pid_start));
+	json_t *j = state_object(st->id, hr_status_name(status), dead ? 0 : st->pid, st->bundle, st->annotations,
+				 st->n_annotations);
 
 	json_object_set_new(j, "rootfs", json_string(st->rootfs ? st->rootfs : ""));
 	json_object_set_new(j, "created", json_string(st->created ? st->created : ""));
 	json_object_set_new(j, "owner", json_string(st->owner ? st->owner : ""));
+	if (c->damage)
+		json_object_set_new(j, "damage", json_string(c->damage));
 	return j;
 }
 
@@ -364,7 +443,8 @@ static int remove_tree_at(int dirfd, struct hr_error *err)
 	if (!d)
 		return hr_error_set(err, errno, "read state directory");
 	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, HR_STATE_MARKER) == 0)
 			continue;
 		if (unlinkat(dirfd, de->d_name, de->d_type == DT_DIR ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT)
 			rc = hr_error_set(err, errno, "remove `%s`", de->d_name);
@@ -377,7 +457,9 @@ int hr_container_remove_dir(struct hr_container *c, struct hr_error *err)
 {
 	_cleanup_close_ int rootfd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (remove_tree_at(c->dirfd, err) < 0)
+	if (remove_tree_at(c->dirfd, err) < 0 ||
+	    (unlinkat(c->dirfd, HR_STATE_MARKER, 0) < 0 && errno != ENOENT &&
+	     hr_error_set(err, errno, "remove `%s`", HR_STATE_MARKER)))
 		return hr_error_wrap(err, "delete state of container %s", c->id);
 	if (rootfd < 0 || (unlinkat(rootfd, c->id, AT_REMOVEDIR) < 0 && errno != ENOENT))
 		return hr_error_set(err, errno, "delete state directory of container %s", c->id);

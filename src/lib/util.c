@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -214,14 +215,71 @@ int hr_write_existing_at(int dirfd, const char *path, const char *data, struct h
 	return 0;
 }
 
-int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, struct hr_error *err)
+/* "<dir>/.<base>.<16 random hex>": nobody can guess it ahead of us. */
+static char *random_sibling(const char *name)
 {
-	/* the temp file sits beside the target (same directory, same filesystem) */
 	const char *slash = strrchr(name, '/');
 	int dirlen = slash ? (int)(slash - name + 1) : 0;
-	_cleanup_free_ char *tmp = xasprintf("%.*s.%s.tmp.%d", dirlen, name, name + dirlen, (int)getpid());
+	unsigned char r[8];
 
-	if (hr_write_file_at(dirfd, tmp, data, len, err) < 0)
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		memcpy(r, &ts.tv_nsec, sizeof(r) < sizeof(ts.tv_nsec) ? sizeof(r) : sizeof(ts.tv_nsec));
+	}
+	return xasprintf("%.*s.%s.%02x%02x%02x%02x%02x%02x%02x%02x", dirlen, name, name + dirlen, r[0], r[1],
+			 r[2], r[3], r[4], r[5], r[6], r[7]);
+}
+
+/* An unnamed file in name's directory, or (no O_TMPFILE there) a new file
+ * under an unpredictable name that must not exist yet; *tmp is that name. */
+static int open_anonymous(int dirfd, const char *name, char **tmp, struct hr_error *err)
+{
+	const char *slash = strrchr(name, '/');
+	_cleanup_free_ char *dir = slash ? xstrndup(name, (size_t)(slash - name + (slash == name))) : xstrdup(".");
+	int fd = openat(dirfd, dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+
+	*tmp = random_sibling(name);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd >= 0 ? fd : hr_error_set(err, errno, "create a temporary file for `%s`", name);
+	fd = openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hr_error_set(err, errno, "create `%s`", *tmp);
+	return fd;
+}
+
+/* Gives the anonymous file fd the name tmp (a no-op when it already has it). */
+static int name_anonymous(int fd, int dirfd, const char *tmp, bool named, struct hr_error *err)
+{
+	char proc[64];
+
+	if (named)
+		return 0;
+	/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; the /proc link works for anyone */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) < 0)
+		return hr_error_set(err, errno, "link `%s`", tmp);
+	return 0;
+}
+
+int hr_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, struct hr_error *err)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = open_anonymous(dirfd, name, &tmp, err);
+	struct stat st;
+	bool named;
+
+	if (fd < 0)
+		return -1;
+	/* the fallback file has a name (a link count) from the start */
+	named = fstat(fd, &st) == 0 && st.st_nlink > 0;
+	if (hr_write_all(fd, data, len) < 0) {
+		int saved = errno;
+		if (named)
+			unlinkat(dirfd, tmp, 0);
+		return hr_error_set(err, saved, "write `%s`", name);
+	}
+	if (name_anonymous(fd, dirfd, tmp, named, err) < 0)
 		return -1;
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
 		int saved = errno;
@@ -247,8 +305,11 @@ int hr_unix_connect(const char *path, struct hr_error *err)
 
 int hr_mkdir_p_at(int dirfd, const char *path, mode_t mode, struct hr_error *err)
 {
-	_cleanup_free_ char *copy = xstrdup(path);
+	_cleanup_free_ char *copy = NULL;
 
+	if (!path || !*path)
+		return hr_error_set(err, 0, "mkdir: empty path");
+	copy = xstrdup(path);
 	for (char *p = copy + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {
 			char saved = *p;

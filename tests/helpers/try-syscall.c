@@ -12,6 +12,7 @@
  *   try-syscall unshare 0x10000000   -> unshare: errno 1 (EPERM)
  *   try-syscall mount none /mnt tmpfs 0 0
  *   try-syscall clone3               -> clone3: errno 38 (ENOSYS)
+ *   try-syscall nr:1000              -> nr:1000: errno 38 (ENOSYS)
  *
  * clone/clone3/fork-like calls that succeed make the child _exit(0) at once.
  */
@@ -92,6 +93,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].name, argv[1]) == 0)
 			e = &table[i];
+	/* "nr:N": a raw syscall number, e.g. one newer than any profile knows */
+	static struct entry raw;
+	if (!e && strncmp(argv[1], "nr:", 3) == 0) {
+		raw.name = argv[1];
+		raw.nr = strtol(argv[1] + 3, NULL, 0);
+		e = &raw;
+	}
 	if (!e) {
 		fprintf(stderr, "try-syscall: unknown syscall name \"%s\"\n", argv[1]);
 		return 2;

@@ -74,4 +74,18 @@ NoNewPrivs:	1"
 	assert_contains "$out" "NoNewPrivs:	0"
 }
 
+# What `runc spec` writes: ambient capabilities that are not inheritable.
+# The kernel cannot raise them; granting fewer privileges than asked runs,
+# with a warning, as runc and crun do.
+test_ambient_not_inheritable_is_left_out_with_warning() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" grep -E '^Cap(Prm|Amb):' /proc/self/status
+	cfg "$b" '.process.capabilities = {bounding: ["CAP_KILL"], effective: ["CAP_KILL"], permitted: ["CAP_KILL"], ambient: ["CAP_KILL"]}'
+	out=$(hr run --bundle "$b" "$id" 2>&1 </dev/null) || fail "run refused: $out"
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_contains "$out" 'capability "CAP_KILL" is in process.capabilities.ambient but not in both permitted and inheritable'
+	assert_contains "$out" "$(printf 'CapPrm:\t0000000000000020')"
+	assert_contains "$out" "$(printf 'CapAmb:\t0000000000000000')"
+}
+
 run_tests

@@ -97,4 +97,36 @@ test_update_pids_fails_closed_without_controller() {
 	hr delete --force "$id" >/dev/null 2>&1 || true
 }
 
+# A container without limits still gets every controller its parent
+# offers (here: hugetlb, the only one this hybrid host's cgroup2 has), so
+# stats and a later `update` work, as under runc.
+test_controllers_enabled_without_limits() {
+	local id b parent out
+	id=$(unique_id); b=$TEST_TMP/$id parent=hrtest-$id
+	grep -qw hugetlb "$CG/cgroup.subtree_control" || skip "the cgroup2 root does not pass hugetlb down"
+	make_bundle "$b" sleep 300
+	cfg "$b" ".linux.cgroupsPath = \"/$parent/ctr\""
+	start "$id" "$b"
+	out=$(cat "$CG/$parent/ctr/cgroup.controllers")
+	hr delete --force "$id"
+	rmdir "$CG/$parent"
+	assert_contains "$out" hugetlb
+}
+
+# A pre-existing frozen cgroup: a named error, never a create that waits
+# forever for a container process that cannot run.
+test_frozen_cgroup_refused() {
+	local id b parent out
+	id=$(unique_id); b=$TEST_TMP/$id parent=hrfrozen-$id
+	mkdir -p "$CG/$parent/ctr" && echo 1 >"$CG/$parent/ctr/cgroup.freeze" || fail "make frozen cgroup"
+	make_bundle "$b" true
+	cfg "$b" ".linux.cgroupsPath = \"/$parent/ctr\""
+	out=$(timeout 20 "$HARDRUN" --root "$STATE_ROOT" run -b "$b" "$id" 2>&1 </dev/null); local rc=$?
+	hr delete --force "$id" >/dev/null 2>&1
+	rmdir "$CG/$parent/ctr" "$CG/$parent"
+	[ "$rc" -ne 124 ] || fail "run into a frozen cgroup hung"
+	[ "$rc" -ne 0 ] || fail "run into a frozen cgroup succeeded"
+	assert_contains "$out" "is frozen"
+}
+
 run_tests

@@ -70,6 +70,69 @@ test_exec_detach_pid_file() {
 	return 0
 }
 
+# The pid-namespace fork reports the new pid while the process it forked
+# already talks on the same channel: that order must never be observed
+# backwards ("protocol error: unexpected message 3", 3 in 40 before).
+test_exec_many_times_in_a_row() {
+	local b=$TEST_TMP/$FUNCNAME id i out bad=0; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	for i in $(seq 300); do
+		out=$(hr exec "$id" true 2>&1) || { bad=$((bad + 1)); echo "# exec $i: $out" >&2; }
+	done
+	hr delete -f "$id"
+	assert_eq "$bad" 0 "failed execs out of 300"
+}
+
+# runc's exit status when exec itself fails, as opposed to the process: 255
+test_exec_runtime_failure_exits_255() {
+	local b=$TEST_TMP/$FUNCNAME id rc; id=$(unique_id)
+	hr exec no-such-container true 2>/dev/null; rc=$?
+	assert_eq "$rc" 255 "exec into a missing container"
+	start_sleeper "$b" "$id"
+	hr exec "$id" no-such-binary 2>/dev/null; rc=$?
+	hr exec "$id" sh -c 'exit 7'; local rc7=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 255 "exec of a missing binary"
+	assert_eq "$rc7" 7 "the process's own status"
+}
+
+test_exec_process_json_without_user_runs_as_root() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id" '.process.user = {uid: 5, gid: 6}'
+	echo '{"args": ["sh", "-c", "id -u; id -g"], "cwd": "/", "env": ["PATH=/bin"]}' >"$b/p.json"
+	out=$(hr exec --process "$b/p.json" "$id" 2>&1)
+	hr delete -f "$id"
+	assert_eq "$out" "$(printf '0\n0')"
+}
+
+test_exec_ignore_paused_runs_once_resumed() {
+	local b=$TEST_TMP/$FUNCNAME id epid; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	hr pause "$id" || fail "pause"
+	hr exec "$id" true 2>/dev/null && fail "exec into a paused container without --ignore-paused"
+	# the new process is born frozen with the rest and runs once resumed
+	hr exec --ignore-paused "$id" sh -c 'echo ran' >"$b/out" 2>&1 &
+	epid=$!
+	for _ in $(seq 100); do [ "$(hr ps --format json "$id" | jq length)" -ge 2 ] && break; sleep 0.1; done
+	hr resume "$id" || fail "resume"
+	wait $epid; local rc=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 0 "exec --ignore-paused"
+	assert_eq "$(cat "$b/out")" ran
+}
+
+test_exec_into_sub_cgroup() {
+	local b=$TEST_TMP/$FUNCNAME id cg out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	cg=/sys/fs/cgroup/$(jq -r .cgroupPath "$STATE_ROOT/$id/state.json")
+	mkdir "$cg/sub" || fail "mkdir sub-cgroup"
+	out=$(hr exec --cgroup sub "$id" grep "^0::" /proc/self/cgroup 2>&1)
+	hr exec --cgroup ../.. "$id" true 2>/dev/null && { hr delete -f "$id"; fail "--cgroup ../.. accepted"; }
+	hr delete -f "$id"
+	assert_eq "$out" "0::/sub"
+	[ ! -d "$cg" ] || fail "container cgroup left behind"
+}
+
 test_exec_into_stopped_or_missing_container_fails() {
 	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
 	make_bundle "$b" true
@@ -106,6 +169,31 @@ test_create_with_console_socket() {
 	assert_contains "$out" "/dev/pts/0"
 	assert_contains "$out" "30 100"
 	assert_contains "$out" "got hello"
+}
+
+# The terminal belongs to the process that runs on it (run and exec).
+test_pty_owned_by_process_user() {
+	local b=$TEST_TMP/$FUNCNAME id rpid; id=$(unique_id)
+	make_bundle "$b" sh -c 'stat -c "owner %u:%g" "$(tty)"; exit 0'
+	cfg "$b" '.process.terminal = true | .process.user = {uid: 1000, gid: 1001}'
+	"$RECVTTY" "$b/tty.sock" >"$b/tty.out" &
+	rpid=$!
+	for _ in $(seq 50); do [ -S "$b/tty.sock" ] && break; sleep 0.05; done
+	hr create --bundle "$b" --console-socket "$b/tty.sock" "$id" </dev/null || fail "create"
+	hr start "$id" || fail "start"
+	wait $rpid
+	hr delete -f "$id"
+	assert_contains "$(tr -d '\r' <"$b/tty.out")" "owner 1000:1001"
+	id=$(unique_id)
+	start_sleeper "$b" "$id"
+	"$RECVTTY" "$b/tty2.sock" >"$b/tty2.out" &
+	rpid=$!
+	for _ in $(seq 50); do [ -S "$b/tty2.sock" ] && break; sleep 0.05; done
+	hr exec -t -d --user 1002:1003 --console-socket "$b/tty2.sock" "$id" sh -c 'stat -c "owner %u:%g" "$(tty)"' ||
+		fail "exec -t"
+	wait $rpid
+	hr delete -f "$id"
+	assert_contains "$(tr -d '\r' <"$b/tty2.out")" "owner 1002:1003"
 }
 
 test_exec_tty_with_console_socket() {

@@ -116,20 +116,24 @@ test_hooks_receive_state() {
 	printf '#!/bin/sh\ncat >"$1/$2.json"\n' >"$b/hook.sh"
 	chmod +x "$b/hook.sh"
 	local h=$b/hook.sh k hooks='{}'
-	for k in createRuntime createContainer poststart poststop; do
+	for k in prestart createRuntime createContainer poststart poststop; do
 		hooks=$(echo "$hooks" | jq --arg k "$k" --arg p "$h" --arg b "$b" '.[$k] = [{path: $p, args: ["hook", $b, $k]}]')
 	done
+	# createContainer runs with the rootfs as its cwd (the spec says so)
+	hooks=$(echo "$hooks" | jq --arg b "$b" '.createContainer += [{path: "/bin/sh", args: ["sh", "-c", "pwd >\($b)/cc-cwd"]}]')
 	cfg "$b" ".hooks = $hooks | .annotations = {\"org.test\": \"yes\"}"
 	(cd "$b" && hr run "$id") || fail "run"
-	for k in createRuntime createContainer poststart poststop; do
+	for k in prestart createRuntime createContainer poststart poststop; do
 		[ -s "$b/$k.json" ] || fail "$k hook did not run"
 		assert_eq "$(jq -r .id "$b/$k.json")" "$id" "$k id"
 		assert_eq "$(jq -r .bundle "$b/$k.json")" "$b" "$k bundle"
 		assert_eq "$(jq -r '.annotations["org.test"]' "$b/$k.json")" yes "$k annotations"
 		[ "$(jq -r .pid "$b/$k.json")" -gt 0 ] || fail "$k pid"
 	done
+	assert_eq "$(jq -r .status "$b/prestart.json")" created
 	assert_eq "$(jq -r .status "$b/createRuntime.json")" creating
 	assert_eq "$(jq -r .status "$b/poststop.json")" stopped
+	assert_eq "$(cat "$b/cc-cwd")" "$b/rootfs"
 }
 
 test_failing_create_hook_fails_create_and_leaves_nothing() {

@@ -95,4 +95,15 @@ test_containerd_default_profile_in_a_container() {
 	assert_eq "$out" "$(printf 'ok\nlisted\nSeccomp:\t2\nunshare: errno 1 (EPERM)')"
 }
 
+# A syscall newer than every syscall a deny-by-default profile names gets
+# ENOSYS (libc then falls back), as runc arranges; older syscalls the
+# profile leaves out keep the default action.
+test_syscalls_newer_than_the_profile_get_enosys() {
+	local s; s=$(jq -c .linux.seccomp "$TOP/tests/data/containerd-1.6/seccomp-default.config.json")
+	assert_contains "$(run_filtered "$s" nr:1000)" "nr:1000: errno 38 (ENOSYS)"
+	# reboot (169 on x86_64) is older than the profile and not allowed: EPERM
+	assert_contains "$(run_filtered "$s" reboot 0 0 0 0)" "reboot: errno 1 (EPERM)"
+	assert_eq "$(run_filtered "$s" getpid)" "getpid: 1"
+}
+
 run_tests

@@ -104,6 +104,23 @@ static void test_resolve_path(void **state)
 
 #define R(allow, type, maj, min, acc) { allow, type, maj, min, acc }
 
+/* Paths read back from state: nothing outside what hardrun made. */
+static void test_check_path(void **state)
+{
+	struct hr_error err = { 0 };
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(hr_cgroup_check_path("hardrun//x/", &out, &err), 0);
+	assert_string_equal(out, "hardrun/x");
+	free(out);
+	assert_int_equal(hr_cgroup_check_path("hardrun/../..", &out, &err), -1);
+	assert_int_equal(hr_cgroup_check_path("/", &out, &err), -1);
+	assert_int_equal(hr_cgroup_check_path("a/./b", &out, &err), -1);
+	assert_int_equal(hr_cgroup_check_path("a\nb", &out, &err), -1);
+	assert_non_null(strstr(err.msg, "control character"));
+}
+
 static void test_device_defaults(void **state)
 {
 	(void)state;
@@ -638,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_blkio_weight),
 		cmocka_unit_test(test_swap_max),
 		cmocka_unit_test(test_resolve_path),
+		cmocka_unit_test(test_check_path),
 		cmocka_unit_test(test_device_defaults),
 		cmocka_unit_test(test_device_rules_order),
 		cmocka_unit_test(test_device_program_matches_rules),

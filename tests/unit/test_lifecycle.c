@@ -28,12 +28,18 @@ static void test_ids(void **state)
 	assert_false(hr_id_valid("a b"));
 	assert_false(hr_id_valid("a\nb"));
 	assert_false(hr_id_valid(NULL));
-	memset(long_id, 'a', 1024);
-	long_id[1024] = '\0';
+	/* NAME_MAX: the id is a directory name under --root */
+	memset(long_id, 'a', 255);
+	long_id[255] = '\0';
 	assert_true(hr_id_valid(long_id));
-	long_id[1024] = 'a';
-	long_id[1025] = '\0';
+	long_id[255] = 'a';
+	long_id[256] = '\0';
 	assert_false(hr_id_valid(long_id));
+	assert_int_equal(hr_id_check(long_id, &err), -1);
+	assert_non_null(strstr(err.msg, "256 characters long; the limit is 255 (NAME_MAX)"));
+	assert_int_equal(hr_id_check("a\nb", &err), -1);
+	assert_null(strchr(err.msg, '\n'));
+	assert_non_null(strstr(err.msg, "control character (0x0a at offset 1)"));
 	assert_int_equal(hr_id_check("x/y", &err), -1);
 	assert_non_null(strstr(err.msg, "invalid container id \"x/y\""));
 	assert_int_equal(hr_id_check("", &err), -1);
@@ -53,7 +59,7 @@ static void test_signal_names(void **state)
 	assert_int_equal(hr_signal_parse("RTMIN+3"), SIGRTMIN + 3);
 	assert_int_equal(hr_signal_parse("SIGRTMAX-1"), SIGRTMAX - 1);
 	assert_int_equal(hr_signal_parse("NOPE"), -1);
-	assert_int_equal(hr_signal_parse("0"), -1);
+	assert_int_equal(hr_signal_parse("0"), 0); /* probes, as kill(1) (521f0a8) */
 	assert_int_equal(hr_signal_parse("65"), -1);
 	assert_int_equal(hr_signal_parse("9x"), -1);
 	assert_int_equal(hr_signal_parse(""), -1);
@@ -68,6 +74,42 @@ static void test_status_names(void **state)
 	assert_string_equal(hr_status_name(HR_STATUS_PAUSED), "paused");
 	assert_string_equal(hr_status_name(HR_STATUS_STOPPED), "stopped");
 	assert_string_equal(hr_status_name(HR_STATUS_CREATING), "creating");
+	assert_string_equal(hr_status_name(HR_STATUS_DAMAGED), "damaged");
+}
+
+static void test_root_check(void **state)
+{
+	struct hr_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(hr_state_root_check("/run/hardrun", &err), 0);
+	assert_int_equal(hr_state_root_check("", &err), -1);
+	assert_non_null(strstr(err.msg, "must not be empty"));
+	assert_int_equal(hr_state_root_check(NULL, &err), -1);
+	assert_int_equal(hr_state_root_check("run/hardrun", &err), -1);
+	assert_non_null(strstr(err.msg, "must be an absolute path"));
+}
+
+/* A long message is kept whole; one beyond the buffer ends in "...". */
+static void test_error_not_cut(void **state)
+{
+	static char path[4097];
+	struct hr_error err = { 0 };
+	size_t len;
+
+	(void)state;
+	memset(path, 'p', sizeof(path) - 1);
+	hr_error_set(&err, 2, "open `%s`", path);
+	hr_error_wrap(&err, "bundle `%s`", path);
+	hr_error_wrap(&err, "create container");
+	len = strlen(err.msg);
+	assert_true(len > 8200);
+	assert_string_equal(err.msg + len - strlen("`: No such file or directory"), "`: No such file or directory");
+	for (int i = 0; i < 4; i++)
+		hr_error_wrap(&err, "context `%s`", path);
+	len = strlen(err.msg);
+	assert_int_equal(len, HR_ERROR_MSG_MAX - 1);
+	assert_string_equal(err.msg + len - 3, "...");
 }
 
 int main(void)
@@ -76,6 +118,8 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_signal_names),
 		cmocka_unit_test(test_status_names),
+		cmocka_unit_test(test_root_check),
+		cmocka_unit_test(test_error_not_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -785,7 +785,8 @@ static char *prepare_error(const char *top, const char *mounts)
 {
 	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", top);
 	_cleanup_free_ char *json = xasprintf(
-		"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"mounts\":[%s]}", mounts);
+		"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"mounts\":[%s],"
+		"\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}", mounts);
 	_cleanup_free_ char *plink = xasprintf("%s/plink", rootfs);
 	int report[2];
 	char buf[2048] = "";
@@ -830,8 +831,8 @@ static void test_prepare_errors(void **state)
 		  "mount \"/nonexistent-src\" on \"/x\" in rootfs \"%s\": No such file or directory" },
 		{ "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
 		  "{\"destination\":\"/plink/kernel\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}",
-		  "mount \"tmpfs\" on \"/plink/kernel\" in rootfs \"%s\": destination is inside /proc, "
-		  "refusing to mount over procfs" },
+		  "mount \"tmpfs\" on \"/plink/kernel\" in rootfs \"%s\": destination \"/proc/sys/kernel\" is "
+		  "inside /proc: only a proc filesystem may be mounted there" },
 		{ "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[\"bind\",\"idmap\"],"
 		  "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
 		  "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}",

@@ -294,13 +294,29 @@ static void test_seccomp_errors(void **state)
 	hr_spec_free(s);
 }
 
+/* runc reads "rwa" as "rw", "rr" as "r" */
+static void test_device_access_like_runc(void **state)
+{
+	struct hr_error err = { 0 };
+	struct hr_spec *s = NULL;
+	(void)state;
+
+	assert_int_equal(hr_spec_load_string(RES("\"devices\": [{\"allow\": true, \"access\": \"rwa\"}, "
+						 "{\"allow\": false, \"access\": \"rr\"}]"),
+					     "config.json", &s, &err), 0);
+	assert_string_equal(s->linux_.resources.devices[0].access, "rw");
+	assert_string_equal(s->linux_.resources.devices[1].access, "r");
+	hr_spec_free(s);
+}
+
 static void test_resources_errors(void **state)
 {
 	(void)state;
-	expect_err(RES("\"devices\": [{\"allow\": true, \"access\": \"rwx\"}]"),
-		   "config.json: linux.resources.devices[0].access: \"rwx\" must be a non-empty subset of \"rwm\"");
-	expect_err(RES("\"devices\": [{\"allow\": true, \"access\": \"rr\"}]"),
-		   "config.json: linux.resources.devices[0].access: \"rr\" must be a non-empty subset of \"rwm\"");
+	/* letters other than r, w, m are ignored as runc does, but a deny rule
+	 * left with nothing to deny is refused */
+	expect_err(RES("\"devices\": [{\"allow\": false, \"access\": \"a\"}]"),
+		   "config.json: linux.resources.devices[0].access: \"a\" denies none of r, w, m: refusing a device "
+		   "rule that would deny nothing");
 	expect_err(RES("\"devices\": [{\"access\": \"r\"}]"),
 		   "config.json: linux.resources.devices[0].allow: required, must be a boolean");
 	expect_err(RES("\"devices\": [{\"allow\": false, \"type\": \"p\"}]"),
@@ -453,6 +469,35 @@ static void test_spec_file_name_in_messages(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+static void expect_err_containing(const char *json, const char *msg)
+{
+	struct hr_error err = { 0 };
+	struct hr_spec *s = NULL;
+
+	if (hr_spec_load_string(json, "config.json", &s, &err) == 0) {
+		hr_spec_free(s);
+		fail_msg("accepted: %.200s", json);
+	}
+	if (!strstr(err.msg, msg))
+		fail_msg("message \"%s\" lacks \"%s\"", err.msg, msg);
+}
+
+/* Docker's profile format is refused by name, at the JSON path of the
+ * first Docker-only key, whole profile or single rule. */
+static void test_docker_seccomp_format_refused(void **state)
+{
+	_cleanup_free_ char *profile = NULL, *json = NULL;
+	struct hr_error err = { 0 };
+	(void)state;
+
+	assert_int_equal(hr_read_file_at(AT_FDCWD, TEST_DATA_DIR "/seccomp/docker-default.json", &profile, NULL, &err), 0);
+	json = xasprintf("{" BASE ", \"linux\": {\"seccomp\": %s}}", profile);
+	expect_err_containing(json, "config.json: linux.seccomp.archMap: is Docker's seccomp profile format, not the OCI one");
+	expect_err_containing(SECCOMP("\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"ptrace\"], "
+			   "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CAP_SYS_PTRACE\"]}}]"),
+		   "linux.seccomp.syscalls[0].includes: is Docker's seccomp profile format");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +516,8 @@ int main(void)
 		cmocka_unit_test(test_big_uint64),
 		cmocka_unit_test(test_process_file),
 		cmocka_unit_test(test_spec_file_name_in_messages),
+		cmocka_unit_test(test_docker_seccomp_format_refused),
+		cmocka_unit_test(test_device_access_like_runc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
