@@ -18,7 +18,7 @@ _hardrun_flags() {
 	case $1 in
 	create) echo "--bundle --pid-file --console-socket --preserve-fds --no-pivot --no-new-keyring --keep --no-subreaper" ;;
 	run) echo "--detach --bundle --pid-file --console-socket --preserve-fds --no-pivot --no-new-keyring --keep --no-subreaper" ;;
-	exec) echo "--process --tty --cwd --env --user --additional-gids --cap --no-new-privs --apparmor --process-label --detach --pid-file --console-socket --preserve-fds --ignore-paused" ;;
+	exec) echo "--process --tty --cwd --env --user --additional-gids --cap --no-new-privs --apparmor --process-label --detach --pid-file --console-socket --preserve-fds --ignore-paused --cgroup" ;;
 	kill) echo "--all" ;;
 	delete) echo "--force" ;;
 	list) echo "--quiet --format" ;;
@@ -37,7 +37,7 @@ _hardrun_takes_arg() {
 	run:--bundle|run:-b|run:--pid-file|run:--console-socket|run:--preserve-fds) return 0 ;;
 	exec:--process|exec:-p|exec:--cwd|exec:-w|exec:--env|exec:-e|exec:--user|exec:-u) return 0 ;;
 	exec:--additional-gids|exec:-g|exec:--cap|exec:-c|exec:--apparmor|exec:--process-label) return 0 ;;
-	exec:--pid-file|exec:--console-socket|exec:--preserve-fds) return 0 ;;
+	exec:--pid-file|exec:--console-socket|exec:--preserve-fds|exec:--cgroup) return 0 ;;
 	list:--format|list:-f|ps:--format|ps:-f|spec:--bundle|spec:-b|events:--interval) return 0 ;;
 	update:-r|update:--resources|update:--memory|update:--memory-swap|update:--memory-reservation) return 0 ;;
 	update:--cpu-quota|update:--cpu-period|update:--cpu-shares|update:--cpuset-cpus) return 0 ;;

@@ -100,7 +100,7 @@ test_every_flag_is_in_its_page() {
 	# the extraction itself must see the flags we know are there
 	for want in "create bundle" "run detach" "exec cap" "kill all" "delete force" "list quiet" \
 		"spec rootless" "update memory-swap" "events interval" "ps format" "hardrun log-format"; do
-		echo "$vf" | grep -qx "$want" || fail "flag extraction lost [$want]; got: $(echo "$vf" | tr '\n' ',')"
+		grep -qx "$want" <<<"$vf" || fail "flag extraction lost [$want]; got: $(echo "$vf" | tr '\n' ',')"
 	done
 	while read -r verb flag; do
 		refused "$verb" "$flag" && continue
@@ -114,7 +114,7 @@ test_every_flag_is_in_its_page() {
 test_pages_have_required_sections() {
 	local f s missing=""
 	for f in "$MAN_SRC"/*.scd; do
-		head -n1 "$f" | grep -qE '^hardrun(-[a-z]+)?\(8\)' || missing="$missing $(basename "$f"):preamble"
+		grep -qE '^hardrun(-[a-z]+)?\(8\)' <<<"$(head -n1 "$f")" || missing="$missing $(basename "$f"):preamble"
 		for s in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" EXAMPLES "SEE ALSO"; do
 			grep -qx "# $s" "$f" || missing="$missing $(basename "$f"):$s"
 		done
@@ -165,7 +165,7 @@ test_completion_verbs_and_flags() {
 }
 
 test_completion_offers_every_flag() {
-	local vf verb flag missing=""
+	local vf verb flag out missing=""
 	vf=$(verb_flags)
 	while read -r verb flag; do
 		refused "$verb" "$flag" && continue
@@ -173,10 +173,13 @@ test_completion_offers_every_flag() {
 			[ "$verb" = hardrun ] && continue ;; # global: checked below
 		esac
 		[ "$verb" = apparmor ] && continue # subcommands, not flags
-		complete_words hardrun "$verb" "--$flag" | grep -qx -- "--$flag" || missing="$missing $verb:--$flag"
+		# captured first: grep -q may exit early, and pipefail would count the SIGPIPE
+		out=$(complete_words hardrun "$verb" "--$flag")
+		grep -qx -- "--$flag" <<<"$out" || missing="$missing $verb:--$flag"
 	done <<<"$vf"
 	for flag in root log log-format debug; do
-		complete_words hardrun "--$flag" | grep -qx -- "--$flag" || missing="$missing global:--$flag"
+		out=$(complete_words hardrun "--$flag")
+		grep -qx -- "--$flag" <<<"$out" || missing="$missing global:--$flag"
 	done
 	[ -z "$missing" ] || fail "completion does not offer:$missing"
 }
@@ -207,8 +210,8 @@ test_completion_container_ids_honour_root() {
 	other=$(complete_words "$HARDRUN" --root "$TEST_TMP/docs-empty-root" state "${id:0:4}")
 	hr delete -f "$id" >/dev/null 2>&1
 	rm -rf "$b" "$TEST_TMP/docs-empty-root"
-	echo "$got" | grep -qx "$id" || fail "state: container $id not offered (got [$got])"
-	echo "$k" | grep -qx "$id" || fail "kill --all: container $id not offered (got [$k])"
+	grep -qx "$id" <<<"$got" || fail "state: container $id not offered (got [$got])"
+	grep -qx "$id" <<<"$k" || fail "kill --all: container $id not offered (got [$k])"
 	assert_not_contains "$other" "$id"
 }
 
