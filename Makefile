@@ -13,6 +13,8 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
 	-MMD -MP
 LDLIBS += $(PKG_LIBS)
+# The commit, for `features` annotations; the header changes only when it does.
+COMMIT := $(shell git -C "$(CURDIR)" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 LIB_SRCS := $(sort $(shell find src/lib -name '*.c'))
 CLI_SRCS := $(sort $(shell find src/cli -name '*.c'))
@@ -27,6 +29,13 @@ all: hardrun
 
 hardrun: $(CLI_OBJS) $(BUILD)/libhardrun.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhardrun.a $(LDLIBS)
+
+$(BUILD)/gen/commit.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define HARDRUN_COMMIT "$(COMMIT)"' >$@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(BUILD)/src/cli/features.o: CFLAGS += -I$(BUILD)/gen
+$(BUILD)/src/cli/features.o: $(BUILD)/gen/commit.h
 
 $(BUILD)/libhardrun.a: $(LIB_OBJS)
 	@rm -f $@
@@ -93,5 +102,6 @@ install-man:
 clean:
 	rm -rf $(BUILD) hardrun
 
-.PHONY: all check check-host check-vm demo install clean test-bins
+FORCE:
+.PHONY: FORCE all check check-host check-vm demo install clean test-bins
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

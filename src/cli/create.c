@@ -5,7 +5,9 @@
 #include "hardrun/container.h"
 #include "hardrun/util.h"
 
-int cli_parse_create_opts(int argc, char **argv, struct hr_create_opts *o, bool *detach, struct hr_error *err)
+/* detach and keep are run's (NULL for create, where they are unknown). */
+int cli_parse_create_opts(int argc, char **argv, struct hr_create_opts *o, bool *detach, bool *keep,
+			  struct hr_error *err)
 {
 	static const struct option opts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
@@ -40,7 +42,12 @@ int cli_parse_create_opts(int argc, char **argv, struct hr_create_opts *o, bool 
 				goto unknown;
 			*detach = true;
 			break;
-		case 'k': case 'S': break;
+		case 'k':
+			if (!keep)
+				goto unknown;
+			*keep = true;
+			break;
+		case 'S': break;
 		default:
 		unknown:
 			return hr_error_set(err, 0, "%s: unknown option \"%s\"", argv[0], argv[optind - 1]);
@@ -56,7 +63,7 @@ int cmd_create(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 {
 	struct hr_create_opts o = { .root = g->root };
 
-	if (cli_parse_create_opts(argc, argv, &o, NULL, err) < 0)
+	if (cli_parse_create_opts(argc, argv, &o, NULL, NULL, err) < 0)
 		return -1;
 	if (g->systemd_cgroup)
 		return hr_error_set(err, 0, "--systemd-cgroup is not supported by hardrun: set SystemdCgroup = false "

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commit.h"
 #include "hardrun/rootfs.h"
 #include "hardrun/seccomp.h"
 #include "hardrun/util.h"
@@ -155,8 +156,8 @@ static json_t *annotations_json(void)
 	char libseccomp[48];
 
 	snprintf(libseccomp, sizeof(libseccomp), "%u.%u.%u", sv->major, sv->minor, sv->micro);
-	return json_pack("{s:s, s:s}", "org.hardrun.version", HARDRUN_VERSION,
-			 "io.github.seccomp.libseccomp.version", libseccomp);
+	return json_pack("{s:s, s:s, s:s}", "org.hardrun.version", HARDRUN_VERSION, "org.hardrun.commit",
+			 HARDRUN_COMMIT, "io.github.seccomp.libseccomp.version", libseccomp);
 }
 
 int cmd_features(struct hr_global *g, int argc, char **argv, struct hr_error *err)

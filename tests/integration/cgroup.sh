@@ -122,11 +122,36 @@ test_frozen_cgroup_refused() {
 	make_bundle "$b" true
 	cfg "$b" ".linux.cgroupsPath = \"/$parent/ctr\""
 	out=$(timeout 20 "$HARDRUN" --root "$STATE_ROOT" run -b "$b" "$id" 2>&1 </dev/null); local rc=$?
+	# thawed first, so that even a runtime that hung here can clean up
+	echo 0 >"$CG/$parent/ctr/cgroup.freeze"
 	hr delete --force "$id" >/dev/null 2>&1
 	rmdir "$CG/$parent/ctr" "$CG/$parent"
 	[ "$rc" -ne 124 ] || fail "run into a frozen cgroup hung"
 	[ "$rc" -ne 0 ] || fail "run into a frozen cgroup succeeded"
 	assert_contains "$out" "is frozen"
+}
+
+# Fail closed where the host has the controller but the container's parent
+# cannot pass it down: a parent cgroup with a process of its own cannot
+# enable controllers for children (cgroup v2's no-internal-process rule).
+# Runs on any host whose cgroup2 has hugetlb (this one, the VM).
+test_limit_fails_closed_under_parent_without_controller() {
+	local id b parent out spid
+	id=$(unique_id); b=$TEST_TMP/$id parent=hrfc-$id
+	grep -qw hugetlb "$CG/cgroup.subtree_control" || skip "the cgroup2 root does not pass hugetlb down"
+	mkdir "$CG/$parent" || fail "mkdir parent"
+	sleep 300 & spid=$!
+	echo "$spid" >"$CG/$parent/cgroup.procs" || { kill "$spid"; fail "move sleeper"; }
+	make_bundle "$b" true
+	cfg "$b" ".linux.cgroupsPath = \"/$parent/ctr\" | .linux.resources.hugepageLimits = [{pageSize: \"2MB\", limit: 2097152}]"
+	out=$(hr run -b "$b" "$id" 2>&1 </dev/null); local rc=$?
+	hr delete --force "$id" >/dev/null 2>&1
+	kill "$spid"; wait "$spid" 2>/dev/null
+	local left=no; [ -d "$CG/$parent/ctr" ] && left=yes
+	rmdir "$CG/$parent/ctr" 2>/dev/null; rmdir "$CG/$parent"
+	[ "$rc" -ne 0 ] || fail "run with a hugetlb limit the parent cannot pass down succeeded"
+	assert_contains "$out" '"hugetlb"'
+	assert_eq "$left" no "container cgroup left behind"
 }
 
 run_tests

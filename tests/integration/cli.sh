@@ -23,4 +23,15 @@ test_kill_signal_zero_probes() {
 	return 0
 }
 
+test_run_keep_keeps_the_stopped_container() {
+	local b=$TEST_TMP/$FUNCNAME id st; id=$(unique_id)
+	make_bundle "$b" true
+	hr run --keep --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run --keep"
+	st=$(hr state "$id" 2>&1 | jq -r .status 2>/dev/null)
+	hr delete "$id" >/dev/null 2>&1
+	assert_eq "$st" stopped
+	hr create --keep --bundle "$b" "$id" </dev/null >/dev/null 2>&1 && { hr delete -f "$id"; fail "create --keep accepted"; }
+	return 0
+}
+
 run_tests

@@ -96,6 +96,9 @@ test_annotations_name_version() {
 	local v
 	v=$("$HARDRUN" --version | awk '/^hardrun version/ { print $3 }')
 	jqe ".annotations[\"org.hardrun.version\"] == \"$v\""
+	# the commit the binary was built from, as runc reports its own
+	local c; c=$(git -C "$TOP" describe --always --dirty --abbrev=12 2>/dev/null) || skip "not a git checkout"
+	jqe ".annotations[\"org.hardrun.commit\"] | startswith(\"${c%-dirty}\")"
 }
 
 test_rejects_arguments() {

@@ -203,4 +203,24 @@ test_controllers_enabled_without_limits_and_update_later() {
 	cleanup "$id"
 }
 
+# Fail closed on a host that has every controller: the container's parent
+# has a process of its own, so it cannot enable memory for children.
+test_memory_limit_fails_closed_under_parent_without_controller() {
+	local id b parent out spid
+	id=$(unique_id); b=$TEST_TMP/$id parent=hrfc-$id
+	mkdir "$CG/$parent" || fail "mkdir parent"
+	sleep 300 & spid=$!
+	echo "$spid" >"$CG/$parent/cgroup.procs" || { kill "$spid"; fail "move sleeper"; }
+	bundle "$b" true
+	cfg "$b" ".linux.cgroupsPath = \"/$parent/ctr\" | .linux.resources.memory.limit = 67108864"
+	out=$(hr run -b "$b" "$id" 2>&1 </dev/null); local rc=$?
+	cleanup "$id"
+	kill "$spid"; wait "$spid" 2>/dev/null
+	local left=no; [ -d "$CG/$parent/ctr" ] && left=yes
+	rmdir "$CG/$parent/ctr" 2>/dev/null; rmdir "$CG/$parent"
+	[ "$rc" -ne 0 ] || fail "run with a memory limit the parent cannot pass down succeeded"
+	assert_contains "$out" '"memory"'
+	assert_eq "$left" no "container cgroup left behind"
+}
+
 run_tests
