@@ -432,9 +432,11 @@ static int prepare_process(struct hr_launch *l, char **exe, struct hr_error *err
  * the runtime had open (state dir, lock, cgroup dirs, log) is closed. */
 static int close_runtime_fds(struct hr_launch *l, struct hr_error *err)
 {
+	/* the --log file stays: errors after `create` has exited (a failing
+	 * startContainer hook, execve) have nowhere else to go */
 	int keep[8 + HR_NS_COUNT] = { l->sync_fd,      l->fifo_fd,       l->console_sock, l->listener_sock,
-				       l->target_pidfd, l->target_rootfd };
-	size_t n = 6;
+				       l->target_pidfd, l->target_rootfd, hr_log_fd() };
+	size_t n = 7;
 
 	for (int t = 0; t < HR_NS_COUNT; t++)
 		keep[n++] = l->joins.fds[t];

@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -352,22 +353,30 @@ long long hr_now_ms(void)
 }
 
 /* The workload starts as a fresh process would: every signal at its
- * default disposition (hooks and the runtime ignore SIGPIPE) and none
- * blocked. Handlers are reset by execve anyway; ignored signals are not. */
+ * default disposition (hooks and the runtime ignore SIGPIPE; a caller may
+ * have ignored anything) and none blocked. Handlers are reset by execve
+ * anyway; ignored signals are not. The raw syscalls also reach the two
+ * realtime signals glibc keeps for itself (32, 33), which its sigaction
+ * and sigprocmask refuse or filter: we are single-threaded and about to
+ * exec, so nothing of glibc's needs them any more. */
 int hr_reset_signals(struct hr_error *err)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
+	/* the kernel's struct sigaction: handler, flags, restorer, mask */
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} dfl = { SIG_DFL, 0, NULL, 0 };
+	unsigned long none = 0;
 
 	for (int sig = 1; sig < NSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		/* glibc reserves two realtime signals for itself and refuses them */
-		if (sigaction(sig, &dfl, NULL) < 0 && errno != EINVAL)
+		if (syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask)) < 0)
 			return hr_error_set(err, errno, "reset the disposition of signal %d", sig);
 	}
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none)) < 0)
 		return hr_error_set(err, errno, "unblock signals");
 	return 0;
 }

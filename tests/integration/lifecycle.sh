@@ -264,4 +264,19 @@ test_foreground_run_forwards_signals() {
 	[ ! -e "$STATE_ROOT/$id" ] || fail "foreground run left its state behind"
 }
 
+# After `create` has exited, the container process's own failures (here a
+# startContainer hook) still reach the --log file.
+test_errors_after_start_reach_the_log() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" true
+	cfg "$b" '.hooks = {startContainer: [{path: "/bin/false"}]}'
+	rm -f "$b/log.json"
+	"$HARDRUN" --root "$STATE_ROOT" --log "$b/log.json" --log-format json create --bundle "$b" "$id" \
+		</dev/null >/dev/null 2>&1 || fail "create"
+	hr start "$id" >/dev/null 2>&1
+	for _ in $(seq 100); do [ "$(hr state "$id" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	hr delete -f "$id"
+	grep -q '"level":"error".*startContainer hook' "$b/log.json" || fail "log: $(cat "$b/log.json" 2>&1)"
+}
+
 run_tests

@@ -65,4 +65,14 @@ test_hooks_start_with_default_signals() {
 	assert_eq "$(cat "$SCRATCH/hook-status")" "$(printf 'SigIgn:\t0000000000000000')"
 }
 
+# Whatever the caller ignored (a shell's trap '', make, a supervisor) is
+# not passed on either.
+test_signals_the_caller_ignored_are_not_inherited() {
+	local b=$SCRATCH/callerign id out; id=$(unique_id)
+	make_bundle "$b" grep -E "$SIGS" /proc/self/status
+	out=$( (trap '' HUP INT QUIT USR1 TERM; hr run --bundle "$b" "$id") 2>&1 </dev/null)
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_eq "$(sig_state "$out")" "$CLEAN"
+}
+
 run_tests
