@@ -46,7 +46,8 @@ run_host() {
 run_vm() {
 	stage "VM: cgroup v2, AppArmor and containerd tests (a throw-away qemu VM; about 2 minutes on an idle machine)"
 	if ! ./scripts/run-in-vm --timeout "${VM_TIMEOUT:-2400}" -- \
-		bash -c 'cd "$0" && . tests/run-lib.sh && run_integration_dir tests/vm' "$TOP" >>"$OUT.vm" 2>&1; then
+		bash -c 'cd "$0" && . tests/run-lib.sh && run_integration_dir tests/vm &&
+			run_suite "apparmor_attr (in the VM)" bash tests/security/apparmor_attr.sh' "$TOP" >>"$OUT.vm" 2>&1; then
 		echo "not ok - vm: run-in-vm exited with failure" | tee -a "$OUT"
 	fi
 	cat "$OUT.vm"; grep -E '^(ok|not ok) - ' "$OUT.vm" >>"$OUT"; rm -f "$OUT.vm"
