@@ -61,6 +61,7 @@ struct hr_mount_flags {
 	bool bind, recursive;       /* bind / rbind */
 	bool idmap;                 /* idmap or ridmap */
 	bool idmap_recursive;       /* ridmap */
+	bool tmpcopyup;             /* tmpfs: copy the covered directory in first */
 	char *data;                 /* comma-joined unknown options, caller frees */
 };
 /* Later options override earlier ones ("ro,rw" is rw). Fills *out (zeroed

@@ -58,7 +58,7 @@ static const struct flag_opt atime_opts[] = {
 
 void hr_mount_foreach_option(void (*fn)(const char *name, void *ud), void *ud)
 {
-	static const char *const special[] = { "bind", "rbind", "idmap", "ridmap" };
+	static const char *const special[] = { "bind", "rbind", "idmap", "ridmap", "tmpcopyup", "notmpcopyup" };
 	const struct { const struct flag_opt *t; size_t n; } tables[] = {
 		{ flag_opts, HR_ARRAY_SIZE(flag_opts) }, { propagation_opts, HR_ARRAY_SIZE(propagation_opts) },
 		{ attr_opts, HR_ARRAY_SIZE(attr_opts) }, { atime_opts, HR_ARRAY_SIZE(atime_opts) },
@@ -144,6 +144,7 @@ static void parse_one(const char *o, struct hr_mount_flags *out)
 
 int hr_mount_parse_options(char *const *options, struct hr_mount_flags *out, struct hr_error *err)
 {
+	(void)err; /* every option is accepted: unknown ones become filesystem data */
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; options && options[i]; i++) {
 		/* "nosuid,nodev" in one element is split like fstab would */
@@ -151,12 +152,11 @@ int hr_mount_parse_options(char *const *options, struct hr_mount_flags *out, str
 		char *save = NULL;
 
 		for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-			/* crun's tmpfs copy-up extension: we cannot honour it, so refuse */
-			if (strcmp(o, "tmpcopyup") == 0) {
-				hr_mount_flags_clear(out);
-				return hr_error_set(err, 0, "mount option \"%s\" is not supported", o);
-			}
-			parse_one(o, out);
+			/* runc's and crun's tmpfs copy-up extension (podman sends it) */
+			if (strcmp(o, "tmpcopyup") == 0 || strcmp(o, "notmpcopyup") == 0)
+				out->tmpcopyup = o[0] == 't';
+			else
+				parse_one(o, out);
 		}
 	}
 	return 0;

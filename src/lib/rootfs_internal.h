@@ -48,6 +48,12 @@ int hr_mount_set_propagation(int mntfd, unsigned long propagation, struct hr_err
 /* Sets err->msg to strerror(e) (no prefix) and returns -1. */
 int hr_error_errno(struct hr_error *err, int e);
 
+/* --- mount_copyup.c --- */
+/* Before a new tmpfs (treefd) covers destfd: unless keep_mode (mode= was
+ * given) it takes the covered directory's mode and owner; with copyup it
+ * gets a copy of the directory's contents (tmpcopyup). */
+int hr_tmpfs_prepare(int destfd, int treefd, bool copyup, bool keep_mode, struct hr_error *err);
+
 /* --- mount_idmap.c --- */
 /* Makes treefd an idmapped mount with the mount's own uid/gid mappings. */
 int hr_tree_idmap(int treefd, const struct hr_mount *m, bool recursive, struct hr_error *err);

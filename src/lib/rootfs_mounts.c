@@ -111,11 +111,26 @@ static int build_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 	return hr_steal_fd(treefd);
 }
 
+/* "mode" in "size=64k,mode=1777" */
+static bool has_data_option(const char *data, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = data; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, key, n) == 0 && p[n] == '=')
+			return true;
+	return false;
+}
+
 static int mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 		     struct hr_mount_flags *mf, struct hr_error *err)
 {
 	bool bind = mf->bind || (m->type && strcmp(m->type, "bind") == 0);
-	_cleanup_close_ int treefd = build_tree(ctx, m, mf, bind, err);
+	_cleanup_close_ int treefd = -1;
+
+	if (mf->tmpcopyup && (bind || !m->type || strcmp(m->type, "tmpfs") != 0))
+		return hr_error_set(err, 0, "tmpcopyup applies to tmpfs mounts only");
+	treefd = build_tree(ctx, m, mf, bind, err);
 	_cleanup_close_ int destfd = -1;
 	struct stat st;
 
@@ -130,6 +145,9 @@ static int mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 	if (destfd < 0)
 		return hr_error_wrap(err, "create mount point");
 	if (hr_rootfs_check_dest_fd(ctx->rootfd, destfd, m, err) < 0)
+		return -1;
+	if (!bind && strcmp(m->type, "tmpfs") == 0 &&
+	    hr_tmpfs_prepare(destfd, treefd, mf->tmpcopyup, has_data_option(mf->data, "mode"), err) < 0)
 		return -1;
 	if (hr_tree_attach(treefd, destfd, err) < 0)
 		return -1;

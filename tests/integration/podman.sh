@@ -53,6 +53,15 @@ test_run_error_reaches_podman() {
 	assert_contains "$out" "no-such-binary-pm"
 }
 
+# podman --read-only and --tmpfs send tmpfs mounts with "tmpcopyup"
+test_read_only_and_tmpfs() {
+	setup_podman
+	local out
+	out=$(pm run --rm "${RUN_OPTS[@]}" --read-only --tmpfs /data:rw,size=1m --rootfs "$(rootfs_template)" \
+		/bin/sh -c 'touch /bin/x 2>/dev/null && echo root-writable; echo ok >/tmp/t && cat /tmp/t; echo d >/data/d && cat /data/d' 2>&1)
+	assert_eq "$out" "$(printf 'ok\nd')"
+}
+
 test_detached_exec_stop_rm() {
 	setup_podman
 	local name=pm-$(unique_id) out rc

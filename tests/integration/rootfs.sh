@@ -123,4 +123,34 @@ test_userns_devices_and_readonly_root() {
 	assert_contains "$out" "Read-only file system" || return 1
 }
 
+# tmpcopyup (podman --read-only, --tmpfs): the image's files under the
+# tmpfs stay visible and become writable; symlinks are copied, not followed.
+test_tmpfs_tmpcopyup_copies_the_covered_directory() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" sh -c 'cat /data/f /data/sub/g; readlink /data/link; stat -c "%a %u" /data /data/sub; echo new >/data/new && cat /data/new; mount | grep -c " /data type tmpfs"'
+	mkdir -p "$b/rootfs/data/sub"
+	echo one >"$b/rootfs/data/f"; echo two >"$b/rootfs/data/sub/g"
+	ln -s /etc/passwd "$b/rootfs/data/link"
+	chmod 1777 "$b/rootfs/data"; chmod 750 "$b/rootfs/data/sub"; chown 7 "$b/rootfs/data/sub"
+	cfg "$b" '.root.readonly = true | .mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["nosuid", "tmpcopyup"]}]'
+	out=$(hr run --bundle "$b" "$id" 2>&1 </dev/null)
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_eq "$out" "$(printf 'one\ntwo\n/etc/passwd\n1777 0\n750 7\nnew\n1')"
+	[ ! -e "$b/rootfs/data/new" ] || fail "the write went to the image, not the tmpfs"
+}
+
+# Without mode=, a tmpfs takes the mode of the directory it covers (runc).
+test_tmpfs_takes_the_covered_directory_mode() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" stat -c %a /scratch /explicit
+	mkdir -p "$b/rootfs/scratch" "$b/rootfs/explicit"
+	# tmpfs's own default is 1777: cover a 0751 directory to tell them apart
+	chmod 751 "$b/rootfs/scratch"; chmod 1777 "$b/rootfs/explicit"
+	cfg "$b" '.mounts += [{destination: "/scratch", type: "tmpfs", source: "tmpfs"},
+		{destination: "/explicit", type: "tmpfs", source: "tmpfs", options: ["mode=700"]}]'
+	out=$(hr run --bundle "$b" "$id" 2>&1 </dev/null)
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_eq "$out" "$(printf '751\n700')"
+}
+
 run_tests

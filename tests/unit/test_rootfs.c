@@ -140,9 +140,11 @@ static void test_options_edge_cases(void **state)
 	hr_mount_flags_clear(&mf);
 	assert_int_equal(hr_mount_parse_options(ridmap, &mf, &err), 0);
 	assert_true(mf.idmap && mf.idmap_recursive);
-	assert_int_equal(hr_mount_parse_options(copyup, &mf, &err), -1);
-	assert_string_equal(err.msg, "mount option \"tmpcopyup\" is not supported");
+	hr_mount_flags_clear(&mf);
+	assert_int_equal(hr_mount_parse_options(copyup, &mf, &err), 0);
+	assert_true(mf.tmpcopyup);
 	assert_null(mf.data);
+	hr_mount_flags_clear(&mf);
 }
 
 static void test_ms_to_mount_attr(void **state)
@@ -840,8 +842,8 @@ static void test_prepare_errors(void **state)
 		  "filesystem of \"/proc\"" },
 		{ "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"bind\",\"idmap\"]}",
 		  "mount \"/tmp\" on \"/p\" in rootfs \"%s\": idmapped mount needs both uidMappings and gidMappings" },
-		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\"]}",
-		  "mount \"tmpfs\" on \"/x\" in rootfs \"%s\": mount option \"tmpcopyup\" is not supported" },
+		{ "{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"bind\",\"tmpcopyup\"]}",
+		  "mount \"/tmp\" on \"/x\" in rootfs \"%s\": tmpcopyup applies to tmpfs mounts only" },
 	};
 
 	(void)state;
