@@ -34,4 +34,20 @@ test_run_keep_keeps_the_stopped_container() {
 	return 0
 }
 
+# list as runc prints it: sorted by id, OWNER filled; a bad format is an error
+test_list_sorted_with_owner() {
+	local b=$TEST_TMP/$FUNCNAME base root=$TEST_TMP/$FUNCNAME.root out ids; base=$(unique_id)
+	make_bundle "$b" sleep 300
+	for s in z a m; do
+		"$HARDRUN" --root "$root" create --bundle "$b" "$base-$s" </dev/null >/dev/null 2>&1 || fail "create $s"
+	done
+	ids=$("$HARDRUN" --root "$root" list -q | tr '\n' ' ')
+	out=$("$HARDRUN" --root "$root" list)
+	"$HARDRUN" --root "$root" list -f xml >/dev/null 2>&1; local rc=$?
+	for s in z a m; do "$HARDRUN" --root "$root" delete -f "$base-$s"; done
+	assert_eq "$ids" "$base-a $base-m $base-z "
+	assert_eq "$(echo "$out" | awk 'NR == 2 { print $NF }')" root
+	assert_eq "$rc" 1 "list -f xml"
+}
+
 run_tests
