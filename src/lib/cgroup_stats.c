@@ -131,10 +131,14 @@ int hr_cgroup_stats_json(struct hr_cgroup *cg, char **out, struct hr_error *err)
 {
 	if (!hr_cg_file_exists(cg->dirfd, "cgroup.procs"))
 		return hr_error_set(err, ENOENT, "cgroup: stats of %s/%s", cg->mountpoint, cg->path);
-	json_t *root = json_pack("{s:o,s:o,s:o,s:{},s:{}}", "cpu", cpu_stats(cg->dirfd), "memory",
-				 memory_stats(cg->dirfd), "pids", pids_stats(cg->dirfd), "blkio", "hugetlb");
+	json_t *root = json_pack("{s:o,s:{},s:{}}", "cpu", cpu_stats(cg->dirfd), "blkio", "hugetlb");
 	if (!root)
 		return hr_error_set(err, 0, "cgroup: building stats JSON");
+	/* a controller the cgroup does not have is left out, not reported as 0 */
+	if (hr_cg_file_exists(cg->dirfd, "memory.current"))
+		json_object_set_new(root, "memory", memory_stats(cg->dirfd));
+	if (hr_cg_file_exists(cg->dirfd, "pids.current"))
+		json_object_set_new(root, "pids", pids_stats(cg->dirfd));
 	*out = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	if (!*out)
