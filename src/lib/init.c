@@ -369,6 +369,7 @@ static int prepare_exec(struct hr_launch *l, char **exe, struct hr_error *err)
 		return -1;
 	if (setns(l->target_pidfd, l->join_flags) < 0)
 		return hr_error_set(err, errno, "join the namespaces of the container");
+	hr_log_step("exec: joined the container's namespaces");
 	close(l->target_pidfd);
 	l->target_pidfd = -1;
 	/* without a mount namespace to join, the container's root is a chroot */
@@ -395,6 +396,7 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 		return -1;
 	if ((l->joins.count || l->unshare_flags) && enter_namespaces(l, err) < 0)
 		return -1;
+	hr_log_step("container: namespaces and id maps");
 	if (setup_time_ns(spec, err) < 0 || setup_identity_names(spec, err) < 0)
 		return -1;
 	if (new_network_ns(spec) && hr_net_loopback_up(err) < 0)
@@ -405,12 +407,19 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 		return -1;
 	if (chdir(l->bundle) < 0)
 		return hr_error_set(err, errno, "chdir to bundle `%s`", l->bundle);
+	hr_log_step("container: time ns, hostname, loopback");
 	if (hr_rootfs_prepare(spec, &ro, err) < 0)
 		return -1;
+	hr_log_step("container: mount the rootfs, its mounts and /dev");
 	if (run_create_hooks(l, err) < 0)
 		return -1;
-	if (hr_rootfs_pivot(&ro, err) < 0 || hr_rootfs_finalize(spec, err) < 0)
+	hr_log_step("container: createContainer hooks");
+	if (hr_rootfs_pivot(&ro, err) < 0)
 		return -1;
+	hr_log_step("container: pivot_root (or chroot) into the rootfs");
+	if (hr_rootfs_finalize(spec, err) < 0)
+		return -1;
+	hr_log_step("container: sysctls, read-only and masked paths, read-only root");
 	return prepare_process(l, exe, err);
 }
 
@@ -425,7 +434,10 @@ static int prepare_process(struct hr_launch *l, char **exe, struct hr_error *err
 		return -1;
 	if (setup_terminal(l, err) < 0 || hr_enter_cwd(p->cwd, err) < 0)
 		return -1;
-	return find_executable(p, exe, err);
+	if (find_executable(p, exe, err) < 0)
+		return -1;
+	hr_log_step("container: rlimits, keyring, terminal, cwd, executable lookup");
+	return 0;
 }
 
 /* Keeps only what the container process itself needs; everything else
@@ -486,7 +498,12 @@ void hr_init_container(struct hr_launch *l)
 				 state, &err) < 0)
 			goto fail;
 	}
-	if (mark_fds_cloexec(l->preserve_fds, &err) < 0 || hr_reset_signals(&err) < 0 || drop_privileges(l, &err) < 0)
+	if (mark_fds_cloexec(l->preserve_fds, &err) < 0 || hr_reset_signals(&err) < 0)
+		goto fail;
+	hr_log_step("container: released; fds and signals for the workload");
+	/* nothing is logged from here on: the workload's seccomp filter is in
+	 * place and may not allow the write */
+	if (drop_privileges(l, &err) < 0)
 		goto fail;
 	execve(exe, p->args, env);
 	hr_error_set(&err, errno, "exec \"%s\"", exe);

@@ -307,6 +307,7 @@ static int drive_child(struct hr_launch_ctx *x, struct hr_error *err)
 		case HR_SYNC_USERNS_READY:
 			if (hr_ns_write_id_maps(x->pid, x->spec, err) < 0)
 				return hr_error_wrap(err, "write id maps");
+			hr_log_step("runtime: id maps written");
 			if (hr_sync_send(x->sync_fd, HR_SYNC_MAPS_DONE, x->pid, NULL, -1) < 0)
 				return hr_error_set(err, errno, "signal container process");
 			break;
@@ -323,6 +324,7 @@ static int drive_child(struct hr_launch_ctx *x, struct hr_error *err)
 		case HR_SYNC_HOOKS:
 			if (run_runtime_hooks(x, err) < 0)
 				return -1;
+			hr_log_step("runtime: prestart and createRuntime hooks");
 			break;
 		case HR_SYNC_CONSOLE:
 			x->console_master = fd;
@@ -358,10 +360,12 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 		close(fds[1]);
 		return -1;
 	}
+	hr_log_step("runtime: plan (sync socket, fifo, namespaces to join)");
 	x->pid = clone_container(x, &in_cgroup, err);
 	close(fds[1]);
 	if (x->pid < 0)
 		return -1;
+	hr_log_step("runtime: clone3 the container process (pid %d)", (int)x->pid);
 	if (x->l.exec_mode)
 		return setup_child(x, in_cgroup, err) < 0 || drive_child(x, err) < 0 ||
 		       hr_sync_wait_exec(x->sync_fd, err) < 0 ? -1 : 0;
@@ -418,6 +422,18 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x)
 	free(x->rootfs);
 }
 
+/* create, in order; each one is a --debug step */
+static const struct {
+	const char *what;
+	int (*run)(struct hr_launch_ctx *x, struct hr_error *err);
+} create_steps[] = {
+	{ "read and validate config.json", load_config },
+	{ "check what the host can enforce (capabilities, AppArmor, seccomp)", validate_host },
+	{ "state directory", make_state },
+	{ "cgroup", make_cgroup },
+	{ "container process up to READY", hr_launch_spawn },
+};
+
 int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, struct hr_error *err)
 {
 	struct hr_launch_ctx x = { .o = o, .pidfd = -1, .sync_fd = -1, .console_master = -1,
@@ -427,16 +443,10 @@ int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, 
 	for (int t = 0; t < HR_NS_COUNT; t++)
 		x.l.joins.fds[t] = -1;
 	rc = hr_id_check(o->id, err);
-	if (rc == 0)
-		rc = load_config(&x, err);
-	if (rc == 0)
-		rc = validate_host(&x, err);
-	if (rc == 0)
-		rc = make_state(&x, err);
-	if (rc == 0)
-		rc = make_cgroup(&x, err);
-	if (rc == 0)
-		rc = hr_launch_spawn(&x, err);
+	for (size_t i = 0; rc == 0 && i < HR_ARRAY_SIZE(create_steps); i++) {
+		rc = create_steps[i].run(&x, err);
+		hr_log_step("create: %s", create_steps[i].what);
+	}
 	if (rc < 0) {
 		rollback(&x);
 	} else if (out) {

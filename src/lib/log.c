@@ -15,11 +15,13 @@
 static int log_fd = STDERR_FILENO;
 static enum hr_log_format log_format = HR_LOG_TEXT;
 static bool log_debug;
+static struct timespec last_step;
 
 int hr_log_init(const char *path, enum hr_log_format format, bool debug, struct hr_error *err)
 {
 	log_format = format;
 	log_debug = debug;
+	clock_gettime(CLOCK_MONOTONIC, &last_step);
 	if (path && *path) {
 		int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0)
@@ -124,3 +126,21 @@ DEFINE_LOGF(hr_log_errorf, "error", true)
 DEFINE_LOGF(hr_log_warnf, "warning", true)
 DEFINE_LOGF(hr_log_infof, "info", true)
 DEFINE_LOGF(hr_log_debugf, "debug", log_debug)
+
+void hr_log_step(const char *fmt, ...)
+{
+	char what[256];
+	struct timespec now;
+	va_list ap;
+	double ms;
+
+	if (!log_debug)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - last_step.tv_sec) * 1e3 + (double)(now.tv_nsec - last_step.tv_nsec) / 1e6;
+	last_step = now;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	hr_log_debugf("step: %s: %.3f ms", what, ms);
+}

@@ -279,4 +279,18 @@ test_errors_after_start_reach_the_log() {
 	grep -q '"level":"error".*startContainer hook' "$b/log.json" || fail "log: $(cat "$b/log.json" 2>&1)"
 }
 
+# --debug says what hardrun did, one line per step with its duration, from
+# the runtime and from the container process.
+test_debug_prints_each_step_with_its_duration() {
+	local b=$TEST_TMP/$FUNCNAME id out n; id=$(unique_id)
+	make_bundle "$b" true
+	out=$("$HARDRUN" --root "$STATE_ROOT" --debug run --bundle "$b" "$id" 2>&1 </dev/null)
+	hr delete -f "$id" >/dev/null 2>&1
+	n=$(echo "$out" | grep -cE 'debug: step: .+: [0-9]+\.[0-9]{3} ms$')
+	[ "$n" -ge 12 ] || fail "only $n step lines: $out"
+	assert_contains "$out" "step: create: read and validate config.json:"
+	assert_contains "$out" "step: container: mount the rootfs, its mounts and /dev:"
+	assert_contains "$out" "step: container: pivot_root (or chroot) into the rootfs:"
+}
+
 run_tests
