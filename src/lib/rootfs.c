@@ -135,12 +135,9 @@ int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *o
 	return 0;
 }
 
-static int move_root(const char *rootfs, struct hr_error *err)
+/* With cwd at the new root: make it "/" of this process. */
+static int chroot_here(const char *rootfs, struct hr_error *err)
 {
-	if (chdir(rootfs) < 0)
-		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
-	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
-		return hr_error_set(err, errno, "move rootfs \"%s\" to \"/\"", rootfs);
 	if (chroot(".") < 0)
 		return hr_error_set(err, errno, "chroot into rootfs \"%s\"", rootfs);
 	if (chdir("/") < 0)
@@ -148,16 +145,21 @@ static int move_root(const char *rootfs, struct hr_error *err)
 	return 0;
 }
 
+static int move_root(const char *rootfs, struct hr_error *err)
+{
+	if (chdir(rootfs) < 0)
+		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return hr_error_set(err, errno, "move rootfs \"%s\" to \"/\"", rootfs);
+	return chroot_here(rootfs, err);
+}
+
 /* chroot without touching a mount: for a mount namespace we share. */
 static int chroot_root(const char *rootfs, struct hr_error *err)
 {
 	if (chdir(rootfs) < 0)
 		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
-	if (chroot(".") < 0)
-		return hr_error_set(err, errno, "chroot into rootfs \"%s\"", rootfs);
-	if (chdir("/") < 0)
-		return hr_error_set(err, errno, "chdir to \"/\"");
-	return 0;
+	return chroot_here(rootfs, err);
 }
 
 /* pivot_root(".", ".") stacks the old root on top of the new one; detaching
