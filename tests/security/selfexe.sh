@@ -49,38 +49,33 @@ assert_not_overwritten() { # assert_not_overwritten COPY HASH RESULT
 	assert_not_contains "$3" "no result"
 }
 
-test_entrypoint_shebang_proc_self_exe_cannot_overwrite_runtime() {
-	local b=$SCRATCH/entry rt=$SCRATCH/hardrun-entry id before res; id=$(unique_id)
-	hostile_bundle "$b" '["/bin/evil"]'
+# attack NAME ARGS_JSON [JQ]: runs the hostile bundle with a scratch copy
+# of the runtime (with `exec -d ID /proc/self/exe` when ARGS is a sleeper)
+# and checks the copy was not overwritten.
+attack() {
+	local b=$SCRATCH/$1 rt=$SCRATCH/hardrun-$1 id before res; id=$(unique_id)
+	hostile_bundle "$b" "$2"
+	[ -n "${3:-}" ] && cfg "$b" "$3"
 	runtime_copy "$rt"; before=$(sha256sum <"$rt")
 	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	case $2 in *sleep*) "$rt" --root "$STATE_ROOT" exec -d "$id" /proc/self/exe </dev/null >/dev/null 2>&1 ;; esac
 	res=$(wait_result "$b/rootfs/tmp/cve-2019-5736.result")
 	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
 	assert_not_overwritten "$rt" "$before" "$res"
+}
+
+test_entrypoint_shebang_proc_self_exe_cannot_overwrite_runtime() {
+	attack entry '["/bin/evil"]'
 }
 
 test_exec_proc_self_exe_cannot_overwrite_runtime() {
-	local b=$SCRATCH/exec rt=$SCRATCH/hardrun-exec id before res; id=$(unique_id)
-	hostile_bundle "$b" '["sleep", "300"]'
-	runtime_copy "$rt"; before=$(sha256sum <"$rt")
-	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
-	"$rt" --root "$STATE_ROOT" exec -d "$id" /proc/self/exe </dev/null >/dev/null 2>&1
-	res=$(wait_result "$b/rootfs/tmp/cve-2019-5736.result")
-	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
-	assert_not_overwritten "$rt" "$before" "$res"
+	attack exec '["sleep", "300"]'
 }
 
 test_userns_entrypoint_cannot_overwrite_runtime() {
-	local b=$SCRATCH/userns rt=$SCRATCH/hardrun-userns id before res; id=$(unique_id)
-	hostile_bundle "$b" '["/bin/evil"]'
-	cfg "$b" '.linux.namespaces += [{type: "user"}]
+	attack userns '["/bin/evil"]' '.linux.namespaces += [{type: "user"}]
 		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}]
 		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]'
-	runtime_copy "$rt"; before=$(sha256sum <"$rt")
-	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
-	res=$(wait_result "$b/rootfs/tmp/cve-2019-5736.result")
-	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
-	assert_not_overwritten "$rt" "$before" "$res"
 }
 
 run_tests
