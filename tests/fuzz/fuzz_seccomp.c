@@ -1,0 +1,23 @@
+/* Seccomp profiles in the OCI linux.seccomp form: the profile parser
+ * (hr_seccomp_profile_parse, used for profile files and for the profile
+ * embedded in the binary), then the compiler to BPF with libseccomp (no
+ * cache directory: nothing is written). */
+#include "fuzz_common.h"
+
+#include "hardrun/seccomp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_cstr(data, size);
+	struct hr_error err = { 0 };
+	struct hr_seccomp *s = NULL;
+	struct hr_seccomp_program prog;
+
+	if (hr_seccomp_profile_parse(text, "fuzz/seccomp.json", &s, &err) == 0) {
+		if (hr_seccomp_compile(s, NULL, &prog, &err) == 0)
+			hr_seccomp_program_clear(&prog);
+		hr_seccomp_profile_free(s);
+	}
+	free(text);
+	return 0;
+}
