@@ -135,7 +135,7 @@ ANALYZE_BUILD ?= build-analyze
 ANALYZE_CC ?= gcc
 ANALYZE_FLAGS := -O0 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
-	-fanalyzer -fdiagnostics-plain-output
+	-DHR_ANALYZE -fanalyzer -fdiagnostics-plain-output
 ANALYZE_LOGS := $(LIB_SRCS:%.c=$(ANALYZE_BUILD)/%.log) $(CLI_SRCS:%.c=$(ANALYZE_BUILD)/%.log)
 
 # One log per file (every file is analyzed even when an earlier one warns),

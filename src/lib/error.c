@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int hr_error_set(struct hr_error *err, int errnum, const char *fmt, ...)
+int (hr_error_set)(struct hr_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -25,7 +25,7 @@ int hr_error_set(struct hr_error *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
-int hr_error_wrap(struct hr_error *err, const char *fmt, ...)
+int (hr_error_wrap)(struct hr_error *err, const char *fmt, ...)
 {
 	char prefix[HR_ERROR_MSG_MAX];
 	char old[HR_ERROR_MSG_MAX];
