@@ -307,6 +307,10 @@ struct widened {
 
 static bool digits_exceed_int64(const char *d, size_t n)
 {
+	/* Leading zeros are not JSON: left for jansson to refuse (rewritten,
+	 * 00000000000000000042 was taken for 42). */
+	if (d[0] == '0')
+		return false;
 	if (n == 19)
 		return memcmp(d, "9223372036854775807", 19) > 0;
 	return n == 20 && memcmp(d, "18446744073709551615", 20) <= 0;
