@@ -24,6 +24,8 @@ else
 	done
 fi
 mkdir -p "$FUZZ_BUILD/artifacts" "$FUZZ_BUILD/logs"
+# Leaks inside libseccomp itself (not hardrun's) are suppressed: see the file.
+export LSAN_OPTIONS="suppressions=$TOP/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 scratch=$(mktemp -d /tmp/hardrun-fuzz.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 
