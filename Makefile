@@ -1,9 +1,29 @@
 # hardrun — hardened OCI runtime. `make`, `make check`, `make install PREFIX=...`
+#
+# Checking tools (each builds into its own directory; the normal build in
+# build/ and ./hardrun is never touched by them):
+#   make check SANITIZE=1     hardrun and the unit tests built with gcc
+#       -fsanitize=address,undefined into build-san/ (binary build-san/hardrun);
+#       tests/run.sh is pointed at them through HARDRUN, UNIT_DIR and HELPERS.
+#       `make check-unit SANITIZE=1` runs the unit tests alone.
+#   make fuzz                 libFuzzer targets tests/fuzz/fuzz_*.c, built with
+#       clang -fsanitize=fuzzer,address,undefined, the library rebuilt the same
+#       way into build-fuzz/ (binaries build-fuzz/fuzz_<name>)
+#   make fuzz-run FUZZ_SECONDS=N   runs each target N seconds on a scratch copy
+#       of tests/fuzz/corpus/<name>/ (TAP; fails on any crash, leak or UB);
+#       crash inputs land in build-fuzz/artifacts/, logs in build-fuzz/logs/.
+#       FUZZ_TARGETS="config seccomp" limits it. `make check` runs it for 20 s
+#       a target (tests/run.sh --fuzz).
+#   make analyze              gcc -fanalyzer over src/: every warning is shown,
+#       the target fails if there is any.
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := jansson libseccomp libcap-ng libapparmor
 PREFIX ?= /usr/local
 BUILD ?= build
+ifeq ($(SANITIZE),1)
+BUILD := build-san
+endif
 VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -16,6 +36,18 @@ LDLIBS += $(PKG_LIBS)
 # The commit, for `features` annotations; the header changes only when it does.
 COMMIT := $(shell git -C "$(CURDIR)" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+CFLAGS += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+HARDRUN_BIN := $(BUILD)/hardrun
+export HARDRUN := $(CURDIR)/$(HARDRUN_BIN)
+export UNIT_DIR := $(CURDIR)/$(BUILD)/tests
+export HELPERS := $(CURDIR)/$(BUILD)/tests/helpers
+else
+HARDRUN_BIN := hardrun
+endif
+
 LIB_SRCS := $(sort $(shell find src/lib -name '*.c'))
 CLI_SRCS := $(sort $(shell find src/cli -name '*.c'))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -25,9 +57,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 
-all: hardrun
+all: $(HARDRUN_BIN)
 
-hardrun: $(CLI_OBJS) $(BUILD)/libhardrun.a
+$(HARDRUN_BIN): $(CLI_OBJS) $(BUILD)/libhardrun.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhardrun.a $(LDLIBS)
 
 $(BUILD)/gen/commit.h: FORCE
@@ -55,11 +87,14 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -o $@ $<
 
-test-bins: hardrun $(UNIT_BINS) $(HELPER_BINS)
+test-bins: $(HARDRUN_BIN) $(UNIT_BINS) $(HELPER_BINS)
 
 # Everything: unit tests, host integration tests, and the VM part.
 check: test-bins
 	./tests/run.sh --all
+
+check-unit: test-bins
+	./tests/run.sh --unit
 
 check-host: test-bins
 	./tests/run.sh --host
@@ -67,11 +102,11 @@ check-host: test-bins
 check-vm: test-bins
 	./tests/run.sh --vm
 
-demo: hardrun
+demo: $(HARDRUN_BIN)
 	./scripts/demo.sh
 
-install: hardrun
-	install -D -m 0755 hardrun $(DESTDIR)$(PREFIX)/bin/hardrun
+install: $(HARDRUN_BIN)
+	install -D -m 0755 $(HARDRUN_BIN) $(DESTDIR)$(PREFIX)/bin/hardrun
 	install -d $(DESTDIR)$(PREFIX)/share/hardrun/profiles/seccomp $(DESTDIR)$(PREFIX)/share/hardrun/profiles/apparmor
 	install -m 0644 profiles/seccomp/*.json $(DESTDIR)$(PREFIX)/share/hardrun/profiles/seccomp/
 	install -m 0644 profiles/apparmor/* $(DESTDIR)$(PREFIX)/share/hardrun/profiles/apparmor/
@@ -99,9 +134,63 @@ install-man:
 
 .PHONY: man install-man
 
-clean:
-	rm -rf $(BUILD) hardrun
+# ---- fuzzing (clang + libFuzzer) ----------------------------------------------
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc/lib $(PKG_CFLAGS) \
+	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
+	-MMD -MP $(FUZZ_SAN)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
+
+fuzz: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libhardrun.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_BUILD)/libhardrun.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libhardrun.a $(PKG_LIBS)
+
+fuzz-run: fuzz
+	FUZZ_BUILD=$(FUZZ_BUILD) ./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# ---- static analysis (gcc -fanalyzer) ---------------------------------------
+ANALYZE_BUILD ?= build-analyze
+ANALYZE_CC ?= gcc
+ANALYZE_FLAGS := -O0 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) \
+	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
+	-DHR_ANALYZE -fanalyzer -fdiagnostics-plain-output
+ANALYZE_LOGS := $(LIB_SRCS:%.c=$(ANALYZE_BUILD)/%.log) $(CLI_SRCS:%.c=$(ANALYZE_BUILD)/%.log)
+
+# One log per file (every file is analyzed even when an earlier one warns),
+# then all warnings are printed and counted. -DHR_ANALYZE only tells the
+# analyzer what hr_error_set returns (include/hardrun/error.h).
+# Note: gcc 12's analyzer does not see the out-of-bounds read of
+# hr_mkdir_p_at("") in util.c (the loop starts past the NUL); it is fixed
+# separately, not hidden here.
+analyze: $(ANALYZE_LOGS)
+	@cat $(ANALYZE_LOGS)
+	@n=$$(cat $(ANALYZE_LOGS) | grep -c 'warning:'); \
+	 if [ "$$n" -ne 0 ]; then echo "analyze: $$n warning(s)"; exit 1; fi; \
+	 echo "analyze: no warnings in $(words $(ANALYZE_LOGS)) files"
+
+$(ANALYZE_BUILD)/%.log: %.c FORCE
+	@mkdir -p $(dir $@)
+	@$(ANALYZE_CC) $(ANALYZE_FLAGS) -c -o /dev/null $< 2>$@ || { cat $@; exit 1; }
 
 FORCE:
-.PHONY: FORCE all check check-host check-vm demo install clean test-bins
+
+clean:
+	rm -rf $(BUILD) hardrun build-san $(FUZZ_BUILD) $(ANALYZE_BUILD)
+
+.PHONY: all check check-unit check-host check-vm demo install clean test-bins fuzz fuzz-run analyze FORCE
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

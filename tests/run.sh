@@ -4,6 +4,8 @@
 #   --host   unit + integration + security regression tests on this host
 #            (private mount ns, cgroup2 at /sys/fs/cgroup)
 #   --vm     tests that need real cgroup v2 controllers / AppArmor, inside scripts/run-in-vm
+#   --fuzz   builds the libFuzzer targets (make fuzz) and runs each for
+#            FUZZ_SECONDS (default 20) seconds: one "fuzz: <target>" result each
 #   --all    all of the above
 # ONLY=regex limits integration tests by function name.
 set -u
@@ -23,7 +25,7 @@ stage() { echo "# ==== $1 (at ${SECONDS}s)"; }
 run_unit() {
 	local t
 	stage "unit tests"
-	for t in build/tests/test_*; do
+	for t in "${UNIT_DIR:-build/tests}"/test_*; do
 		[ -x "$t" ] || continue
 		echo "# unit: $t"
 		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit: $(basename "$t")" "$t" | tee -a "$OUT"
@@ -53,12 +55,29 @@ run_vm() {
 	cat "$OUT.vm"; grep -E '^(ok|not ok) - ' "$OUT.vm" >>"$OUT"; rm -f "$OUT.vm"
 }
 
+# The fuzz targets are built here (clang, into build-fuzz/), not by
+# test-bins, so a normal build never needs clang.
+run_fuzz() {
+	local log
+	log=$(mktemp /tmp/hardrun-fuzz-build.XXXXXX)
+	if ! env -u MAKEFLAGS -u MAKELEVEL make -s -j2 fuzz >"$log" 2>&1; then
+		cat "$log"
+		echo "not ok - fuzz: make fuzz failed (clang and libclang-rt-14-dev installed? sh scripts/install-deps.sh all)" | tee -a "$OUT"
+		rm -f "$log"
+		return
+	fi
+	rm -f "$log"
+	echo "# fuzz: ${FUZZ_SECONDS:-20} s per target"
+	run_suite fuzz ./tests/fuzz/run.sh "${FUZZ_SECONDS:-20}" | tee -a "$OUT"
+}
+
 case $mode in
 --unit) run_unit ;;
 --host) run_unit; run_host ;;
 --vm) run_vm ;;
---all) run_unit; run_host; run_vm ;;
-*) echo "usage: $0 [--unit|--host|--vm|--all]" >&2; exit 2 ;;
+--fuzz) run_fuzz ;;
+--all) run_unit; run_host; run_vm; run_fuzz ;;
+*) echo "usage: $0 [--unit|--host|--vm|--fuzz|--all]" >&2; exit 2 ;;
 esac
 
 skipped=$(grep -c '^ok .*# SKIP' "$OUT")

@@ -26,4 +26,12 @@ int hr_error_wrap(struct hr_error *err, const char *fmt, ...)
 
 void hr_error_clear(struct hr_error *err);
 
+#ifdef HR_ANALYZE
+/* make analyze: gcc -fanalyzer sees one file at a time, so it would take
+ * `return hr_error_set(...)` for a possible success and report paths that
+ * cannot happen. Tell it what error.c does: both always yield -1. */
+#define hr_error_set(...) ({ (hr_error_set)(__VA_ARGS__); -1; })
+#define hr_error_wrap(...) ({ (hr_error_wrap)(__VA_ARGS__); -1; })
+#endif
+
 #endif

@@ -269,6 +269,9 @@ void hr_spec_free(struct hr_spec *spec);
 
 /* A process.json for `exec --process` (the "process" object alone). */
 int hr_process_load_file(const char *path, struct hr_process *out, struct hr_error *err);
+/* The same from text; source_name (NULL: "process.json") prefixes errors. */
+int hr_process_load_string(const char *json, const char *source_name, struct hr_process *out,
+			   struct hr_error *err);
 void hr_process_clear(struct hr_process *p);
 
 /* A LinuxResources JSON for `update --resources` (file or "-" for stdin). */

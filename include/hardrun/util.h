@@ -26,13 +26,16 @@ void hr_strv_freep(char ***v);
 
 #define HR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Allocation failures abort: there is no sane recovery inside a runtime. */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Allocation failures abort: there is no sane recovery inside a runtime.
+ * So these never return NULL (told to the compiler and to gcc -fanalyzer),
+ * except xstrdup, which maps NULL to NULL. */
+#define HR_NONNULL_ALLOC __attribute__((returns_nonnull, warn_unused_result))
+void *xmalloc(size_t n) HR_NONNULL_ALLOC __attribute__((malloc, alloc_size(1)));
+void *xcalloc(size_t n, size_t size) HR_NONNULL_ALLOC __attribute__((malloc, alloc_size(1, 2)));
+void *xrealloc(void *p, size_t n) HR_NONNULL_ALLOC __attribute__((alloc_size(2)));
+char *xstrdup(const char *s) __attribute__((malloc));
+char *xstrndup(const char *s, size_t n) HR_NONNULL_ALLOC __attribute__((malloc));
+char *xasprintf(const char *fmt, ...) HR_NONNULL_ALLOC __attribute__((malloc, format(printf, 1, 2)));
 
 void hr_strv_free(char **v);
 size_t hr_strv_len(char *const *v);

@@ -315,7 +315,7 @@ int hr_cgroup_apply_devices(struct hr_cgroup *cg, const struct hr_device_rule *r
 	_cleanup_close_ int prog = -1, cgfd = -1;
 	uint32_t old[64];
 	uint32_t n_old = HR_ARRAY_SIZE(old);
-	size_t n_insns;
+	size_t n_insns = 0;
 
 	if (hr_cgroup_device_program(rules, n, &insns, &n_insns, err) < 0 ||
 	    (prog = load_program(insns, n_insns, err)) < 0 || (cgfd = hr_cgroup_clone_fd(cg, err)) < 0 ||

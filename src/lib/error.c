@@ -13,7 +13,7 @@ static void mark_cut(struct hr_error *err, int n)
 		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
 }
 
-int hr_error_set(struct hr_error *err, int errnum, const char *fmt, ...)
+int (hr_error_set)(struct hr_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -32,7 +32,7 @@ int hr_error_set(struct hr_error *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
-int hr_error_wrap(struct hr_error *err, const char *fmt, ...)
+int (hr_error_wrap)(struct hr_error *err, const char *fmt, ...)
 {
 	char *old;
 	va_list ap;

@@ -75,15 +75,21 @@ int hr_ns_join_all(struct hr_ns_join *j, struct hr_error *err)
 	return 0;
 }
 
+/* NULL (errno set) when the text cannot be built. */
 static char *format_map(const struct hr_id_mapping *m, size_t n)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
+	if (!f)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
-	fclose(f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -148,6 +154,8 @@ int hr_ns_write_id_maps(pid_t pid, const struct hr_spec *spec, struct hr_error *
 	_cleanup_free_ char *uids = format_map(l->uid_mappings, l->n_uid_mappings);
 	_cleanup_free_ char *gids = format_map(l->gid_mappings, l->n_gid_mappings);
 
+	if (!uids || !gids)
+		return hr_error_set(err, errno ? errno : ENOMEM, "formatting the id maps");
 	if (geteuid() == 0) {
 		if (l->n_gid_mappings && write_proc_file(pid, "gid_map", gids, err) < 0)
 			return -1;

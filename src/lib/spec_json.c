@@ -302,10 +302,15 @@ struct widened {
 	char *text;
 	struct big_rewrite *rw;
 	size_t n_rw;
+	int nul_line, nul_col; /* first \u0000 escape of the input's own; line 0: none */
 };
 
 static bool digits_exceed_int64(const char *d, size_t n)
 {
+	/* Leading zeros are not JSON: left for jansson to refuse (rewritten,
+	 * 00000000000000000042 was taken for 42). */
+	if (d[0] == '0')
+		return false;
 	if (n == 19)
 		return memcmp(d, "9223372036854775807", 19) > 0;
 	return n == 20 && memcmp(d, "18446744073709551615", 20) <= 0;
@@ -337,6 +342,10 @@ static void widen_big_uints(const char *in, struct widened *w)
 			}
 		}
 		if (in_str && c == '\\' && in[i + 1]) {
+			if (!w->nul_line && in[i + 1] == 'u' && strncmp(in + i + 2, "0000", 4) == 0) {
+				w->nul_line = line;
+				w->nul_col = col + 1;
+			}
 			w->text[o++] = c;
 			c = in[++i];
 			col++;
@@ -387,6 +396,16 @@ json_t *hr_json_parse(const char *text, const char *source_name, struct hr_error
 	json_t *root;
 
 	widen_big_uints(text, &w);
+	/* JSON_ALLOW_NUL is for the markers only: a \u0000 of the input's own
+	 * could forge one ("\u0000u64:7" would pass for the number 7). Without
+	 * markers jansson refuses it itself. */
+	if (w.n_rw && w.nul_line) {
+		hr_error_set(err, 0, "%s:%d:%d: invalid JSON: \\u0000 is not allowed", source_name,
+			     w.nul_line, original_column(&w, w.nul_line, w.nul_col));
+		free(w.text);
+		free(w.rw);
+		return NULL;
+	}
 	/* Duplicate keys are refused: two readers of one config must not be able
 	 * to disagree about what it says. */
 	root = json_loads(w.text, JSON_REJECT_DUPLICATES | (w.n_rw ? JSON_ALLOW_NUL : 0), &jerr);

@@ -224,19 +224,16 @@ void hr_process_clear(struct hr_process *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int hr_process_load_file(const char *path, struct hr_process *out, struct hr_error *err)
+int hr_process_load_string(const char *json, const char *source_name, struct hr_process *out,
+			   struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t len;
 	json_t *top;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (hr_read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
-		return -1;
-	if (strlen(text) != len)
-		return hr_error_set(err, 0, "%s: invalid JSON: contains a NUL byte", path);
-	top = hr_json_parse(text, path, err);
+	if (!source_name)
+		source_name = "process.json";
+	top = hr_json_parse(json, source_name, err);
 	if (!top)
 		return -1;
 	/* exec's process.json may leave out the user: root, as with runc */
@@ -246,7 +243,20 @@ int hr_process_load_file(const char *path, struct hr_process *out, struct hr_err
 	json_decref(top);
 	if (r < 0) {
 		hr_process_clear(out);
-		return hr_error_wrap(err, "%s", path);
+		return hr_error_wrap(err, "%s", source_name);
 	}
 	return 0;
+}
+
+int hr_process_load_file(const char *path, struct hr_process *out, struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	if (hr_read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
+		return -1;
+	if (strlen(text) != len)
+		return hr_error_set(err, 0, "%s: invalid JSON: contains a NUL byte", path);
+	return hr_process_load_string(text, path, out, err);
 }

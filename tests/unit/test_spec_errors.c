@@ -416,7 +416,13 @@ static void test_big_uint64(void **state)
 		   "config.json:1:19: invalid JSON: \\u0000 is not allowed without JSON_ALLOW_NUL near '\"\\u0000u64:1\"'");
 	expect_err(CFG("\"hostname\": \"18446744073709551615\", \"x\": 18446744073709551615, "
 		       "\"domainname\": \"\\u0000u64:5\""),
-		   "config.json: domainname: must be a string");
+		   "config.json:1:131: invalid JSON: \\u0000 is not allowed");
+	/* 20 digits with leading zeros are invalid JSON, not a uint64 (it was 42). */
+	expect_err(RES("\"cpu\": {\"shares\": 00000000000000000042}"),
+		   "config.json:1:95: invalid JSON: invalid token near '0'");
+	/* Nor can it pass for a number (it did: "shares" was 7). */
+	expect_err(RES("\"cpu\": {\"shares\": \"\\u0000u64:7\", \"period\": 18446744073709551615}"),
+		   "config.json:1:96: invalid JSON: \\u0000 is not allowed");
 }
 
 static void write_file(const char *name, const char *text)
