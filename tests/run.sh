@@ -59,6 +59,7 @@ run_vm() {
 # test-bins, so a normal build never needs clang.
 run_fuzz() {
 	local log
+	stage "fuzz: every libFuzzer target for a short fixed time"
 	log=$(mktemp /tmp/hardrun-fuzz-build.XXXXXX)
 	if ! env -u MAKEFLAGS -u MAKELEVEL make -s -j2 fuzz >"$log" 2>&1; then
 		cat "$log"

@@ -79,14 +79,40 @@ static int validate_host(struct hr_launch_ctx *x, struct hr_error *err)
 	return 0;
 }
 
+/* The BPF cache is not container state: it lives outside --root, so that
+ * nothing listing the root finds it (root: /var/cache/hardrun/seccomp;
+ * others: $XDG_CACHE_HOME or ~/.cache, then hardrun/seccomp). It decides
+ * what filter a container gets, so it is used only in a directory that is
+ * ours and private (the state root's checks); otherwise nothing is cached. */
+static char *seccomp_cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	_cleanup_free_ char *dir = NULL;
+	struct hr_error ignored = { 0 };
+	int fd;
+
+	if (geteuid() == 0)
+		dir = xstrdup("/var/cache/hardrun/seccomp");
+	else if (xdg && *xdg == '/')
+		dir = xasprintf("%s/hardrun/seccomp", xdg);
+	else if (home && *home == '/')
+		dir = xasprintf("%s/.cache/hardrun/seccomp", home);
+	else
+		return NULL;
+	fd = hr_state_root_open(dir, true, &ignored);
+	if (fd < 0) {
+		hr_log_debugf("seccomp cache not used: %s", ignored.msg);
+		return NULL;
+	}
+	close(fd);
+	return hr_steal_ptr(dir);
+}
+
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 {
-	_cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", x->o->root);
-	/* the cache decides what filter a container gets: only in a root we trust */
-	_cleanup_close_ int rootfd = hr_state_root_open(x->o->root, true, err);
+	_cleanup_free_ char *cache = seccomp_cache_dir();
 
-	if (rootfd < 0 || hr_mkdir_p_at(AT_FDCWD, cache, 0700, err) < 0 ||
-	    hr_seccomp_compile(x->spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
+	if (hr_seccomp_compile(x->spec->linux_.seccomp, cache, &x->l.seccomp, err) < 0)
 		return -1;
 	x->l.has_seccomp = true;
 	return 0;

@@ -69,4 +69,15 @@ test_unknown_syscall_cannot_be_denied() {
 	rm -rf "$b"
 	assert_contains "$out" 'seccomp: unknown syscall "no_such_call" in linux.seccomp.syscalls[1] cannot be denied (the default action allows it)'
 }
+# The compiled-filter cache is not container state: nothing of it under
+# --root, where tools listing containers would find it.
+test_seccomp_cache_outside_the_state_root() {
+	local b=$TEST_TMP/$FUNCNAME id root=$TEST_TMP/$FUNCNAME.root; id=$(unique_id)
+	rm -rf "$root"
+	make_bundle "$b" true
+	"$HARDRUN" --root "$root" run --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run"
+	jq -e '.linux.seccomp != null' "$b/config.json" >/dev/null || fail "the default config has no seccomp"
+	assert_eq "$(ls -A "$root")" ""
+}
+
 run_tests
