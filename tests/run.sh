@@ -6,6 +6,7 @@
 #   --vm     tests that need real cgroup v2 controllers / AppArmor, inside scripts/run-in-vm
 #   --fuzz   builds the libFuzzer targets (make fuzz) and runs each for
 #            FUZZ_SECONDS (default 20) seconds: one "fuzz: <target>" result each
+#   --sanitize  the unit tests built with ASan + UBSan (build-san/)
 #   --all    all of the above
 # ONLY=regex limits integration tests by function name.
 set -u
@@ -57,6 +58,24 @@ run_vm() {
 
 # The fuzz targets are built here (clang, into build-fuzz/), not by
 # test-bins, so a normal build never needs clang.
+# The unit tests again, built with gcc's ASan + UBSan (build-san/).
+run_unit_sanitized() {
+	local log t
+	stage "unit tests under ASan + UBSan"
+	log=$(mktemp /tmp/hardrun-san-build.XXXXXX)
+	if ! env -u MAKEFLAGS -u MAKELEVEL make -s -j2 SANITIZE=1 test-bins >"$log" 2>&1; then
+		cat "$log"
+		echo "not ok - unit (ASan+UBSan): make SANITIZE=1 test-bins failed" | tee -a "$OUT"
+		rm -f "$log"
+		return
+	fi
+	rm -f "$log"
+	for t in build-san/tests/test_*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit (ASan+UBSan): $(basename "$t")" "$t" | tee -a "$OUT"
+	done
+}
+
 run_fuzz() {
 	local log
 	stage "fuzz: every libFuzzer target for a short fixed time"
@@ -77,8 +96,9 @@ case $mode in
 --host) run_unit; run_host ;;
 --vm) run_vm ;;
 --fuzz) run_fuzz ;;
---all) run_unit; run_host; run_vm; run_fuzz ;;
-*) echo "usage: $0 [--unit|--host|--vm|--fuzz|--all]" >&2; exit 2 ;;
+--sanitize) run_unit_sanitized ;;
+--all) run_unit; run_host; run_vm; run_unit_sanitized; run_fuzz ;;
+*) echo "usage: $0 [--unit|--host|--vm|--fuzz|--sanitize|--all]" >&2; exit 2 ;;
 esac
 
 skipped=$(grep -c '^ok .*# SKIP' "$OUT")

@@ -105,6 +105,9 @@ static int record_line(struct hr_record *rec, char *line, struct hr_error *err)
 		return hr_error_set(err, 0, "malformed line");
 	*val++ = '\0';
 	if (strcmp(line, "cgroup") == 0) {
+		/* one record names one cgroup: a second line is forged or garbage */
+		if (rec->cgroup_path)
+			return hr_error_set(err, 0, "a second cgroup line");
 		if (*val && hr_cgroup_check_path(val, &rec->cgroup_path, err) < 0)
 			return -1;
 	} else if (strcmp(line, "pid") == 0 && hr_parse_u64(val, &v) && v <= 0x3fffffff) {
