@@ -15,6 +15,21 @@
 
 static char root[64];
 
+/* The scratch root goes when libFuzzer exits (it exits through exit()). */
+static void remove_root(void)
+{
+	static const char *const files[] = { "state.json", ".hardrun-record", HR_STATE_MARKER };
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/c/%s", root, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/c", root);
+	rmdir(path);
+	rmdir(root);
+}
+
 static void setup_once(void)
 {
 	struct hr_container *c = NULL;
@@ -28,6 +43,7 @@ static void setup_once(void)
 		abort();
 	}
 	hr_container_free(c);
+	atexit(remove_root);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
