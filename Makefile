@@ -167,7 +167,7 @@ ANALYZE_BUILD ?= build-analyze
 ANALYZE_CC ?= gcc
 ANALYZE_FLAGS := -O0 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
-	-DHR_ANALYZE -fanalyzer -fdiagnostics-plain-output
+	-DHR_ANALYZE -fanalyzer -fdiagnostics-plain-output -I$(BUILD)/gen
 ANALYZE_LOGS := $(LIB_SRCS:%.c=$(ANALYZE_BUILD)/%.log) $(CLI_SRCS:%.c=$(ANALYZE_BUILD)/%.log)
 
 # One log per file (every file is analyzed even when an earlier one warns),
@@ -182,7 +182,7 @@ analyze: $(ANALYZE_LOGS)
 	 if [ "$$n" -ne 0 ]; then echo "analyze: $$n warning(s)"; exit 1; fi; \
 	 echo "analyze: no warnings in $(words $(ANALYZE_LOGS)) files"
 
-$(ANALYZE_BUILD)/%.log: %.c FORCE
+$(ANALYZE_BUILD)/%.log: %.c $(BUILD)/gen/commit.h FORCE
 	@mkdir -p $(dir $@)
 	@$(ANALYZE_CC) $(ANALYZE_FLAGS) -c -o /dev/null $< 2>$@ || { cat $@; exit 1; }
 
