@@ -112,7 +112,9 @@ int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *o
 		      struct hr_error *err)
 {
 	_cleanup_close_ int rootfd = -1;
+	struct hr_deferred_ro ro = { .n = 0 };
 	struct hr_rootfs_ctx ctx;
+	int rc = 0;
 
 	if (!opts->rootfs || opts->rootfs[0] != '/')
 		return hr_error_set(err, 0, "rootfs \"%s\" is not an absolute path",
@@ -126,13 +128,16 @@ int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *o
 		return hr_error_set(err, errno, "open rootfs \"%s\"", opts->rootfs);
 	if (hr_rootfs_check_kernel_dirs(rootfd, err) < 0)
 		return hr_error_wrap(err, "rootfs \"%s\"", opts->rootfs);
-	ctx = (struct hr_rootfs_ctx){ .rootfd = rootfd, .rootfs = opts->rootfs, .opts = opts, .spec = spec };
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (hr_rootfs_mount_one(&ctx, &spec->mounts[i], err) < 0)
-			return -1;
-	if (hr_rootfs_needs_dev_setup(spec) && hr_rootfs_setup_devices(&ctx, err) < 0)
-		return -1;
-	return 0;
+	ctx = (struct hr_rootfs_ctx){ .rootfd = rootfd, .rootfs = opts->rootfs, .opts = opts, .spec = spec, .ro = &ro };
+	for (size_t i = 0; i < spec->n_mounts && rc == 0; i++)
+		rc = hr_rootfs_mount_one(&ctx, &spec->mounts[i], err);
+	if (rc == 0 && hr_rootfs_needs_dev_setup(spec))
+		rc = hr_rootfs_setup_devices(&ctx, err);
+	if (rc == 0)
+		return hr_rootfs_apply_deferred_ro(&ro, err);
+	for (size_t i = 0; i < ro.n; i++)
+		close(ro.fds[i]);
+	return -1;
 }
 
 /* With cwd at the new root: make it "/" of this process. */

@@ -59,12 +59,22 @@ int hr_tmpfs_prepare(int destfd, int treefd, bool copyup, bool keep_mode, struct
 int hr_tree_idmap(int treefd, const struct hr_mount *m, bool recursive, struct hr_error *err);
 
 /* --- rootfs_mounts.c --- */
+/* Mounts asked "ro" are made read-only only once every mount is in place,
+ * so later mount points can still be created under them (as runc does). */
+struct hr_deferred_ro {
+	int fds[64];
+	size_t n;
+};
+
 struct hr_rootfs_ctx {
 	int rootfd;
 	const char *rootfs;
 	const struct hr_rootfs_opts *opts;
 	const struct hr_spec *spec;
+	struct hr_deferred_ro *ro;
 };
+/* Makes every deferred mount read-only; closes their fds. */
+int hr_rootfs_apply_deferred_ro(struct hr_deferred_ro *ro, struct hr_error *err);
 int hr_rootfs_mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m, struct hr_error *err);
 bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t);
 const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t);

@@ -3,6 +3,8 @@
 #include "rootfs_internal.h"
 
 #include <errno.h>
+#include <linux/mount.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +113,31 @@ static int build_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 	return hr_steal_fd(treefd);
 }
 
+static int defer_read_only(struct hr_deferred_ro *ro, int treefd, struct hr_error *err)
+{
+	if (ro->n >= HR_ARRAY_SIZE(ro->fds))
+		return hr_error_set(err, 0, "more than %zu read-only mounts", HR_ARRAY_SIZE(ro->fds));
+	ro->fds[ro->n] = fcntl(treefd, F_DUPFD_CLOEXEC, 3);
+	if (ro->fds[ro->n] < 0)
+		return hr_error_set(err, errno, "keep the mount to make read-only");
+	ro->n++;
+	return 0;
+}
+
+int hr_rootfs_apply_deferred_ro(struct hr_deferred_ro *ro, struct hr_error *err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	int rc = 0;
+
+	for (size_t i = 0; i < ro->n; i++) {
+		if (rc == 0 && syscall(SYS_mount_setattr, ro->fds[i], "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+			rc = hr_error_set(err, errno, "make a mount read-only");
+		close(ro->fds[i]);
+	}
+	ro->n = 0;
+	return rc;
+}
+
 /* "mode" in "size=64k,mode=1777" */
 static bool has_data_option(const char *data, const char *key)
 {
@@ -126,7 +153,12 @@ static int mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 		     struct hr_mount_flags *mf, struct hr_error *err)
 {
 	bool bind = mf->bind || (m->type && strcmp(m->type, "bind") == 0);
+	/* made read-only at the end: later mount points may lie below it */
+	bool defer_ro = (mf->flags & MS_RDONLY) && ctx->ro;
 	_cleanup_close_ int treefd = -1;
+
+	if (defer_ro)
+		mf->flags &= ~(unsigned long)MS_RDONLY;
 
 	if (mf->tmpcopyup && (bind || !m->type || strcmp(m->type, "tmpfs") != 0))
 		return hr_error_set(err, 0, "tmpcopyup applies to tmpfs mounts only");
@@ -150,6 +182,8 @@ static int mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 	    hr_tmpfs_prepare(destfd, treefd, mf->tmpcopyup, has_data_option(mf->data, "mode"), err) < 0)
 		return -1;
 	if (hr_tree_attach(treefd, destfd, err) < 0)
+		return -1;
+	if (defer_ro && defer_read_only(ctx->ro, treefd, err) < 0)
 		return -1;
 	return hr_mount_set_propagation(treefd, mf->propagation, err);
 }

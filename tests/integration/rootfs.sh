@@ -153,4 +153,17 @@ test_tmpfs_takes_the_covered_directory_mode() {
 	assert_eq "$out" "$(printf '751\n700')"
 }
 
+# A read-only /dev with mounts below it (/dev/pts, /dev/shm): the mount
+# points are made before /dev turns read-only, as with runc.
+test_read_only_dev_with_mounts_below() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" sh -c 'touch /dev/x 2>&1; touch /dev/shm/y && echo shm-writable; test -c /dev/null && echo null; mount | grep -c " /dev/pts "'
+	cfg "$b" '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	out=$(hr run --bundle "$b" "$id" 2>&1 </dev/null)
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_contains "$out" "Read-only file system"
+	assert_contains "$out" "shm-writable"
+	assert_contains "$out" "$(printf 'null\n1')"
+}
+
 run_tests
