@@ -82,7 +82,11 @@ static int prepare_root(const struct hr_spec *spec, const char *rootfs, struct h
 
 	if (root_propagation(spec, &prop, err) < 0)
 		return -1;
-	/* nothing we mount may propagate back to the host */
+	/* nothing we mount may propagate back to the host; "unbindable" would
+	 * stop the rootfs bind below, so it is applied after the pivot only
+	 * (finalize sets the configured propagation on "/" again) */
+	if (prop & MS_UNBINDABLE)
+		prop = MS_PRIVATE | (prop & MS_REC);
 	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
 		return hr_error_set(err, errno, "set propagation of \"/\"");
 	if ((prop & MS_SHARED) && parent_mount_private(rootfs, err) < 0)

@@ -166,4 +166,14 @@ test_read_only_dev_with_mounts_below() {
 	assert_contains "$out" "$(printf 'null\n1')"
 }
 
+test_rootfs_propagation_unbindable() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" sh -c 'awk "\$5 == \"/\" { print \$0 }" /proc/self/mountinfo'
+	cfg "$b" '.linux.rootfsPropagation = "unbindable"'
+	out=$(hr run --bundle "$b" "$id" 2>&1 </dev/null); local rc=$?
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_eq "$rc" 0 "run with rootfsPropagation unbindable: $out"
+	assert_contains "$out" "unbindable"
+}
+
 run_tests
