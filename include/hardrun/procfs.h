@@ -6,6 +6,12 @@
 
 #include "hardrun/error.h"
 
+#include <stdbool.h>
+
+/* fd is the root directory of a procfs mount (not a subdirectory of one,
+ * not another filesystem mounted or linked where /proc should be). */
+bool hr_procfs_is_root(int fd);
+
 /* O_PATH fd of a verified procfs root: /proc when it is one, otherwise a
  * new detached procfs mount (fsopen/fsmount). */
 int hr_procfs_open(struct hr_error *err);

@@ -14,7 +14,7 @@
 
 #define PROC_ROOT_INO 1
 
-static bool is_procfs_root(int fd)
+bool hr_procfs_is_root(int fd)
 {
 	struct statfs sfs;
 	struct stat st;
@@ -43,12 +43,12 @@ int hr_procfs_open(struct hr_error *err)
 {
 	int fd = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (fd >= 0 && is_procfs_root(fd))
+	if (fd >= 0 && hr_procfs_is_root(fd))
 		return fd;
 	if (fd >= 0)
 		close(fd);
 	fd = fresh_procfs(err);
-	if (fd >= 0 && !is_procfs_root(fd)) {
+	if (fd >= 0 && !hr_procfs_is_root(fd)) {
 		close(fd);
 		return hr_error_set(err, 0, "the new procfs mount is not a procfs root");
 	}

@@ -13,9 +13,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hardrun/procfs.h"
 #include "hardrun/util.h"
 
-#define PROC_ROOT_INO 1
 
 static bool has_prefix(const char *s, const char *prefix)
 {
@@ -101,14 +101,9 @@ int hr_sysctl_validate(const struct hr_spec *spec, struct hr_error *err)
 static int open_procfs(int rootfd, struct hr_error *err)
 {
 	_cleanup_close_ int fd = hr_open_in_root(rootfd, "/proc", O_PATH | O_DIRECTORY);
-	struct statfs sfs;
-	struct stat st;
-
 	if (fd < 0)
 		return hr_error_set(err, errno, "open /proc");
-	if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
-		return hr_error_set(err, errno, "stat /proc");
-	if (sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != PROC_ROOT_INO)
+	if (!hr_procfs_is_root(fd))
 		return hr_error_set(err, 0, "/proc is not a procfs mount");
 	return hr_steal_fd(fd);
 }
