@@ -29,7 +29,7 @@ VERSION := 0.1.0
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) \
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
 	-MMD -MP
 LDLIBS += $(PKG_LIBS)
@@ -48,7 +48,7 @@ else
 HARDRUN_BIN := hardrun
 endif
 
-LIB_SRCS := $(sort $(shell find src/lib -name '*.c'))
+LIB_SRCS := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
 CLI_SRCS := $(sort $(shell find src/cli -name '*.c'))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
@@ -139,7 +139,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc/lib $(PKG_CFLAGS) \
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
 	-MMD -MP $(FUZZ_SAN)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -165,7 +165,7 @@ fuzz-run: fuzz
 # ---- static analysis (gcc -fanalyzer) ---------------------------------------
 ANALYZE_BUILD ?= build-analyze
 ANALYZE_CC ?= gcc
-ANALYZE_FLAGS := -O0 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) \
+ANALYZE_FLAGS := -O0 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Isrc $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
 	-DHR_ANALYZE -fanalyzer -fdiagnostics-plain-output -I$(BUILD)/gen
 ANALYZE_LOGS := $(LIB_SRCS:%.c=$(ANALYZE_BUILD)/%.log) $(CLI_SRCS:%.c=$(ANALYZE_BUILD)/%.log)

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "hardrun/log.h"
-#include "hardrun/selfexe.h"
+#include "launch/selfexe.h"
 #include "hardrun/util.h"
 #include "hardrun/state.h"
 

@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "spec_internal.h"
+#include "spec/internal.h"
 
 static void differ(const char *what, const char *text)
 {

@@ -6,7 +6,7 @@
 
 #include "hardrun/cgroup.h"
 #include "hardrun/spec.h"
-#include "cgroup_internal.h"
+#include "cgroup/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -26,7 +26,7 @@
 #include "hardrun/rootfs.h"
 #include "hardrun/spec.h"
 #include "hardrun/util.h"
-#include "../../src/lib/rootfs_internal.h"
+#include "rootfs/internal.h"
 
 #define MQUEUE_MAGIC 0x19800202 /* not exported by linux/magic.h */
 

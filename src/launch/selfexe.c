@@ -1,0 +1,108 @@
+/* CVE-2019-5736: a container that makes the kernel execute /proc/self/exe
+ * while a hardrun process is its "self" (an entrypoint "#!/proc/self/exe",
+ * or `exec ID /proc/self/exe`) runs hardrun's image with the container's
+ * dynamic loader, which can keep an O_PATH handle on the binary and reopen
+ * it for writing once hardrun has exited. Non-dumpable does not help: the
+ * process reads its own /proc/self/exe.
+ *
+ * Defence: the verbs that put a process into a container (create, run,
+ * exec) re-execute themselves from a memfd copy sealed against writes, so
+ * the only file a container can ever reach is a private, immutable copy.
+ * A binary on a read-only mount is already out of reach (the container
+ * cannot remount a mount of another mount namespace) and is not copied. */
+#include "launch/selfexe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hardrun/util.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+extern char **environ;
+
+static int open_self(struct hr_error *err)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		hr_error_set(err, errno, "open /proc/self/exe (needed to protect hardrun's binary from containers)");
+	return fd;
+}
+
+static bool fd_is_protected(int fd)
+{
+	struct statvfs vfs;
+	int seals = fcntl(fd, F_GET_SEALS);
+
+	if (seals >= 0 && (seals & HR_SELFEXE_SEALS) == HR_SELFEXE_SEALS)
+		return true;
+	return fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+bool hr_selfexe_is_protected(struct hr_error *err)
+{
+	_cleanup_close_ int fd = open_self(err);
+
+	return fd >= 0 && fd_is_protected(fd);
+}
+
+static int memfd_for_exec(struct hr_error *err)
+{
+	/* MFD_EXEC keeps working where vm.memfd_noexec defaults to noexec */
+	int fd = (int)syscall(SYS_memfd_create, "hardrun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(SYS_memfd_create, "hardrun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		hr_error_set(err, errno, "memfd_create for hardrun's sealed copy");
+	return fd;
+}
+
+static int copy_all(int from, int to, struct hr_error *err)
+{
+	struct stat st;
+	off_t off = 0;
+
+	if (fstat(from, &st) < 0)
+		return hr_error_set(err, errno, "stat /proc/self/exe");
+	while (off < st.st_size) {
+		ssize_t n = sendfile(to, from, &off, (size_t)(st.st_size - off));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return hr_error_set(err, n < 0 ? errno : EIO, "copy hardrun's binary into a memfd");
+	}
+	return 0;
+}
+
+int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
+{
+	_cleanup_close_ int self = open_self(err);
+	_cleanup_close_ int copy = -1;
+
+	if (self < 0)
+		return -1;
+	if (fd_is_protected(self)) {
+		/* the copy's comm is "memfd:hardrun"; tools expect ours */
+		(void)prctl(PR_SET_NAME, "hardrun", 0, 0, 0);
+		return 0;
+	}
+	copy = memfd_for_exec(err);
+	if (copy < 0 || copy_all(self, copy, err) < 0)
+		return -1;
+	if (fcntl(copy, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
+		return hr_error_set(err, errno, "seal hardrun's memfd copy");
+	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
+	return hr_error_set(err, errno, "re-execute hardrun from its sealed copy (refusing to run containers "
+					"from a binary they could overwrite)");
+}

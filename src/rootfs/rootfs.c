@@ -1,0 +1,221 @@
+/* Root filesystem lifecycle in the container's mount namespace: prepare
+ * (propagation, rootfs bind, spec mounts, /dev), then pivot into it. */
+#include "rootfs/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hardrun/util.h"
+
+static const struct {
+	const char *name;
+	unsigned long flags;
+} propagations[] = {
+	{ "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+	{ "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
+	{ "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
+	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+};
+
+/* linux.rootfsPropagation; 0 when absent. */
+static int root_propagation(const struct hr_spec *spec, unsigned long *out, struct hr_error *err)
+{
+	const char *p = spec->has_linux ? spec->linux_.rootfs_propagation : NULL;
+
+	*out = 0;
+	if (!p || !*p)
+		return 0;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(propagations); i++) {
+		if (strcmp(p, propagations[i].name) == 0) {
+			*out = propagations[i].flags;
+			return 0;
+		}
+	}
+	return hr_error_set(err, 0, "unknown linux.rootfsPropagation \"%s\"", p);
+}
+
+static int mnt_id_of(const char *path, unsigned long long *id)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0)
+		return -1;
+	*id = stx.stx_mnt_id;
+	return 0;
+}
+
+/* pivot_root refuses a shared parent mount, and a shared parent would also
+ * propagate our rootfs bind back to the host: make it private. The mount
+ * root is the highest ancestor still on the rootfs' mount. */
+static int parent_mount_private(const char *rootfs, struct hr_error *err)
+{
+	_cleanup_free_ char *cur = hr_path_clean(rootfs);
+	unsigned long long id, pid;
+
+	if (mnt_id_of(cur, &id) < 0)
+		return hr_error_set(err, errno, "statx rootfs \"%s\"", rootfs);
+	while (strcmp(cur, "/") != 0) {
+		char *slash = strrchr(cur, '/');
+		char *parent = slash == cur ? xstrdup("/") : xstrndup(cur, (size_t)(slash - cur));
+
+		if (mnt_id_of(parent, &pid) < 0 || pid != id) {
+			free(parent);
+			break;
+		}
+		free(cur);
+		cur = parent;
+	}
+	if (mount(NULL, cur, NULL, MS_PRIVATE, NULL) < 0)
+		return hr_error_set(err, errno, "make parent mount \"%s\" of rootfs private", cur);
+	return 0;
+}
+
+static int prepare_root(const struct hr_spec *spec, const char *rootfs, struct hr_error *err)
+{
+	unsigned long prop;
+
+	if (root_propagation(spec, &prop, err) < 0)
+		return -1;
+	/* nothing we mount may propagate back to the host; "unbindable" would
+	 * stop the rootfs bind below, so it is applied after the pivot only
+	 * (finalize sets the configured propagation on "/" again) */
+	if (prop & MS_UNBINDABLE)
+		prop = MS_PRIVATE | (prop & MS_REC);
+	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+		return hr_error_set(err, errno, "set propagation of \"/\"");
+	if ((prop & MS_SHARED) && parent_mount_private(rootfs, err) < 0)
+		return -1;
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return hr_error_set(err, errno, "bind mount rootfs \"%s\" onto itself", rootfs);
+	return 0;
+}
+
+bool hr_rootfs_shares_mount_ns(const struct hr_spec *spec)
+{
+	return !hr_spec_has_new_ns(spec, HR_NS_MOUNT);
+}
+
+/* The caller's mount namespace: mount nothing, and make sure nobody asked
+ * to pivot in it (pivot_root there would take the caller's root away). */
+static int prepare_shared(const struct hr_spec *spec, const struct hr_rootfs_opts *opts,
+			  struct hr_error *err)
+{
+	if (!opts->shares_mount_ns)
+		return hr_error_set(err, 0, "no new mount namespace: refusing to pivot_root in the caller's mount "
+					    "namespace");
+	return hr_rootfs_check_shared_mount_ns(spec, err);
+}
+
+int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *opts,
+		      struct hr_error *err)
+{
+	_cleanup_close_ int rootfd = -1;
+	struct hr_deferred_ro ro = { .n = 0 };
+	struct hr_rootfs_ctx ctx;
+	int rc = 0;
+
+	if (!opts->rootfs || opts->rootfs[0] != '/')
+		return hr_error_set(err, 0, "rootfs \"%s\" is not an absolute path",
+				    opts->rootfs ? opts->rootfs : "");
+	if (opts->shares_mount_ns || hr_rootfs_shares_mount_ns(spec))
+		return prepare_shared(spec, opts, err);
+	if (prepare_root(spec, opts->rootfs, err) < 0)
+		return -1;
+	rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return hr_error_set(err, errno, "open rootfs \"%s\"", opts->rootfs);
+	if (hr_rootfs_check_kernel_dirs(rootfd, err) < 0)
+		return hr_error_wrap(err, "rootfs \"%s\"", opts->rootfs);
+	ctx = (struct hr_rootfs_ctx){ .rootfd = rootfd, .rootfs = opts->rootfs, .opts = opts, .spec = spec, .ro = &ro };
+	for (size_t i = 0; i < spec->n_mounts && rc == 0; i++)
+		rc = hr_rootfs_mount_one(&ctx, &spec->mounts[i], err);
+	if (rc == 0 && hr_rootfs_needs_dev_setup(spec))
+		rc = hr_rootfs_setup_devices(&ctx, err);
+	if (rc == 0)
+		return hr_rootfs_apply_deferred_ro(&ro, err);
+	for (size_t i = 0; i < ro.n; i++)
+		close(ro.fds[i]);
+	return -1;
+}
+
+/* With cwd at the new root: make it "/" of this process. */
+static int chroot_here(const char *rootfs, struct hr_error *err)
+{
+	if (chroot(".") < 0)
+		return hr_error_set(err, errno, "chroot into rootfs \"%s\"", rootfs);
+	if (chdir("/") < 0)
+		return hr_error_set(err, errno, "chdir to \"/\"");
+	return 0;
+}
+
+static int move_root(const char *rootfs, struct hr_error *err)
+{
+	if (chdir(rootfs) < 0)
+		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return hr_error_set(err, errno, "move rootfs \"%s\" to \"/\"", rootfs);
+	return chroot_here(rootfs, err);
+}
+
+/* chroot without touching a mount: for a mount namespace we share. */
+static int chroot_root(const char *rootfs, struct hr_error *err)
+{
+	if (chdir(rootfs) < 0)
+		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
+	return chroot_here(rootfs, err);
+}
+
+/* pivot_root(".", ".") stacks the old root on top of the new one; detaching
+ * it leaves only the rootfs, with no directory needed for the old root. */
+static int pivot_root_dot(const char *rootfs, struct hr_error *err)
+{
+	_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+
+	if (oldroot < 0)
+		return hr_error_set(err, errno, "open \"/\"");
+	if (newroot < 0)
+		return hr_error_set(err, errno, "open rootfs \"%s\"", rootfs);
+	if (fchdir(newroot) < 0)
+		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return hr_error_set(err, errno, "pivot_root into rootfs \"%s\"", rootfs);
+	if (fchdir(oldroot) < 0)
+		return hr_error_set(err, errno, "chdir to old root");
+	/* the detach must not propagate to the host's mounts */
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return hr_error_set(err, errno, "make old root a slave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return hr_error_set(err, errno, "detach old root");
+	if (chdir("/") < 0)
+		return hr_error_set(err, errno, "chdir to \"/\"");
+	return 0;
+}
+
+int hr_rootfs_pivot(const struct hr_rootfs_opts *opts, struct hr_error *err)
+{
+	if (!opts->rootfs || opts->rootfs[0] != '/')
+		return hr_error_set(err, 0, "rootfs \"%s\" is not an absolute path",
+				    opts->rootfs ? opts->rootfs : "");
+	if (opts->shares_mount_ns)
+		return chroot_root(opts->rootfs, err);
+	return opts->no_pivot ? move_root(opts->rootfs, err) : pivot_root_dot(opts->rootfs, err);
+}
+
+int hr_rootfs_apply_root_propagation(const struct hr_spec *spec, struct hr_error *err)
+{
+	unsigned long prop;
+
+	if (root_propagation(spec, &prop, err) < 0)
+		return -1;
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return hr_error_set(err, errno, "set propagation of \"/\" to \"%s\"",
+				    spec->linux_.rootfs_propagation);
+	return 0;
+}
