@@ -1,7 +1,7 @@
 /* AppArmor: pre-flight checks in the parent, the exec transition in the
  * container (written through a procfs we have verified), and profile
  * loading through apparmor_parser. Everything fails closed. */
-#include "hardrun/apparmor.h"
+#include "apparmor/apparmor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 #define AA_PROFILES_FILE "/sys/kernel/security/apparmor/profiles"
 

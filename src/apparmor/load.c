@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/apparmor.h"
-#include "hardrun/util.h"
+#include "apparmor/apparmor.h"
+#include "base/util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define STDERR_MAX 1500

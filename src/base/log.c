@@ -1,4 +1,4 @@
-#include "hardrun/log.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 static int log_fd = STDERR_FILENO;
 static enum hr_log_format log_format = HR_LOG_TEXT;

@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 #define PROC_ROOT_INO 1
 

@@ -1,5 +1,5 @@
 /* SHA-256 as specified in FIPS 180-4, written for the seccomp cache key. */
-#include "hardrun/sha256.h"
+#include "base/sha256.h"
 
 #include <string.h>
 

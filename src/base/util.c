@@ -1,4 +1,4 @@
-#include "hardrun/util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <signal.h>

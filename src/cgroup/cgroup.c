@@ -2,7 +2,7 @@
  * cgroup (enabling controllers on the way), placement, process listing and
  * removal. Every access is relative to verified directory fds and never
  * follows symlinks. */
-#include "hardrun/cgroup.h"
+#include "cgroup/cgroup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "cgroup/internal.h"
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define MAX_DEPTH 64
 

@@ -7,7 +7,7 @@
  * matches the device and names that bit; the request is allowed only when
  * every requested bit is. So "allow c 1:3 rwm" then "deny c 1:3 w" lets a
  * read-only open through but not a read-write one, as with cgroup v1. */
-#include "hardrun/cgroup.h"
+#include "cgroup/cgroup.h"
 
 #include <errno.h>
 #include <linux/bpf.h>
@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "cgroup/internal.h"
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define MAX_RULES 4096
 

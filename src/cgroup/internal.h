@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "hardrun/cgroup.h"
+#include "cgroup/cgroup.h"
 #include "hardrun/error.h"
 
 /* Internal flag: hr_cgroup_create already warned about missing controllers. */

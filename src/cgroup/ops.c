@@ -1,6 +1,6 @@
 /* cgroup v2 freezer and signalling: cgroup.freeze, cgroup.kill, and the
  * cgroup.events notifications they complete with. */
-#include "hardrun/cgroup.h"
+#include "cgroup/cgroup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup/internal.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 int hr_cg_wait_event(struct hr_cgroup *cg, const char *key, unsigned long long want, int timeout_ms,
 		     struct hr_error *err)

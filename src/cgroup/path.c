@@ -1,6 +1,6 @@
 /* cgroup paths: resolving a container's, and checking one read back from
  * state before anything is killed or removed through it. */
-#include "hardrun/cgroup.h"
+#include "cgroup/cgroup.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cgroup/internal.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 int hr_cg_own_path(char **out, struct hr_error *err)
 {

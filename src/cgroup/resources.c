@@ -1,7 +1,7 @@
 /* linux.resources -> cgroup v2 interface files. Fails closed: a limit whose
  * controller is missing, or that v2 has no knob for, is an error (unless
  * HR_CGROUP_ALLOW_MISSING_CONTROLLERS), and so is a value the kernel rejects. */
-#include "hardrun/cgroup.h"
+#include "cgroup/cgroup.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "cgroup/internal.h"
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 /* ---- conversions ------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /* `events --stats` data in runc's JSON shape (runc types.Stats), read from
  * the cgroup v2 files. Controllers the cgroup lacks are left out of the
  * numbers (zero), as runc does. */
-#include "hardrun/cgroup.h"
+#include "cgroup/cgroup.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cgroup/internal.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 /* Reads a single-value file; "max" -> UINT64_MAX (runc's "unlimited"). */
 static bool read_u64(int dirfd, const char *name, unsigned long long *out)

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "hardrun/apparmor.h"
-#include "hardrun/util.h"
+#include "apparmor/apparmor.h"
+#include "base/util.h"
 
 #define DEFAULT_PROFILE "apparmor/hardrun-default"
 

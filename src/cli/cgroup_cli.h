@@ -5,8 +5,8 @@
 #include <stdbool.h>
 
 #include "cli.h"
-#include "hardrun/cgroup.h"
-#include "hardrun/state.h"
+#include "cgroup/cgroup.h"
+#include "state/state.h"
 
 /* Loads (and locks) container id and opens its cgroup; fails with
  * "container X has no cgroup" when it has none. */

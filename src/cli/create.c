@@ -2,8 +2,8 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "hardrun/container.h"
-#include "hardrun/util.h"
+#include "hardrun/hardrun.h"
+#include "base/util.h"
 
 /* detach and keep are run's (NULL for create, where they are unknown). */
 int cli_parse_create_opts(int argc, char **argv, struct hr_create_opts *o, bool *detach, bool *keep,

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "cgroup_cli.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 /* Go-style duration ("5s", "100ms", "1.5m", "2h"); a bare number is seconds. */
 static long long parse_interval_ms(const char *s)

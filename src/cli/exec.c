@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "hardrun/container.h"
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "hardrun/hardrun.h"
+#include "base/log.h"
+#include "base/util.h"
 
 static char **push(char **v, const char *s)
 {

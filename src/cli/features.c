@@ -14,9 +14,9 @@
 
 #include "cli.h"
 #include "commit.h"
-#include "hardrun/rootfs.h"
-#include "hardrun/seccomp.h"
-#include "hardrun/util.h"
+#include "rootfs/rootfs.h"
+#include "seccomp/seccomp.h"
+#include "base/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)

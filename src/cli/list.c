@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "hardrun/state.h"
-#include "hardrun/util.h"
+#include "state/state.h"
+#include "base/util.h"
 
 static int parse_format(const char *v, bool *json, struct hr_error *err)
 {

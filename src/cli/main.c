@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "hardrun/log.h"
+#include "base/log.h"
 #include "launch/selfexe.h"
-#include "hardrun/util.h"
-#include "hardrun/state.h"
+#include "base/util.h"
+#include "state/state.h"
 
 #define OCI_SPEC_VERSION "1.2.0"
 

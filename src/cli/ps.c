@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroup_cli.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 static bool has_pid(const pid_t *pids, size_t n, long pid)
 {

@@ -2,8 +2,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "hardrun/container.h"
-#include "hardrun/log.h"
+#include "hardrun/hardrun.h"
+#include "base/log.h"
 
 int cli_parse_create_opts(int argc, char **argv, struct hr_create_opts *o, bool *detach, bool *keep,
 			  struct hr_error *err);

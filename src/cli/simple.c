@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "hardrun/container.h"
-#include "hardrun/state.h"
-#include "hardrun/util.h"
+#include "hardrun/hardrun.h"
+#include "state/state.h"
+#include "base/util.h"
 
 /* Parses [flags] ID [extra]; flags is a list of long names taking no value. */
 static int parse_id_args(int argc, char **argv, const char *const *flags, bool *set, int max_extra,

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "hardrun/spec.h"
-#include "hardrun/util.h"
+#include "spec/spec.h"
+#include "base/util.h"
 
 int cmd_spec(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 {

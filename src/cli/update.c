@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cgroup_cli.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 /* "100m", "1.5G", "512kb", "-1" -> bytes (binary units, as runc). */
 static bool parse_size(const char *s, int64_t *out)

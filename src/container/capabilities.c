@@ -1,6 +1,6 @@
 /* Capabilities: names checked against libcap-ng and this host's bounding
  * set in the parent; the five sets applied exactly in the container. */
-#include "hardrun/caps.h"
+#include "container/capabilities.h"
 
 #include <cap-ng.h>
 #include <ctype.h>
@@ -14,8 +14,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define HR_CAP_MAX 64
 

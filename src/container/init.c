@@ -48,16 +48,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/apparmor.h"
-#include "hardrun/caps.h"
+#include "apparmor/apparmor.h"
+#include "container/capabilities.h"
 #include "launch/console.h"
 #include "launch/hooks.h"
-#include "hardrun/log.h"
+#include "base/log.h"
 #include "base/procfs.h"
-#include "hardrun/rootfs.h"
-#include "hardrun/state.h"
+#include "rootfs/rootfs.h"
+#include "state/state.h"
 #include "launch/sync.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -13,8 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 static int cmp_int(const void *a, const void *b)
 {

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 int hr_net_loopback_up(struct hr_error *err)
 {

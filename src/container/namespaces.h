@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 /* Namespaces to join, opened in the runtime before the container process
  * exists (paths are host paths). fds[t] < 0 when not joining type t. */

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "base/procfs.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 
 static bool has_prefix(const char *s, const char *prefix)

@@ -8,7 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 int hr_console_setup(bool has_size, uint32_t rows, uint32_t cols, uid_t uid, gid_t gid, struct hr_error *err)
 {

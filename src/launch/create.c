@@ -18,17 +18,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hardrun/apparmor.h"
-#include "hardrun/caps.h"
-#include "hardrun/cgroup.h"
+#include "apparmor/apparmor.h"
+#include "container/capabilities.h"
+#include "cgroup/cgroup.h"
 #include "launch/console.h"
-#include "hardrun/container.h"
+#include "hardrun/hardrun.h"
 #include "launch/hooks.h"
-#include "hardrun/log.h"
-#include "hardrun/rootfs.h"
-#include "hardrun/state.h"
+#include "base/log.h"
+#include "rootfs/rootfs.h"
+#include "state/state.h"
 #include "launch/sync.h"
-#include "hardrun/util.h"
+#include "base/util.h"
 
 static int load_config(struct hr_launch_ctx *x, struct hr_error *err)
 {

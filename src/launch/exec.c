@@ -13,13 +13,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/apparmor.h"
-#include "hardrun/caps.h"
-#include "hardrun/cgroup.h"
-#include "hardrun/container.h"
-#include "hardrun/rootfs.h"
-#include "hardrun/state.h"
-#include "hardrun/util.h"
+#include "apparmor/apparmor.h"
+#include "container/capabilities.h"
+#include "cgroup/cgroup.h"
+#include "hardrun/hardrun.h"
+#include "rootfs/rootfs.h"
+#include "state/state.h"
+#include "base/util.h"
 #include "launch/launch.h"
 
 static char **strv_append(char **v, char *const *more)

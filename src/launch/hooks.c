@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 static char *const empty_env[] = { NULL };
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 /* Runs hooks in order; stops at and returns the first failure, naming the
  * hook kind ("createRuntime") and index. */

@@ -7,8 +7,8 @@
 #include <sys/types.h>
 
 #include "container/namespaces.h"
-#include "hardrun/seccomp.h"
-#include "hardrun/spec.h"
+#include "seccomp/seccomp.h"
+#include "spec/spec.h"
 
 struct hr_launch {
 	const struct hr_spec *spec;

@@ -8,12 +8,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hardrun/cgroup.h"
-#include "hardrun/container.h"
+#include "cgroup/cgroup.h"
+#include "hardrun/hardrun.h"
 #include "launch/hooks.h"
-#include "hardrun/log.h"
-#include "hardrun/state.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "state/state.h"
+#include "base/util.h"
 #include "launch/launch.h"
 
 /* Opens the exec fifo and collects the byte the container writes once it

@@ -22,7 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U

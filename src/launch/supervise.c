@@ -13,8 +13,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "hardrun/container.h"
-#include "hardrun/util.h"
+#include "hardrun/hardrun.h"
+#include "base/util.h"
 
 static const struct { const char *name; int sig; } signal_names[] = {
 	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },

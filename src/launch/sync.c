@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 int hr_sync_send(int sock, enum hr_sync_type type, int32_t value, const char *text, int fd)
 {

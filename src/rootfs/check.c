@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 /* Files under /proc that may be overmounted (lxcfs and friends), as runc. */
 static const char *const proc_overmount_ok[] = {

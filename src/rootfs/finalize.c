@@ -13,7 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 /* Recursive read-only bind of a path onto itself. Only sets flags, so the
  * ones the kernel locked stay as they are. */

@@ -6,8 +6,8 @@
 #include <sys/types.h>
 
 #include "hardrun/error.h"
-#include "hardrun/rootfs.h"
-#include "hardrun/spec.h"
+#include "rootfs/rootfs.h"
+#include "spec/spec.h"
 
 /* --- rootfs_path.c: resolving and creating paths inside a root fd --- */
 

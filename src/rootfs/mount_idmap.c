@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 static char *format_map(const struct hr_id_mapping *maps, size_t n)
 {

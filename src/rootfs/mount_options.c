@@ -1,12 +1,12 @@
 /* OCI/fstab mount options -> mount(2) flags, propagation, mount_setattr(2)
  * attributes and filesystem data. */
-#include "hardrun/rootfs.h"
+#include "rootfs/rootfs.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 struct flag_opt {
 	const char *name;

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t)
 {

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hardrun/log.h"
-#include "hardrun/sha256.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "base/util.h"
 #include "seccomp/internal.h"
 
 #ifndef HARDRUN_VERSION

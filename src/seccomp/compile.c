@@ -1,6 +1,6 @@
 /* linux.seccomp to BPF with libseccomp (parent side), and the seccomp(2)
  * load in the container process. */
-#include "hardrun/seccomp.h"
+#include "seccomp/seccomp.h"
 
 #include <errno.h>
 #include <linux/filter.h>
@@ -13,8 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "seccomp/internal.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV

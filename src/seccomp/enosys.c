@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 #define X32_SYSCALL_BIT 0x40000000U
 #define MAX_PREFIX_ARCHES 16

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "hardrun/error.h"
-#include "hardrun/seccomp.h"
+#include "seccomp/seccomp.h"
 
 #define HR_SECCOMP_KEY_HEX 65
 

@@ -7,8 +7,8 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 
-#include "hardrun/seccomp.h"
-#include "hardrun/util.h"
+#include "seccomp/seccomp.h"
+#include "base/util.h"
 
 /* {"ociVersion","fds":["seccompFd"],"pid","metadata","state":{...}}, with
  * ociVersion and pid taken from the state itself. */

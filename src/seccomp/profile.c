@@ -4,8 +4,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "hardrun/seccomp.h"
-#include "hardrun/util.h"
+#include "seccomp/seccomp.h"
+#include "base/util.h"
 #include "spec/internal.h"
 
 /* The shipped default profile, embedded at build time (make runs from the

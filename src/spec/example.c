@@ -1,14 +1,14 @@
 /* The default config.json written by `hardrun spec`, modelled on the
  * defaults of `runc spec` (and `runc spec --rootless`). */
-#include "hardrun/seccomp.h"
-#include "hardrun/spec.h"
+#include "seccomp/seccomp.h"
+#include "spec/spec.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 static json_t *strv_json(const char *const *v)
 {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 #define HR_JPATH_MAX 512
 

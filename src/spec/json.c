@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 
 /* Over-long paths (absurdly nested or huge keys) are cut, marked by "...". */
 static const char *path_done(char *buf, int n)

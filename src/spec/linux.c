@@ -1,13 +1,13 @@
 /* The "linux" object: namespaces, id mappings, time offsets, devices,
  * sysctl, propagation, masked/readonly paths, personality, netDevices.
  * Seccomp is in spec_seccomp.c, resources in spec_resources.c. */
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 #include "spec/internal.h"
 
 #ifndef CLONE_NEWTIME

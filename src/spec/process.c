@@ -1,13 +1,13 @@
 /* The "process" object of config.json, also read alone as process.json for
  * `exec --process`. */
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 #include "spec/internal.h"
 
 static const struct {

@@ -1,14 +1,14 @@
 /* linux.resources (LinuxResources), also read alone for `update --resources`.
  * network and rdma are shape-checked and otherwise ignored (cgroup v2 has no
  * net_cls/net_prio, and we do not manage rdma). */
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hardrun/log.h"
-#include "hardrun/util.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "spec/internal.h"
 
 /* The r/w/m the kernel knows; other letters are ignored as runc does

@@ -1,11 +1,11 @@
 /* linux.seccomp: names and shapes are checked here; the seccomp module
  * resolves syscall and architecture names with libseccomp. */
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 #include "spec/internal.h"
 
 static const char *const actions[] = {

@@ -1,6 +1,6 @@
 /* config.json loading: top level, root, mounts, hooks, annotations, and
  * freeing. Sections live in spec_process.c, spec_linux.c, spec_resources.c. */
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hardrun/util.h"
+#include "base/util.h"
 #include "spec/internal.h"
 
 static int check_oci_version(json_t *root, char **out, struct hr_error *err)

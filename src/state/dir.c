@@ -2,7 +2,7 @@
  * marker that tells hardrun's container dirs from anything else under it,
  * and a small record of what to kill and remove (cgroup path, init pid and
  * start time), written before each of those things exists. */
-#include "hardrun/state.h"
+#include "state/state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hardrun/cgroup.h"
-#include "hardrun/util.h"
+#include "cgroup/cgroup.h"
+#include "base/util.h"
 #include "state/internal.h"
 
 #define RECORD_MAGIC "hardrun-record 1"

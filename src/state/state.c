@@ -1,6 +1,6 @@
 /* Container state on disk. One directory per container under --root, locked
  * with flock for the duration of every command touching it. */
-#include "hardrun/state.h"
+#include "state/state.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hardrun/cgroup.h"
-#include "hardrun/util.h"
+#include "cgroup/cgroup.h"
+#include "base/util.h"
 #include "state/internal.h"
 
 #define STATE_FILE "state.json"

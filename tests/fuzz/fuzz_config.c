@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

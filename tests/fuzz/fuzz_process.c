@@ -1,7 +1,7 @@
 /* The process document of `exec --process FILE` (process.json). */
 #include "fuzz_common.h"
 
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,8 +4,8 @@
  * device rules to the eBPF device program, swap and weight arithmetic. */
 #include "fuzz_common.h"
 
-#include "hardrun/cgroup.h"
-#include "hardrun/spec.h"
+#include "cgroup/cgroup.h"
+#include "spec/spec.h"
 #include "cgroup/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

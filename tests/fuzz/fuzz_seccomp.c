@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "hardrun/seccomp.h"
+#include "seccomp/seccomp.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "hardrun/state.h"
+#include "state/state.h"
 
 static char root[64];
 

@@ -17,8 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/apparmor.h"
-#include "hardrun/util.h"
+#include "apparmor/apparmor.h"
+#include "base/util.h"
 
 #define PROFILE_DIR TEST_DATA_DIR "/../../profiles/apparmor"
 

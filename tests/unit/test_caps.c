@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/caps.h"
-#include "hardrun/util.h"
+#include "container/capabilities.h"
+#include "base/util.h"
 
 static void test_cap_from_name(void **state)
 {

@@ -24,8 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/cgroup.h"
-#include "hardrun/util.h"
+#include "cgroup/cgroup.h"
+#include "base/util.h"
 
 /* ---- conversions ---------------------------------------------------------- */
 

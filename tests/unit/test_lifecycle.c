@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "hardrun/container.h"
-#include "hardrun/state.h"
+#include "hardrun/hardrun.h"
+#include "state/state.h"
 
 static void test_ids(void **state)
 {

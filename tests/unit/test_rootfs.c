@@ -23,9 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hardrun/rootfs.h"
-#include "hardrun/spec.h"
-#include "hardrun/util.h"
+#include "rootfs/rootfs.h"
+#include "spec/spec.h"
+#include "base/util.h"
 #include "rootfs/internal.h"
 
 #define MQUEUE_MAGIC 0x19800202 /* not exported by linux/magic.h */

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hardrun/rootfs.h"
-#include "hardrun/spec.h"
-#include "hardrun/util.h"
+#include "rootfs/rootfs.h"
+#include "spec/spec.h"
+#include "base/util.h"
 
 #define MNTNS "\"namespaces\": [{\"type\": \"mount\"}]"
 #define NONS "\"namespaces\": [{\"type\": \"pid\"}]"

@@ -22,10 +22,10 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "hardrun/seccomp.h"
-#include "hardrun/spec.h"
-#include "hardrun/sha256.h"
-#include "hardrun/util.h"
+#include "seccomp/seccomp.h"
+#include "spec/spec.h"
+#include "base/sha256.h"
+#include "base/util.h"
 
 #define MAX_RESULTS 8
 

@@ -14,8 +14,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "hardrun/spec.h"
-#include "hardrun/util.h"
+#include "spec/spec.h"
+#include "base/util.h"
 
 #define DATA(p) TEST_DATA_DIR "/" p
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hardrun/spec.h"
-#include "hardrun/util.h"
+#include "spec/spec.h"
+#include "base/util.h"
 
 #define BASE "\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}"
 #define CFG(rest) "{" BASE ", " rest "}"

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 /* Name ("CAP_CHOWN", case-insensitive, "CAP_" optional) to number, -1 if unknown. */
 int hr_cap_from_name(const char *name);

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 struct hr_rootfs_opts {
 	const char *rootfs;    /* absolute host path of the rootfs */

@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 struct hr_cgroup {
 	char *path;            /* relative to the cgroup2 root, e.g. "hardrun/ID" */

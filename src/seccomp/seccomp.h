@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 struct hr_seccomp_program {
 	void *filter;          /* struct sock_filter[] */

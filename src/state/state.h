@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "hardrun/error.h"
-#include "hardrun/spec.h"
+#include "spec/spec.h"
 
 #define HR_DEFAULT_ROOT "/run/hardrun"
 #define HR_STATE_MARKER ".hardrun-container"
