@@ -32,7 +32,7 @@
  *                                          as possible under the workload's filter
  * 18. execve
  */
-#include "launch/launch.h"
+#include "container/handoff.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,13 +50,13 @@
 
 #include "apparmor/apparmor.h"
 #include "container/capabilities.h"
-#include "launch/console.h"
-#include "launch/hooks.h"
+#include "container/console.h"
+#include "container/hooks.h"
 #include "base/log.h"
 #include "base/procfs.h"
 #include "rootfs/rootfs.h"
 #include "state/state.h"
-#include "launch/sync.h"
+#include "container/sync.h"
 #include "base/util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

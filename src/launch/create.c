@@ -21,13 +21,13 @@
 #include "apparmor/apparmor.h"
 #include "container/capabilities.h"
 #include "cgroup/cgroup.h"
-#include "launch/console.h"
+#include "container/console.h"
 #include "hardrun/hardrun.h"
-#include "launch/hooks.h"
+#include "container/hooks.h"
 #include "base/log.h"
 #include "rootfs/rootfs.h"
 #include "state/state.h"
-#include "launch/sync.h"
+#include "container/sync.h"
 #include "base/util.h"
 
 static int load_config(struct hr_launch_ctx *x, struct hr_error *err)
