@@ -50,6 +50,9 @@ int hr_set_dumpable(bool dumpable, struct hr_error *err);
 /* loopback.c: lo up in a new network namespace. */
 int hr_net_loopback_up(struct hr_error *err);
 
+/* seccomp_install.c: loads l->seccomp; a notify fd goes to the listener. */
+int hr_seccomp_install(struct hr_launch *l, pid_t host_pid, struct hr_error *err);
+
 /* Container side, from clone to execve; never returns. */
 void hr_init_container(struct hr_launch *l) __attribute__((noreturn));
 
