@@ -16,9 +16,14 @@
 struct hr_launch {
 	const struct hr_spec *spec;
 	const struct hr_process *process; /* spec->process, or exec's process */
-	bool exec_mode;              /* exec: join target_pidfd's namespaces, no rootfs/fifo */
+	/* exec: join target_pidfd's namespaces (and root) instead of making a
+	 * rootfs; non-dumpable at once; failures reported until execve */
+	bool join_target;
 	int target_pidfd;            /* exec: the container's init */
 	int join_flags;              /* exec: CLONE_NEW* of the namespaces to join */
+	/* create: report READY, then wait on exec.fifo for `start` and run the
+	 * startContainer hooks */
+	bool wait_for_start;
 	const char *id;
 	const char *bundle;          /* absolute */
 	const char *rootfs;          /* absolute */

@@ -430,9 +430,9 @@ void hr_init_container(struct hr_launch *l)
 	/* exec enters a running container: its processes must not reach this
 	 * image (/proc/PID/exe) until execve replaces it */
 	if (close_runtime_fds(l, &err) < 0 || hr_die_with_parent(l->runtime_pid, &err) < 0 ||
-	    (l->exec_mode && hr_set_dumpable(false, &err) < 0))
+	    (l->join_target && hr_set_dumpable(false, &err) < 0))
 		hr_sync_fail(l->sync_fd, &err);
-	if ((l->exec_mode ? prepare_exec(l, &exe, &err) : prepare(l, &exe, &err)) < 0)
+	if ((l->join_target ? prepare_exec(l, &exe, &err) : prepare(l, &exe, &err)) < 0)
 		hr_sync_fail(l->sync_fd, &err);
 	env = build_env(p);
 	/* create is done once we report READY; its exit must not kill us */
@@ -442,14 +442,15 @@ void hr_init_container(struct hr_launch *l)
 	}
 	if (hr_sync_send(l->sync_fd, HR_SYNC_READY, 0, NULL, -1) < 0)
 		_exit(1);
-	/* exec keeps the channel to report failures until execve closes it */
-	if (!l->exec_mode) {
+	/* exec keeps the channel to report failures until execve closes it;
+	 * create's runtime is gone once we wait for `start` */
+	if (l->wait_for_start) {
 		close(l->sync_fd);
 		l->sync_fd = -1;
+		if (wait_for_start(l, &err) < 0)
+			goto fail;
 	}
-	if (!l->exec_mode && wait_for_start(l, &err) < 0)
-		goto fail;
-	if (!l->exec_mode && l->spec->has_hooks && l->spec->hooks.n_start_container) {
+	if (l->wait_for_start && l->spec->has_hooks && l->spec->hooks.n_start_container) {
 		_cleanup_free_ char *state = hr_state_json_make(l->id, "running", host_pid, l->bundle, l->spec);
 		if (hr_hooks_run("startContainer", l->spec->hooks.start_container, l->spec->hooks.n_start_container,
 				 state, &err) < 0)

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 #include "container/handoff.h"
+#include "plan/plan.h"
+#include "policy/policy.h"
 
 /* Everything create made, so a failure can undo it in reverse. */
 struct hr_cgroup;
@@ -15,9 +17,13 @@ struct hr_container;
 struct hr_create_opts;
 
 struct hr_launch_ctx {
-	const struct hr_create_opts *o;  /* root, id, pid_file, console_socket, preserve_fds... */
-	const struct hr_process *process; /* exec: the process to run */
-	struct hr_spec *spec;
+	const struct hr_create_opts *o;  /* create only: its options */
+	const char *id;
+	const char *pid_file;
+	struct hr_host host;
+	struct hr_policy_result decisions;
+	struct hr_plan plan;
+	struct hr_spec *spec;            /* create: owned; exec: the container's */
 	char *config_text;
 	char *bundle;
 	char *rootfs;
@@ -35,10 +41,8 @@ struct hr_launch_ctx {
 int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err);
 /* Frees everything; spec, c and cg are owned by the ctx. */
 void hr_launch_ctx_free(struct hr_launch_ctx *x);
-/* Compiles the config's seccomp filter via the BPF cache under --root. */
+/* Compiles the plan's seccomp profile, through the BPF cache. */
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
-
-
 
 #endif

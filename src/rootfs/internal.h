@@ -96,9 +96,7 @@ int hr_rootfs_check_dest_fd(int rootfd, int destfd, const struct hr_mount *m, st
 int hr_rootfs_apply_root_propagation(const struct hr_spec *spec, struct hr_error *err);
 
 /* --- rootfs_sysctl.c --- */
-/* check_host_ns: also refuse joined namespaces that are the caller's own
- * (only meaningful in the parent, where the caller's are the host's). */
-int hr_sysctl_check(const struct hr_spec *spec, bool check_host_ns, struct hr_error *err);
+/* hr_sysctl_check: rootfs.h */
 int hr_sysctl_apply(const struct hr_spec *spec, int rootfd, struct hr_error *err);
 
 /* --- rootfs_devices.c --- */
