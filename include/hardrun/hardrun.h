@@ -57,6 +57,11 @@ struct hr_exec_opts {
 /* Runs a new process in a created or running container. */
 int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, struct hr_error *err);
 
+/* New resource limits (config.json's linux.resources) for a running
+ * container, through the policy checkpoint; device rules are not changed. */
+struct hr_resources;
+int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cgroup_cli.h"
+#include "hardrun/hardrun.h"
 #include "base/util.h"
 
 /* "100m", "1.5G", "512kb", "-1" -> bytes (binary units, as runc). */
@@ -121,27 +122,6 @@ static int apply_flag(int opt, const char *v, struct hr_resources *res, struct h
 	return 0;
 }
 
-/* OCI swap is memory+swap: with only --memory-swap, pair it with the
- * current memory.max. */
-static int fill_current_limit(struct hr_cgroup *cg, struct hr_resources *res, struct hr_error *err)
-{
-	_cleanup_free_ char *text = NULL;
-	long long v;
-
-	if (!res->has_memory || !res->memory.has_swap || res->memory.has_limit || res->memory.swap <= 0)
-		return 0;
-	if (hr_read_file_at(cg->dirfd, "memory.max", &text, NULL, err) < 0)
-		return hr_error_wrap(err, "update: current memory limit");
-	text[strcspn(text, "\n")] = '\0';
-	if (strcmp(text, "max") == 0)
-		return hr_error_set(err, 0, "update: --memory-swap needs a memory limit (none is set)");
-	if (!hr_parse_i64(text, &v))
-		return hr_error_set(err, 0, "update: cannot parse memory.max \"%s\"", text);
-	res->memory.has_limit = true;
-	res->memory.limit = v;
-	return 0;
-}
-
 int cmd_update(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 {
 	static const struct option opts[] = {
@@ -157,8 +137,6 @@ int cmd_update(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 	size_t n_flags = 0;
 	const char *resources = NULL, *id = NULL;
 	struct hr_resources res = { 0 };
-	struct hr_container *c = NULL;
-	struct hr_cgroup *cg = NULL;
 	int opt, rc = -1;
 
 	/* options may follow the id, as runc allows (`update ID --cpuset-cpus 1`);
@@ -179,20 +157,8 @@ int cmd_update(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 	for (size_t i = 0; i < n_flags; i++)
 		if (apply_flag(flags[i].opt, flags[i].val, &res, err) < 0)
 			goto out;
-	if (hr_cli_open_container_cgroup(g, id, &c, &cg, err) < 0)
-		goto out;
-	enum hr_status st = hr_container_status(c);
-	if (st == HR_STATUS_STOPPED) {
-		hr_error_set(err, 0, "container not running: %s has exited", id);
-		goto out;
-	}
-	if (fill_current_limit(cg, &res, err) < 0 ||
-	    hr_cgroup_apply_resources(cg, &res, HR_CGROUP_SKIP_DEVICES, err) < 0)
-		goto out;
-	rc = 0;
+	rc = hr_lifecycle_update(g->root, id, &res, err);
 out:
 	hr_resources_clear(&res);
-	hr_cgroup_free(cg);
-	hr_container_free(c);
 	return rc;
 }
