@@ -20,16 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "apparmor/apparmor.h"
-#include "container/capabilities.h"
 #include "cgroup/cgroup.h"
-#include "container/console.h"
 #include "hardrun/hardrun.h"
-#include "container/hooks.h"
 #include "base/log.h"
-#include "rootfs/rootfs.h"
 #include "state/state.h"
-#include "container/sync.h"
 #include "base/util.h"
 
 static int load_config(struct hr_launch_ctx *x, struct hr_error *err)

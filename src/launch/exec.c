@@ -13,11 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "apparmor/apparmor.h"
-#include "container/capabilities.h"
 #include "cgroup/cgroup.h"
 #include "hardrun/hardrun.h"
-#include "rootfs/rootfs.h"
 #include "state/state.h"
 #include "base/util.h"
 #include "launch/launch.h"
