@@ -108,31 +108,23 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 	return 0;
 }
 
-static bool resources_requested(const struct hr_linux *l)
-{
-	const struct hr_resources *r = &l->resources;
-
-	return l->has_resources && (r->has_memory || r->has_cpu || r->has_pids || r->has_block_io ||
-				    r->n_hugepage_limits || r->n_unified);
-}
-
 /* The path is recorded before the cgroup exists, so `delete --force` finds
  * it whatever happens to state.json. */
 static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 {
-	const struct hr_linux *l = &x->spec->linux_;
+	const struct hr_plan *p = &x->plan;
 	char *planned = NULL;
 
-	if (hr_cgroup_plan_path(l->cgroups_path, x->o->id, &planned, err) < 0)
+	if (hr_cgroup_plan_path(p->cgroups_path, x->id, &planned, err) < 0)
 		return -1;
 	x->c->st.cgroup_path = planned;
 	if (hr_container_save_record(x->c, err) < 0)
 		return -1;
-	if (hr_cgroup_create(l->cgroups_path, x->o->id, l->has_resources ? &l->resources : NULL, 0, &x->cg, err) < 0) {
+	if (hr_cgroup_create(p->cgroups_path, x->id, p->resources, 0, &x->cg, err) < 0) {
 		/* rootless without a delegated cgroup: fine as long as no limit was
 		 * asked for (a limit that cannot be applied is an error) */
 		bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
-		if (geteuid() == 0 || !denied || resources_requested(l))
+		if (geteuid() == 0 || !denied || p->limits_requested)
 			return -1;
 		hr_log_debugf("running without a cgroup: %s", err->msg);
 		hr_error_clear(err);

@@ -49,6 +49,12 @@ static int plan_process(const struct hr_spec *spec, const struct hr_process *pro
 	return 0;
 }
 
+static bool limits_requested(const struct hr_resources *r)
+{
+	return r && (r->has_memory || r->has_cpu || r->has_pids || r->has_block_io || r->n_hugepage_limits ||
+		     r->n_unified);
+}
+
 int hr_plan_create(const struct hr_spec *spec, const struct hr_host *host, const struct hr_plan_opts *o,
 		   struct hr_plan *out, struct hr_error *err)
 {
@@ -60,6 +66,7 @@ int hr_plan_create(const struct hr_spec *spec, const struct hr_host *host, const
 	out->wait_for_start = true;
 	out->cgroups_path = spec->has_linux ? spec->linux_.cgroups_path : NULL;
 	out->resources = spec->has_linux && spec->linux_.has_resources ? &spec->linux_.resources : NULL;
+	out->limits_requested = limits_requested(out->resources);
 	out->hooks = spec->has_hooks ? &spec->hooks : NULL;
 	return plan_process(spec, &spec->process, host, out, err);
 }

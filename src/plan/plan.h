@@ -52,6 +52,7 @@ struct hr_plan {
 
 	const char *cgroups_path;    /* create: linux.cgroupsPath */
 	const struct hr_resources *resources; /* NULL: none */
+	bool limits_requested;       /* a limit is asked for: no cgroup is an error */
 
 	const struct hr_hooks *hooks; /* create: NULL without hooks */
 	struct hr_plan_opts opts;

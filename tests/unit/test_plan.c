@@ -104,6 +104,8 @@ static void test_new_namespaces_go_to_clone3(void **state)
 	assert_false(plan.exec);
 	assert_true(plan.wait_for_start);
 	assert_ptr_equal(plan.process, &s->process);
+	assert_null(plan.resources);
+	assert_false(plan.limits_requested);
 	hr_spec_free(s);
 }
 
@@ -268,6 +270,7 @@ static void test_mounts_seccomp_cgroup_hooks(void **state)
 	assert_string_equal(plan.cgroups_path, "/hardrun/x");
 	assert_non_null(plan.resources);
 	assert_int_equal(plan.resources->pids_limit, 10);
+	assert_true(plan.limits_requested);
 	assert_non_null(plan.hooks);
 	assert_int_equal(plan.hooks->n_prestart, 1);
 	hr_spec_free(s);
