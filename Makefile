@@ -16,6 +16,9 @@
 #       a target (tests/run.sh --fuzz).
 #   make analyze              gcc -fanalyzer over src/: every warning is shown,
 #       the target fails if there is any.
+#   make check-deps           scripts/check-deps over build/: no file-level
+#       import cycle, imports only downward between folders, files <= 600
+#       lines, functions <= 60 (the rank order is in the script's header).
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := jansson libseccomp libcap-ng libapparmor
@@ -101,6 +104,9 @@ check-host: test-bins
 
 check-vm: test-bins
 	./tests/run.sh --vm
+
+check-deps: $(HARDRUN_BIN)
+	./scripts/check-deps --build $(BUILD)
 
 demo: $(HARDRUN_BIN)
 	./scripts/demo.sh
@@ -191,6 +197,6 @@ FORCE:
 clean:
 	rm -rf $(BUILD) hardrun build-san $(FUZZ_BUILD) $(ANALYZE_BUILD)
 
-.PHONY: all check check-unit check-host check-vm demo install clean test-bins fuzz fuzz-run analyze FORCE
+.PHONY: all check check-unit check-host check-vm check-deps demo install clean test-bins fuzz fuzz-run analyze FORCE
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 -include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
