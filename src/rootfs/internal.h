@@ -76,8 +76,6 @@ struct hr_rootfs_ctx {
 /* Makes every deferred mount read-only; closes their fds. */
 int hr_rootfs_apply_deferred_ro(struct hr_deferred_ro *ro, struct hr_error *err);
 int hr_rootfs_mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m, struct hr_error *err);
-bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t);
-const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t);
 
 /* --- rootfs_check.c --- */
 /* Config asks for nothing that needs mounts (for a container without a new
@@ -95,7 +93,7 @@ int hr_rootfs_check_dest_fd(int rootfd, int destfd, const struct hr_mount *m, st
 /* linux.rootfsPropagation on "/" after the pivot (runc does the same). */
 int hr_rootfs_apply_root_propagation(const struct hr_spec *spec, struct hr_error *err);
 
-/* --- rootfs_sysctl.c --- */
+/* --- sysctl.c: linux.sysctl, written through the container procfs --- */
 /* check_host_ns: also refuse joined namespaces that are the caller's own
  * (only meaningful in the parent, where the caller's are the host's). */
 int hr_sysctl_check(const struct hr_spec *spec, bool check_host_ns, struct hr_error *err);

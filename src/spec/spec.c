@@ -297,6 +297,13 @@ const struct hr_namespace *hr_spec_find_ns(const struct hr_spec *spec, enum hr_n
 	return NULL;
 }
 
+bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t)
+{
+	const struct hr_namespace *ns = hr_spec_find_ns(spec, t);
+
+	return ns && !ns->path;
+}
+
 const char *hr_env_get(char *const *env, const char *name)
 {
 	size_t len = strlen(name);

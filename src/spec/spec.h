@@ -284,6 +284,8 @@ const char *hr_ns_type_name(enum hr_ns_type t);     /* "pid", "network", ... */
 const char *hr_ns_proc_name(enum hr_ns_type t);     /* "pid", "net", ... (/proc/PID/ns/) */
 int hr_ns_clone_flag(enum hr_ns_type t);            /* CLONE_NEWPID ... */
 const struct hr_namespace *hr_spec_find_ns(const struct hr_spec *spec, enum hr_ns_type t);
+/* The config makes namespace t new (listed without a path to join). */
+bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t);
 
 /* Looks up an env var ("PATH") in a NULL-terminated env list; NULL if absent. */
 const char *hr_env_get(char *const *env, const char *name);
