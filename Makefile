@@ -72,6 +72,9 @@ $(BUILD)/gen/commit.h: FORCE
 $(BUILD)/src/cli/features.o: CFLAGS += -I$(BUILD)/gen
 $(BUILD)/src/cli/features.o: $(BUILD)/gen/commit.h
 
+# The default seccomp profile is embedded with .incbin (not seen by -MMD).
+$(BUILD)/src/spec/default_seccomp.o: profiles/seccomp/default.json
+
 $(BUILD)/libhardrun.a: $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -153,6 +156,8 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 
 fuzz: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/src/spec/default_seccomp.o: profiles/seccomp/default.json
 
 $(FUZZ_BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)

@@ -8,20 +8,11 @@
 #include "base/util.h"
 #include "spec/internal.h"
 
-/* The shipped default profile, embedded at build time (make runs from the
- * repository root). Editing the profile needs a rebuild of this file. */
-__asm__(".pushsection .rodata\n"
-	".global hr_seccomp_default_profile_text\n"
-	".type hr_seccomp_default_profile_text, @object\n"
-	"hr_seccomp_default_profile_text:\n"
-	".incbin \"profiles/seccomp/default.json\"\n"
-	".byte 0\n"
-	".popsection\n");
-extern const char hr_seccomp_default_profile_text[];
-
+/* The shipped default profile: its text is embedded one layer down, in
+ * spec/default_seccomp.c, where the example config takes it from too. */
 const char *hr_seccomp_default_profile_json(void)
 {
-	return hr_seccomp_default_profile_text;
+	return hr_spec_default_seccomp_json();
 }
 
 int hr_seccomp_profile_parse(const char *json, const char *source_name, struct hr_seccomp **out,

@@ -293,5 +293,8 @@ const char *hr_env_get(char *const *env, const char *name);
 /* JSON text of a default config (as `hardrun spec` writes). rootless adds a
  * user namespace with a self-mapping and drops the network namespace. */
 char *hr_spec_example_json(bool rootless);
+/* profiles/seccomp/default.json as built into the binary (NUL-terminated);
+ * seccomp.h's hr_seccomp_default_profile_json is the same text. */
+const char *hr_spec_default_seccomp_json(void);
 
 #endif
