@@ -1,12 +1,12 @@
 /* Seccomp profiles as files in the OCI linux.seccomp form (the shipped
- * profiles/seccomp/default.json), parsed with the config parser's rules. */
+ * profiles/seccomp/default.json), parsed with the config parser's rules
+ * (spec/seccomp.c, through spec.h). */
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
 
 #include "seccomp/seccomp.h"
 #include "base/util.h"
-#include "spec/internal.h"
 
 /* The shipped default profile: its text is embedded one layer down, in
  * spec/default_seccomp.c, where the example config takes it from too. */
@@ -18,17 +18,7 @@ const char *hr_seccomp_default_profile_json(void)
 int hr_seccomp_profile_parse(const char *json, const char *source_name, struct hr_seccomp **out,
 			     struct hr_error *err)
 {
-	json_t *root = hr_json_parse(json, source_name, err);
-	int rc;
-
-	*out = NULL;
-	if (!root)
-		return -1;
-	rc = hr_spec_parse_seccomp(root, "linux.seccomp", out, err);
-	json_decref(root);
-	if (rc < 0)
-		return hr_error_wrap(err, "%s", source_name);
-	return 0;
+	return hr_spec_parse_seccomp_text(json, source_name, out, err);
 }
 
 int hr_seccomp_profile_load_file(const char *path, struct hr_seccomp **out, struct hr_error *err)

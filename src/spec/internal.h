@@ -81,7 +81,6 @@ int hr_spec_parse_mappings(json_t *obj, const char *parent, const char *key,
 			   struct hr_id_mapping **out, size_t *n, struct hr_error *err);
 int hr_spec_parse_seccomp(json_t *obj, const char *path, struct hr_seccomp **out,
 			  struct hr_error *err);
-void hr_seccomp_free(struct hr_seccomp *s);
 
 bool hr_path_is_absolute(const char *p);
 

@@ -211,3 +211,19 @@ void hr_seccomp_free(struct hr_seccomp *s)
 	free(s->syscalls);
 	free(s);
 }
+
+int hr_spec_parse_seccomp_text(const char *json, const char *source_name, struct hr_seccomp **out,
+			       struct hr_error *err)
+{
+	json_t *root = hr_json_parse(json, source_name, err);
+	int rc;
+
+	*out = NULL;
+	if (!root)
+		return -1;
+	rc = hr_spec_parse_seccomp(root, "linux.seccomp", out, err);
+	json_decref(root);
+	if (rc < 0)
+		return hr_error_wrap(err, "%s", source_name);
+	return 0;
+}

@@ -293,6 +293,11 @@ const char *hr_env_get(char *const *env, const char *name);
 /* JSON text of a default config (as `hardrun spec` writes). rootless adds a
  * user namespace with a self-mapping and drops the network namespace. */
 char *hr_spec_example_json(bool rootless);
+/* A seccomp profile file's text (just the linux.seccomp object), checked like
+ * the "seccomp" member of a config; errors are prefixed with source_name. */
+int hr_spec_parse_seccomp_text(const char *json, const char *source_name, struct hr_seccomp **out,
+			       struct hr_error *err);
+void hr_seccomp_free(struct hr_seccomp *s);
 /* profiles/seccomp/default.json as built into the binary (NUL-terminated);
  * seccomp.h's hr_seccomp_default_profile_json is the same text. */
 const char *hr_spec_default_seccomp_json(void);
