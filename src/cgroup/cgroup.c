@@ -208,16 +208,7 @@ int hr_cgroup_enter(struct hr_cgroup *cg, pid_t pid, struct hr_error *err)
 
 int hr_cgroup_is_populated(struct hr_cgroup *cg, bool *populated, struct hr_error *err)
 {
-	_cleanup_free_ char *ev = NULL;
-	unsigned long long v;
-
-	if (hr_cg_read(cg->dirfd, "cgroup.events", &ev, err) < 0)
-		return hr_error_wrap(err, "cgroup: %s/%s", cg->mountpoint, cg->path);
-	if (!hr_cg_keyed_value(ev, "populated", &v))
-		return hr_error_set(err, 0, "cgroup: %s/%s: no \"populated\" in cgroup.events", cg->mountpoint,
-				    cg->path);
-	*populated = v != 0;
-	return 0;
+	return hr_cg_event_flag(cg, "populated", populated, err);
 }
 
 /* ---- removal -------------------------------------------------------------------- */

@@ -23,28 +23,7 @@
 
 int hr_cg_read(int dirfd, const char *name, char **out, struct hr_error *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_free_ char *buf = NULL;
-	size_t cap = 4096, used = 0;
-
-	if (fd < 0)
-		return hr_error_set(err, errno, "open `%s`", name);
-	buf = xmalloc(cap);
-	for (;;) {
-		if (used + 1 >= cap)
-			buf = xrealloc(buf, cap *= 2);
-		ssize_t r = read(fd, buf + used, cap - used - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return hr_error_set(err, errno, "read `%s`", name);
-		if (r == 0)
-			break;
-		used += (size_t)r;
-	}
-	buf[used] = '\0';
-	*out = hr_steal_ptr(buf);
-	return 0;
+	return hr_read_file_flags_at(dirfd, name, O_NOFOLLOW, out, NULL, err);
 }
 
 int hr_cg_write(int dirfd, const char *name, const char *value, struct hr_error *err)
@@ -230,4 +209,18 @@ int hr_cg_wait_event(struct hr_cgroup *cg, const char *key, unsigned long long w
 		if (poll(&pfd, 1, left < 50 ? (int)left : 50) < 0 && errno != EINTR)
 			return hr_error_set(err, errno, "poll `cgroup.events`");
 	}
+}
+
+int hr_cg_event_flag(struct hr_cgroup *cg, const char *key, bool *out, struct hr_error *err)
+{
+	_cleanup_free_ char *ev = NULL;
+	unsigned long long v;
+
+	if (hr_cg_read(cg->dirfd, "cgroup.events", &ev, err) < 0)
+		return hr_error_wrap(err, "cgroup: %s/%s", cg->mountpoint, cg->path);
+	if (!hr_cg_keyed_value(ev, key, &v))
+		return hr_error_set(err, 0, "cgroup: %s/%s: no \"%s\" in cgroup.events", cg->mountpoint, cg->path,
+				    key);
+	*out = v != 0;
+	return 0;
 }

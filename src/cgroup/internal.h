@@ -55,6 +55,8 @@ char *hr_cg_display(const struct hr_cgroup *cg, const char *path);
 struct hr_cgroup *hr_cg_new(void);
 /* Sets cg->rootfd and cg->mountpoint to the cgroup2 mount. */
 int hr_cg_open_root(struct hr_cgroup *cg, struct hr_error *err);
+/* A 0/1 key of cgroup.events ("populated", "frozen") as *out. */
+int hr_cg_event_flag(struct hr_cgroup *cg, const char *key, bool *out, struct hr_error *err);
 /* Waits (bounded, timeout_ms) until cgroup.events has key == want. */
 int hr_cg_wait_event(struct hr_cgroup *cg, const char *key, unsigned long long want, int timeout_ms,
 		     struct hr_error *err);

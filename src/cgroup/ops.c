@@ -21,15 +21,7 @@ int hr_cgroup_freeze(struct hr_cgroup *cg, bool frozen, struct hr_error *err)
 
 int hr_cgroup_is_frozen(struct hr_cgroup *cg, bool *frozen, struct hr_error *err)
 {
-	_cleanup_free_ char *ev = NULL;
-	unsigned long long v;
-
-	if (hr_cg_read(cg->dirfd, "cgroup.events", &ev, err) < 0)
-		return hr_error_wrap(err, "cgroup: %s/%s", cg->mountpoint, cg->path);
-	if (!hr_cg_keyed_value(ev, "frozen", &v))
-		return hr_error_set(err, 0, "cgroup: %s/%s: no \"frozen\" in cgroup.events", cg->mountpoint, cg->path);
-	*frozen = v != 0;
-	return 0;
+	return hr_cg_event_flag(cg, "frozen", frozen, err);
 }
 
 /* Signals every process of the tree. Freezing first keeps processes from

@@ -18,22 +18,24 @@
 
 /* ---- conversions ------------------------------------------------------------- */
 
+/* v clamped to [lo, hi], mapped linearly onto the v2 weight range 1..10000. */
+static unsigned long long to_weight(unsigned long long v, unsigned long long lo, unsigned long long hi)
+{
+	if (v < lo)
+		v = lo;
+	if (v > hi)
+		v = hi;
+	return 1 + ((v - lo) * 9999) / (hi - lo);
+}
+
 unsigned long long hr_cgroup_shares_to_weight(unsigned long long shares)
 {
-	if (shares < 2)
-		shares = 2;
-	if (shares > 262144)
-		shares = 262144;
-	return 1 + ((shares - 2) * 9999) / 262142;
+	return to_weight(shares, 2, 262144);
 }
 
 unsigned long long hr_cgroup_blkio_to_io_weight(unsigned long long weight)
 {
-	if (weight < 10)
-		weight = 10;
-	if (weight > 1000)
-		weight = 1000;
-	return 1 + ((weight - 10) * 9999) / 990;
+	return to_weight(weight, 10, 1000);
 }
 
 int hr_cgroup_swap_max(bool has_limit, int64_t limit, int64_t swap, int64_t *swap_max, struct hr_error *err)
