@@ -1,6 +1,6 @@
 /* Shared by the src/cgroup files only. Within the folder imports point down
  * too: cgroupfs.c and controllers.c are leaves; path.c, tree.c, devices.c
- * and stats.c use only them; ops.c and resources.c add tree.c/devices.c;
+ * and stats.c use only them; freezer.c and resources.c add tree.c/devices.c;
  * cgroup.c (create/open/destroy) is on top. */
 #ifndef HARDRUN_CGROUP_INTERNAL_H
 #define HARDRUN_CGROUP_INTERNAL_H

@@ -1,6 +1,6 @@
 /* The "linux" object: namespaces, id mappings, time offsets, devices,
  * sysctl, propagation, masked/readonly paths, personality, netDevices.
- * Seccomp is in spec_seccomp.c, resources in spec_resources.c. */
+ * Seccomp is in seccomp.c, resources in resources.c (this folder). */
 #include "spec/spec.h"
 
 #include <sched.h>

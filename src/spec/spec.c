@@ -1,5 +1,5 @@
 /* config.json loading: top level, root, mounts, hooks, annotations, and
- * freeing. Sections live in spec_process.c, spec_linux.c, spec_resources.c. */
+ * freeing. Sections live in process.c, linux.c, resources.c, seccomp.c. */
 #include "spec/spec.h"
 
 #include <ctype.h>
