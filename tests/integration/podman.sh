@@ -96,6 +96,35 @@ test_interactive_tty() {
 	assert_contains "$out" stdin-tty
 }
 
+# podman --uidmap: the bundle (podman's userdata) and the rootfs sit under
+# podman's 0700 root-only storage; the container runs as mapped root.
+test_uidmap() {
+	setup_podman
+	chmod 0700 "$PM_DIR" "$PM_DIR/root" "$PM_DIR/run"
+	local out rootfs=$TEST_TMP/podman-uidmap-rootfs
+	# owned by the mapped root, so podman can make its mount points in it
+	rm -rf "$rootfs"; cp -a "$(rootfs_template)" "$rootfs"; chown -R 200000:200000 "$rootfs"
+	out=$(pm run --rm "${RUN_OPTS[@]}" --uidmap 0:200000:65536 --gidmap 0:200000:65536 \
+		--rootfs "$rootfs" /bin/sh -c 'id -u; cat /proc/self/uid_map' 2>&1)
+	assert_eq "$(echo "$out" | tr -s ' ' | sed 's/^ //')" "$(printf '0\n0 200000 65536')"
+}
+
+# podman healthchecks are `podman exec` every few seconds: each must work.
+test_healthcheck_runs_repeatedly() {
+	setup_podman
+	local name=pm-$(unique_id) i out
+	pm run -d --name "$name" "${RUN_OPTS[@]}" --health-cmd 'test -e /proc/1/status' \
+		--rootfs "$(rootfs_template)" /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null ||
+		{ pm rm -f "$name" >/dev/null 2>&1; fail "run -d failed"; return 1; }
+	for i in $(seq 1 20); do
+		out=$(pm healthcheck run "$name" 2>&1) ||
+			{ pm rm -f "$name" >/dev/null 2>&1; fail "healthcheck $i failed: $out"; return 1; }
+	done
+	assert_eq "$(pm inspect -f '{{.State.Health.Status}}' "$name")" healthy ||
+		{ pm rm -f "$name" >/dev/null 2>&1; return 1; }
+	pm rm -f -t 0 "$name" >/dev/null || fail "rm failed"
+}
+
 # Runs last (names sort): every container's cgroup is gone. podman's own
 # libpod_parent/conmon cgroup is removed here too, as the tests made it.
 test_zz_no_leftovers() {

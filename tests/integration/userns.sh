@@ -63,4 +63,40 @@ test_rootless_as_unprivileged_user() {
 	assert_eq "$(echo "$out" | tr -s ' ' | sed 's/^ //')" "$(printf '0\n0 65534 1')"
 }
 
+# Issue 11: the bundle, the rootfs and bind sources sit under a 0700 root-only
+# directory (podman's storage, kubelet's pod dirs): the mapped root cannot
+# search it, so everything must be opened on the host side first.
+private_parent() { # DIR: a 0700 root-owned directory
+	rm -rf "$1"; mkdir -p "$1"; chmod 0700 "$1"
+}
+
+test_bundle_under_root_only_dir() {
+	local p=$TEST_TMP/$FUNCNAME out
+	private_parent "$p"
+	make_bundle "$p/b" sh -c 'id -u; cat /proc/self/uid_map'
+	with_userns "$p/b"
+	out=$(cd "$p/b" && hr run "$(unique_id)" 2>&1) || fail "run: $out"
+	assert_eq "$(echo "$out" | head -1)" 0
+}
+
+test_bundle_under_root_only_dir_with_bundle_flag() {
+	local p=$TEST_TMP/$FUNCNAME out
+	private_parent "$p"
+	make_bundle "$p/b" sh -c 'cat /etc/hostname-check 2>/dev/null; id -u'
+	with_userns "$p/b"
+	out=$(hr run --bundle "$p/b" "$(unique_id)" 2>&1 </dev/null) || fail "run: $out"
+	assert_eq "$out" 0
+}
+
+test_bind_source_under_root_only_dir() {
+	local b=$TEST_TMP/$FUNCNAME p=$TEST_TMP/$FUNCNAME-src out
+	private_parent "$p"
+	mkdir -p "$p/data"; chmod 0755 "$p/data"; echo secret-ok >"$p/data/f"; chmod 0644 "$p/data/f"
+	make_bundle "$b" cat /mnt/f
+	with_userns "$b"
+	cfg "$b" ".mounts += [{destination: \"/mnt\", type: \"bind\", source: \"$p/data\", options: [\"rbind\", \"ro\"]}]"
+	out=$(cd "$b" && hr run "$(unique_id)" 2>&1) || fail "run: $out"
+	assert_eq "$out" secret-ok
+}
+
 run_tests
