@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "container/namespaces.h"
+#include "rootfs/rootfs.h"
 #include "seccomp/seccomp.h"
 #include "spec/spec.h"
 
@@ -42,6 +43,8 @@ struct hr_launch {
 	int unshare_flags;           /* namespaces to create after joining (slow path) */
 	bool needs_fork;             /* slow path with a pid namespace: fork once more */
 	struct hr_ns_join joins;
+	/* user ns: the rootfs and bind sources, opened on the host side */
+	struct hr_rootfs_sources sources;
 	struct hr_seccomp_program seccomp;
 	bool has_seccomp;
 };

@@ -187,9 +187,8 @@ static int run_create_hooks(struct hr_launch *l, struct hr_error *err)
 	if (!h->n_create_container)
 		return 0;
 	state = hr_state_json_make(l->id, "creating", host_pid, l->bundle, l->spec);
-	/* the spec: createContainer hooks run with the rootfs as their cwd */
-	if (chdir(l->rootfs) < 0)
-		return hr_error_set(err, errno, "chdir to rootfs `%s` for createContainer hooks", l->rootfs);
+	/* the spec: createContainer hooks run with the rootfs as their cwd,
+	 * which hr_rootfs_prepare left there */
 	return hr_hooks_run("createContainer", h->create_container, h->n_create_container, state, err);
 }
 
@@ -345,7 +344,8 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 	const struct hr_spec *spec = l->spec;
 	struct hr_rootfs_opts ro = { .rootfs = l->rootfs, .no_pivot = l->no_pivot, .in_userns = l->new_userns,
 				     .cgroup_ns = hr_spec_find_ns(spec, HR_NS_CGROUP) != NULL,
-				     .shares_mount_ns = hr_rootfs_shares_mount_ns(spec) };
+				     .shares_mount_ns = hr_rootfs_shares_mount_ns(spec),
+				     .sources = l->sources.open ? &l->sources : NULL };
 
 	if (wait_runtime_setup(l, err) < 0)
 		return -1;
@@ -362,11 +362,14 @@ static int prepare(struct hr_launch *l, char **exe, struct hr_error *err)
 	 * did); hooks and later exec'd processes must not reach this image */
 	if (hr_set_dumpable(false, err) < 0)
 		return -1;
-	if (chdir(l->bundle) < 0)
+	/* relative bind sources resolve against the bundle; with host-side
+	 * sources nothing is looked up here (cwd: the rootfs, from the runtime) */
+	if (!ro.sources && chdir(l->bundle) < 0)
 		return hr_error_set(err, errno, "chdir to bundle `%s`", l->bundle);
 	hr_log_step("container: time ns, hostname, loopback");
 	if (hr_rootfs_prepare(spec, &ro, err) < 0)
 		return -1;
+	hr_rootfs_sources_close(&l->sources);
 	hr_log_step("container: mount the rootfs, its mounts and /dev");
 	if (run_create_hooks(l, err) < 0)
 		return -1;
@@ -403,12 +406,17 @@ static int close_runtime_fds(struct hr_launch *l, struct hr_error *err)
 {
 	/* the --log file stays: errors after `create` has exited (a failing
 	 * startContainer hook, execve) have nowhere else to go */
-	int keep[8 + HR_NS_COUNT] = { l->sync_fd,      l->fifo_fd,       l->console_sock, l->listener_sock,
-				       l->target_pidfd, l->target_rootfd, hr_log_fd() };
-	size_t n = 7;
+	const int fixed[] = { l->sync_fd,       l->fifo_fd,        l->console_sock, l->listener_sock,
+			      l->target_pidfd,  l->target_rootfd,  hr_log_fd(),     l->sources.root_tree };
+	size_t n = 0, max = HR_ARRAY_SIZE(fixed) + HR_NS_COUNT + l->sources.n;
+	_cleanup_free_ int *keep = xmalloc(max * sizeof(int));
 
+	for (size_t i = 0; i < HR_ARRAY_SIZE(fixed); i++)
+		keep[n++] = fixed[i];
 	for (int t = 0; t < HR_NS_COUNT; t++)
 		keep[n++] = l->joins.fds[t];
+	for (size_t i = 0; i < l->sources.n; i++)
+		keep[n++] = l->sources.bind_trees[i];
 	return hr_close_fds_except(3 + (unsigned int)l->preserve_fds, keep, n, err);
 }
 

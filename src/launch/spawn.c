@@ -79,6 +79,8 @@ static int open_plan_fds(struct hr_launch_ctx *x, struct hr_error *err)
 	}
 	if (hr_ns_open_paths(p->join_paths, &l->joins, err) < 0)
 		return -1;
+	if (p->host_side_sources && hr_rootfs_open_sources(x->spec, x->bundle, x->rootfs, &l->sources, err) < 0)
+		return -1;
 	if (p->opts.console_socket) {
 		l->console_sock = hr_unix_connect(p->opts.console_socket, err);
 		if (l->console_sock < 0)
@@ -119,7 +121,7 @@ static int execute_plan(struct hr_launch_ctx *x, int sync_fds[2], struct hr_erro
 	return open_plan_fds(x, err);
 }
 
-static pid_t clone_container(struct hr_launch_ctx *x, bool *in_cgroup, struct hr_error *err)
+static pid_t clone3_into_cgroup(struct hr_launch_ctx *x, bool *in_cgroup)
 {
 	struct clone_args args = { .exit_signal = SIGCHLD, .pidfd = (uint64_t)(uintptr_t)&x->pidfd };
 	pid_t pid;
@@ -140,10 +142,34 @@ static pid_t clone_container(struct hr_launch_ctx *x, bool *in_cgroup, struct hr
 	} else {
 		*in_cgroup = x->cg != NULL;
 	}
-	if (pid < 0)
-		return hr_error_set(err, errno, "clone3 container process");
+	return pid;
+}
+
+/* With host-side sources the child starts in the rootfs directory: the
+ * kernel carries the cwd into its new mount namespace, where the rootfs
+ * tree is attached onto it (hr_rootfs_prepare). Our own cwd is restored. */
+static pid_t clone_container(struct hr_launch_ctx *x, bool *in_cgroup, struct hr_error *err)
+{
+	_cleanup_close_ int saved = -1;
+	pid_t pid;
+
+	if (x->l.sources.open) {
+		saved = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (saved < 0 || chdir(x->rootfs) < 0)
+			return hr_error_set(err, errno, "chdir to rootfs \"%s\"", x->rootfs);
+	}
+	pid = clone3_into_cgroup(x, in_cgroup);
 	if (pid == 0)
 		hr_init_container(&x->l);
+	if (pid < 0)
+		hr_error_set(err, errno, "clone3 container process");
+	if (saved >= 0 && fchdir(saved) < 0 && pid > 0) {
+		/* the runtime's relative paths (--pid-file) would go wrong */
+		hr_error_set(err, errno, "restore the working directory");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
 	return pid;
 }
 
@@ -254,7 +280,7 @@ int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err)
 int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	int fds[2];
-	bool in_cgroup;
+	bool in_cgroup = false;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
 		return hr_error_set(err, errno, "socketpair");
@@ -287,6 +313,7 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 void hr_launch_ctx_free(struct hr_launch_ctx *x)
 {
 	hr_ns_join_close(&x->l.joins);
+	hr_rootfs_sources_close(&x->l.sources);
 	if (x->l.fifo_fd >= 0)
 		close(x->l.fifo_fd);
 	if (x->l.target_rootfd >= 0)

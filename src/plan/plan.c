@@ -61,6 +61,8 @@ int hr_plan_create(const struct hr_spec *spec, const struct hr_host *host, const
 	memset(out, 0, sizeof(*out));
 	out->opts = *o;
 	plan_namespaces(spec, out);
+	out->host_side_sources = host->can_clone_mounts && hr_spec_find_ns(spec, HR_NS_USER) &&
+				 !hr_rootfs_shares_mount_ns(spec);
 	out->mounts = spec->mounts;
 	out->n_mounts = spec->n_mounts;
 	out->wait_for_start = true;

@@ -35,6 +35,10 @@ struct hr_plan {
 	int join_target_flags;       /* exec: CLONE_NEW* joined through the init's pidfd */
 	bool enter_target_root;      /* exec: the container is a chroot in a shared mount ns */
 	bool new_userns;
+	/* in a user namespace the container process may not search the
+	 * directories above the bundle, rootfs or bind sources: the runtime
+	 * opens them first (hr_rootfs_open_sources) */
+	bool host_side_sources;
 	bool needs_fork;             /* a pid namespace applies to children: fork once more */
 
 	/* user namespace id maps, written by the runtime */

@@ -1,11 +1,24 @@
 /* The host description the checkpoint decides against, probed once. */
 #include "policy/policy.h"
 
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "apparmor/apparmor.h"
 #include "container/capabilities.h"
+
+static bool has_effective_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	return data[CAP_SYS_ADMIN / 32].effective & (1U << (CAP_SYS_ADMIN % 32));
+}
 
 void hr_host_probe(struct hr_host *h, const char *apparmor_profile)
 {
@@ -14,6 +27,7 @@ void hr_host_probe(struct hr_host *h, const char *apparmor_profile)
 	h->apparmor_enabled = hr_apparmor_enabled();
 	if (h->apparmor_enabled && apparmor_profile && strcmp(apparmor_profile, "unconfined") != 0)
 		h->apparmor_profiles = hr_apparmor_loaded_profiles();
+	h->can_clone_mounts = has_effective_sys_admin();
 	h->live = true;
 }
 

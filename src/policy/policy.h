@@ -21,6 +21,9 @@ struct hr_host {
 	uint64_t cap_bounding;       /* the runtime's bounding set */
 	bool apparmor_enabled;
 	char *apparmor_profiles;     /* the kernel's loaded-profile list, NULL if unreadable */
+	/* the runtime has CAP_SYS_ADMIN (over its mount namespace): it can
+	 * clone mount trees for the container (rootless: it cannot) */
+	bool can_clone_mounts;
 	/* probed here: checks that look at the live system also run (a
 	 * sysctl's namespace path must not be the caller's namespace) */
 	bool live;

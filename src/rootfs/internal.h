@@ -39,6 +39,8 @@ int hr_fs_new(const char *type, const char *source, const struct hr_mount_flags 
  * mount's flags applied (keeping flags the kernel locked). */
 int hr_bind_tree(int dirfd, const char *source, bool recursive, const struct hr_mount_flags *mf,
 		 struct hr_error *err);
+/* The mount's flags on a detached tree (keeping flags the kernel locked). */
+int hr_tree_set_flags(int treefd, const struct hr_mount_flags *mf, struct hr_error *err);
 /* Recursive attributes (rro...) on a detached tree. */
 int hr_tree_apply_rattrs(int treefd, const struct hr_mount_flags *mf, struct hr_error *err);
 /* move_mount(treefd -> destfd). */
@@ -72,6 +74,7 @@ struct hr_rootfs_ctx {
 	const struct hr_rootfs_opts *opts;
 	const struct hr_spec *spec;
 	struct hr_deferred_ro *ro;
+	int *bind_tree;   /* this mount's source opened by the runtime (-1: none); taken */
 };
 /* Makes every deferred mount read-only; closes their fds. */
 int hr_rootfs_apply_deferred_ro(struct hr_deferred_ro *ro, struct hr_error *err);

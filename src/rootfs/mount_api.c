@@ -162,7 +162,7 @@ static unsigned long long current_attrs(int treefd)
  * the flags a more privileged namespace set (ro, nosuid, ...): clearing those
  * fails with EPERM, so on EPERM retry keeping what the source already has,
  * as runc does. */
-static int tree_set_flags(int treefd, const struct hr_mount_flags *mf, struct hr_error *err)
+int hr_tree_set_flags(int treefd, const struct hr_mount_flags *mf, struct hr_error *err)
 {
 	struct mount_attr attr = { 0 };
 
@@ -194,7 +194,7 @@ int hr_bind_tree(int dirfd, const char *source, bool recursive, const struct hr_
 	treefd = open_tree(dirfd, source ? source : "", flags);
 	if (treefd < 0)
 		return hr_error_errno(err, errno);
-	if (tree_set_flags(treefd, mf, err) < 0)
+	if (hr_tree_set_flags(treefd, mf, err) < 0)
 		return -1;
 	return hr_steal_fd(treefd);
 }

@@ -79,7 +79,13 @@ static int build_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 	if (bind) {
 		if (!m->source || !*m->source)
 			return hr_error_set(err, 0, "bind mount without a source");
-		treefd = hr_bind_tree(AT_FDCWD, m->source, mf->recursive, mf, err);
+		if (ctx->bind_tree && *ctx->bind_tree >= 0) {
+			treefd = hr_steal_fd(*ctx->bind_tree);
+			if (hr_tree_set_flags(treefd, mf, err) < 0)
+				return -1;
+		} else {
+			treefd = hr_bind_tree(AT_FDCWD, m->source, mf->recursive, mf, err);
+		}
 	} else {
 		if (!m->type || !*m->type)
 			return hr_error_set(err, 0, "mount without a type");

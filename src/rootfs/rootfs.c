@@ -76,9 +76,28 @@ static int parent_mount_private(const char *rootfs, struct hr_error *err)
 	return 0;
 }
 
-static int prepare_root(const struct hr_spec *spec, const char *rootfs, struct hr_error *err)
+/* The runtime's tree of the rootfs goes where the bind of the rootfs onto
+ * itself would: onto the cwd, which the runtime set to the rootfs before the
+ * clone (the kernel carries it into our mount namespace, so no host path is
+ * looked up as the mapped user). Returns the attached mount's fd. */
+static int attach_root_tree(struct hr_rootfs_sources *src, unsigned long prop, const char *rootfs,
+			    struct hr_error *err)
 {
+	_cleanup_close_ int tree = hr_steal_fd(src->root_tree);
+
+	if (move_mount(tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return hr_error_set(err, errno, "attach rootfs \"%s\"", rootfs);
+	if (prop && hr_mount_set_propagation(tree, prop, err) < 0)
+		return hr_error_wrap(err, "rootfs \"%s\"", rootfs);
+	return hr_steal_fd(tree);
+}
+
+/* Propagation, then the rootfs as a mount of its own; returns its fd. */
+static int prepare_root(const struct hr_spec *spec, const struct hr_rootfs_opts *opts, struct hr_error *err)
+{
+	const char *rootfs = opts->rootfs;
 	unsigned long prop;
+	int fd;
 
 	if (root_propagation(spec, &prop, err) < 0)
 		return -1;
@@ -91,9 +110,14 @@ static int prepare_root(const struct hr_spec *spec, const char *rootfs, struct h
 		return hr_error_set(err, errno, "set propagation of \"/\"");
 	if ((prop & MS_SHARED) && parent_mount_private(rootfs, err) < 0)
 		return -1;
+	if (opts->sources && opts->sources->root_tree >= 0)
+		return attach_root_tree(opts->sources, prop, rootfs, err);
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return hr_error_set(err, errno, "bind mount rootfs \"%s\" onto itself", rootfs);
-	return 0;
+	fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return hr_error_set(err, errno, "open rootfs \"%s\"", rootfs);
+	return fd;
 }
 
 bool hr_rootfs_shares_mount_ns(const struct hr_spec *spec)
@@ -125,20 +149,25 @@ int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *o
 				    opts->rootfs ? opts->rootfs : "");
 	if (opts->shares_mount_ns || hr_rootfs_shares_mount_ns(spec))
 		return prepare_shared(spec, opts, err);
-	if (prepare_root(spec, opts->rootfs, err) < 0)
-		return -1;
-	rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = prepare_root(spec, opts, err);
 	if (rootfd < 0)
-		return hr_error_set(err, errno, "open rootfs \"%s\"", opts->rootfs);
+		return -1;
 	if (hr_rootfs_check_kernel_dirs(rootfd, err) < 0)
 		return hr_error_wrap(err, "rootfs \"%s\"", opts->rootfs);
 	ctx = (struct hr_rootfs_ctx){ .rootfd = rootfd, .rootfs = opts->rootfs, .opts = opts, .spec = spec, .ro = &ro };
-	for (size_t i = 0; i < spec->n_mounts && rc == 0; i++)
+	for (size_t i = 0; i < spec->n_mounts && rc == 0; i++) {
+		ctx.bind_tree = opts->sources && i < opts->sources->n ? &opts->sources->bind_trees[i] : NULL;
 		rc = hr_rootfs_mount_one(&ctx, &spec->mounts[i], err);
+	}
 	if (rc == 0 && hr_rootfs_needs_dev_setup(spec))
 		rc = hr_rootfs_setup_devices(&ctx, err);
 	if (rc == 0)
-		return hr_rootfs_apply_deferred_ro(&ro, err);
+		rc = hr_rootfs_apply_deferred_ro(&ro, err);
+	/* hooks run here and pivot starts here: no host path looked up again */
+	if (rc == 0 && fchdir(rootfd) < 0)
+		rc = hr_error_set(err, errno, "chdir to rootfs \"%s\"", opts->rootfs);
+	if (rc == 0)
+		return 0;
 	for (size_t i = 0; i < ro.n; i++)
 		close(ro.fds[i]);
 	return -1;
@@ -154,11 +183,10 @@ static int chroot_here(const char *rootfs, struct hr_error *err)
 	return 0;
 }
 
+/* With cwd at the root of the rootfs mount (hr_rootfs_prepare). */
 static int move_root(const char *rootfs, struct hr_error *err)
 {
-	if (chdir(rootfs) < 0)
-		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
-	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return hr_error_set(err, errno, "move rootfs \"%s\" to \"/\"", rootfs);
 	return chroot_here(rootfs, err);
 }
@@ -176,14 +204,10 @@ static int chroot_root(const char *rootfs, struct hr_error *err)
 static int pivot_root_dot(const char *rootfs, struct hr_error *err)
 {
 	_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 
 	if (oldroot < 0)
 		return hr_error_set(err, errno, "open \"/\"");
-	if (newroot < 0)
-		return hr_error_set(err, errno, "open rootfs \"%s\"", rootfs);
-	if (fchdir(newroot) < 0)
-		return hr_error_set(err, errno, "chdir to rootfs \"%s\"", rootfs);
+	/* cwd: the root of the rootfs mount (hr_rootfs_prepare) */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return hr_error_set(err, errno, "pivot_root into rootfs \"%s\"", rootfs);
 	if (fchdir(oldroot) < 0)

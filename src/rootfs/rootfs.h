@@ -9,8 +9,27 @@
 #include "hardrun/error.h"
 #include "spec/spec.h"
 
+/* The rootfs and bind sources as detached mount trees the runtime opened on
+ * the host side (hr_rootfs_open_sources), for a container process in a new
+ * user namespace that may not search the directories above them. */
+struct hr_rootfs_sources {
+	bool open;             /* false (zeroed): nothing here to use or close */
+	int root_tree;         /* the rootfs, recursive; -1: none */
+	int *bind_trees;       /* per spec mount: its bind source, or -1 */
+	size_t n;
+};
+
+/* Opens the rootfs and every bind source (relative ones against the bundle).
+ * Release with hr_rootfs_sources_close (the container process consumes the
+ * trees it attaches and marks them -1). */
+int hr_rootfs_open_sources(const struct hr_spec *spec, const char *bundle, const char *rootfs,
+			   struct hr_rootfs_sources *out, struct hr_error *err);
+void hr_rootfs_sources_close(struct hr_rootfs_sources *s);
+
 struct hr_rootfs_opts {
 	const char *rootfs;    /* absolute host path of the rootfs */
+	/* opened by the runtime, or NULL: open by path in the container */
+	struct hr_rootfs_sources *sources;
 	bool no_pivot;
 	bool in_userns;        /* a new user namespace: cannot mknod, bind devices */
 	int cgroup_ns;         /* a new cgroup namespace was created */
@@ -25,8 +44,11 @@ struct hr_rootfs_opts {
 bool hr_rootfs_shares_mount_ns(const struct hr_spec *spec);
 
 /* Call order in the container process (new mount ns, after uid/gid maps are
- * written, cwd = bundle dir so relative bind sources resolve against it):
- *   hr_rootfs_prepare -> (createContainer hooks) -> hr_rootfs_pivot -> hr_rootfs_finalize */
+ * written; without opts->sources, cwd = bundle dir so relative bind sources
+ * resolve against it):
+ *   hr_rootfs_prepare -> (createContainer hooks) -> hr_rootfs_pivot -> hr_rootfs_finalize
+ * prepare leaves the cwd at the root of the rootfs mount; hooks run there and
+ * pivot enters it from there, so no host path is looked up again. */
 
 /* Before pivot: propagation, mounts in order, devices, /dev links.
  * Runs in the new mount namespace with the host paths still visible. */

@@ -23,7 +23,7 @@
  * of them in its bounding set, and no AppArmor; not probed (no live checks). */
 static struct hr_host test_host(void)
 {
-	return (struct hr_host){ .cap_last = 40, .cap_bounding = BIT(41) - 1 };
+	return (struct hr_host){ .cap_last = 40, .cap_bounding = BIT(41) - 1, .can_clone_mounts = true };
 }
 
 /* config.json with a process (process_extra inside it), top-level extras
@@ -153,7 +153,38 @@ static void test_user_namespace_id_maps(void **state)
 	assert_int_equal(plan.n_gid_maps, 2);
 	assert_int_equal(plan.gid_maps[1].container_id, 1000);
 	assert_int_equal(plan.gid_maps[1].host_id, 300000);
+	/* the rootfs and bind sources are opened before the user namespace */
+	assert_true(plan.host_side_sources);
 	hr_spec_free(s);
+}
+
+/* Without a user namespace, or without a mount namespace of its own, the
+ * container process opens its sources itself (nothing to open early). */
+static void test_host_side_sources_only_for_user_and_mount_ns(void **state)
+{
+	struct hr_spec *no_user = load("", "", "\"namespaces\": [{\"type\": \"mount\"}]");
+	struct hr_spec *no_mount = load("", "", "\"namespaces\": [{\"type\": \"user\"}],"
+					  " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 1}],"
+					  " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 1}]");
+	struct hr_host host = test_host();
+	struct hr_policy_create_opts po = { 0 };
+	struct hr_plan plan;
+
+	(void)state;
+	assert_null(check_and_plan(no_user, &host, &po, &plan));
+	assert_false(plan.host_side_sources);
+	assert_null(check_and_plan(no_mount, &host, &po, &plan));
+	assert_false(plan.host_side_sources);
+	/* rootless: the runtime cannot clone mount trees either */
+	hr_spec_free(no_user);
+	no_user = load("", "", "\"namespaces\": [{\"type\": \"user\"}, {\"type\": \"mount\"}],"
+			      " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+			      " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]");
+	host.can_clone_mounts = false;
+	assert_null(check_and_plan(no_user, &host, &po, &plan));
+	assert_false(plan.host_side_sources);
+	hr_spec_free(no_user);
+	hr_spec_free(no_mount);
 }
 
 static void test_capability_masks(void **state)
@@ -354,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_new_namespaces_go_to_clone3),
 		cmocka_unit_test(test_join_by_path_opens_nothing),
 		cmocka_unit_test(test_user_namespace_id_maps),
+		cmocka_unit_test(test_host_side_sources_only_for_user_and_mount_ns),
 		cmocka_unit_test(test_capability_masks),
 		cmocka_unit_test(test_capabilities_refused_by_host),
 		cmocka_unit_test(test_apparmor_refused_by_host),
