@@ -1,9 +1,11 @@
 /* Container lifecycle, as the CLI verbs use it:
- * spec (parse, validate) -> policy -> plan -> launch -> state. */
+ * spec (parse, validate) -> policy -> plan -> launch -> state.
+ * Every verb of the CLI is one call here. */
 #ifndef HARDRUN_CONTAINER_H
 #define HARDRUN_CONTAINER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "hardrun/error.h"
@@ -56,6 +58,32 @@ struct hr_exec_opts {
 
 /* Runs a new process in a created or running container. */
 int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, struct hr_error *err);
+
+/* state: the runtime-spec state JSON of container id (caller frees). */
+int hr_lifecycle_state(const char *root, const char *id, char **json, struct hr_error *err);
+
+/* list: a JSON array of the state objects of every container under root,
+ * sorted by id, each with "owner" (caller frees); "[]" when there is none. */
+int hr_lifecycle_list(const char *root, char **json, struct hr_error *err);
+
+/* ps: the host pids in the container's cgroup and its child cgroups. */
+int hr_lifecycle_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hr_error *err);
+
+/* pause / resume: freeze a running container, thaw a paused one. */
+int hr_lifecycle_pause(const char *root, const char *id, struct hr_error *err);
+int hr_lifecycle_resume(const char *root, const char *id, struct hr_error *err);
+
+/* events: one sample of the container's cgroup statistics as runc's
+ * "data" object (caller frees); 1 (and no json) once it has stopped. */
+int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_error *err);
+
+/* spec: a starting config.json (caller frees). */
+char *hr_example_config(bool rootless);
+
+/* New resource limits (config.json's linux.resources) for a running
+ * container, through the policy checkpoint; device rules are not changed. */
+struct hr_resources;
+int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, struct hr_error *err);
 
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);

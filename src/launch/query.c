@@ -1,0 +1,123 @@
+/* The facade's read-side and cgroup verbs (hardrun.h): state, list, ps,
+ * pause, resume and the stats events samples, each a thin walk from the
+ * container's state to its cgroup. */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "hardrun/hardrun.h"
+#include "cgroup/cgroup.h"
+#include "spec/spec.h"
+#include "state/list.h"
+#include "state/state.h"
+
+int hr_lifecycle_state(const char *root, const char *id, char **json, struct hr_error *err)
+{
+	struct hr_container *c;
+
+	if (hr_container_load(root, id, &c, err) < 0)
+		return -1;
+	*json = hr_container_state_json(c);
+	hr_container_free(c);
+	return 0;
+}
+
+int hr_lifecycle_list(const char *root, char **json, struct hr_error *err)
+{
+	json_t *all;
+
+	if (hr_state_list(root, &all, err) < 0)
+		return -1;
+	*json = json_dumps(all, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(all);
+	return *json ? 0 : hr_error_set(err, 0, "list: encoding JSON");
+}
+
+/* Loads (and locks) container id and opens its cgroup; fails with
+ * "container X has no cgroup" when it has none. */
+static int open_container_cgroup(const char *root, const char *id, struct hr_container **c, struct hr_cgroup **cg,
+				 struct hr_error *err)
+{
+	*c = NULL;
+	*cg = NULL;
+	if (hr_container_load(root, id, c, err) < 0)
+		return -1;
+	if (!(*c)->st.cgroup_path) {
+		hr_error_set(err, 0, "container %s has no cgroup", id);
+		goto fail;
+	}
+	if (hr_cgroup_open((*c)->st.cgroup_path, cg, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	hr_container_free(*c);
+	*c = NULL;
+	return -1;
+}
+
+int hr_lifecycle_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hr_error *err)
+{
+	struct hr_container *c;
+	struct hr_cgroup *cg;
+
+	if (open_container_cgroup(root, id, &c, &cg, err) < 0)
+		return -1;
+	int rc = hr_cgroup_pids(cg, pids, n, err);
+	hr_cgroup_free(cg);
+	hr_container_free(c);
+	return rc;
+}
+
+/* pause/resume: freeze or thaw the cgroup; `state` reads "paused" back
+ * from cgroup.events. */
+static int set_frozen(const char *root, const char *id, bool frozen, struct hr_error *err)
+{
+	struct hr_container *c;
+	struct hr_cgroup *cg;
+	int rc = -1;
+
+	if (open_container_cgroup(root, id, &c, &cg, err) < 0)
+		return -1;
+	enum hr_status st = hr_container_status(c);
+	if (frozen && st != HR_STATUS_RUNNING)
+		hr_error_set(err, 0, "container %s is not running (status %s)", id, hr_status_name(st));
+	else if (!frozen && st != HR_STATUS_PAUSED)
+		hr_error_set(err, 0, "container %s is not paused (status %s)", id, hr_status_name(st));
+	else
+		rc = hr_cgroup_freeze(cg, frozen, err) < 0 ? -1 : 0;
+	hr_cgroup_free(cg);
+	hr_container_free(c);
+	return rc;
+}
+
+int hr_lifecycle_pause(const char *root, const char *id, struct hr_error *err)
+{
+	return set_frozen(root, id, true, err);
+}
+
+int hr_lifecycle_resume(const char *root, const char *id, struct hr_error *err)
+{
+	return set_frozen(root, id, false, err);
+}
+
+int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_error *err)
+{
+	struct hr_container *c;
+	struct hr_cgroup *cg;
+	int rc;
+
+	*json = NULL;
+	if (open_container_cgroup(root, id, &c, &cg, err) < 0)
+		return -1;
+	if (hr_container_status(c) == HR_STATUS_STOPPED)
+		rc = 1;
+	else
+		rc = hr_cgroup_stats_json(cg, json, err) < 0 ? -1 : 0;
+	hr_cgroup_free(cg);
+	hr_container_free(c);
+	return rc;
+}
+
+char *hr_example_config(bool rootless)
+{
+	return hr_spec_example_json(rootless);
+}
