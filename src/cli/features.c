@@ -160,14 +160,14 @@ static json_t *annotations_json(void)
 			 HARDRUN_COMMIT, "io.github.seccomp.libseccomp.version", libseccomp);
 }
 
-int cmd_features(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+static int cmd_features(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
 	json_t *doc;
 	char *text;
 
 	(void)g;
-	if (argc > 1)
-		return hr_error_set(err, 0, "features: unexpected argument \"%s\"", argv[1]);
+	if (a->argc > 0)
+		return hr_error_set(err, 0, "features: unexpected argument \"%s\"", a->argv[0]);
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "ociVersionMin", OCI_VERSION_MIN,
 			"ociVersionMax", OCI_VERSION_MAX, "hooks", strv_json(hooks),
 			"mountOptions", mount_options_json(), "linux", linux_json(),
@@ -182,3 +182,16 @@ int cmd_features(struct hr_global *g, int argc, char **argv, struct hr_error *er
 	free(text);
 	return fflush(stdout) == 0 ? 0 : hr_error_set(err, errno, "features: writing to stdout");
 }
+
+static const struct cli_option options[] = { { NULL } };
+
+const struct cli_verb cli_verb_features = {
+	.name = "features",
+	.fn = cmd_features,
+	.summary = "print the features this build supports",
+	.usage = "",
+	.description = "The runtime-spec features document (JSON) for this build on this host.",
+	.options = options,
+	.min_args = 0,
+	.max_args = -1, /* an argument is refused naming it */
+};

@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "cgroup_cli.h"
+#include "cli.h"
+#include "hardrun/hardrun.h"
+#include "spec/spec.h"
 #include "base/util.h"
 
 /* "100m", "1.5G", "512kb", "-1" -> bytes (binary units, as runc). */
@@ -80,7 +81,23 @@ static int read_resources(const char *path, struct hr_resources *res, struct hr_
 	return hr_resources_load_string(text, strcmp(path, "-") == 0 ? "stdin" : path, res, err);
 }
 
-enum { O_MEMORY = 256, O_SWAP, O_RESERVATION, O_QUOTA, O_PERIOD, O_SHARES, O_CPUS, O_MEMS, O_PIDS, O_BLKIO };
+enum { O_RESOURCES, O_MEMORY, O_SWAP, O_RESERVATION, O_QUOTA, O_PERIOD, O_SHARES, O_CPUS, O_MEMS, O_PIDS, O_BLKIO };
+
+static const struct cli_option options[] = {
+	[O_RESOURCES] = { "resources", 'r', CLI_VALUE, "FILE", NULL,
+			  "LinuxResources JSON (\"-\": stdin); the options below override it" },
+	[O_MEMORY] = { "memory", 0, CLI_VALUE, "SIZE", NULL, "memory limit (512k, 100m, 1.5g; -1: none)" },
+	[O_SWAP] = { "memory-swap", 0, CLI_VALUE, "SIZE", NULL, "memory plus swap limit" },
+	[O_RESERVATION] = { "memory-reservation", 0, CLI_VALUE, "SIZE", NULL, "memory soft limit" },
+	[O_QUOTA] = { "cpu-quota", 0, CLI_VALUE, "N", NULL, "CPU time (us) per period" },
+	[O_PERIOD] = { "cpu-period", 0, CLI_VALUE, "N", NULL, "CPU period (us)" },
+	[O_SHARES] = { "cpu-shares", 0, CLI_VALUE, "N", NULL, "CPU shares (as cpu.weight)" },
+	[O_CPUS] = { "cpuset-cpus", 0, CLI_VALUE, "LIST", NULL, "CPUs to run on (0-3,5)" },
+	[O_MEMS] = { "cpuset-mems", 0, CLI_VALUE, "LIST", NULL, "memory nodes to use" },
+	[O_PIDS] = { "pids-limit", 0, CLI_VALUE, "N", NULL, "maximum number of processes" },
+	[O_BLKIO] = { "blkio-weight", 0, CLI_VALUE, "N", NULL, "block IO weight, 10 to 1000" },
+	{ NULL },
+};
 
 /* Applies one flag to res. */
 static int apply_flag(int opt, const char *v, struct hr_resources *res, struct hr_error *err)
@@ -121,78 +138,30 @@ static int apply_flag(int opt, const char *v, struct hr_resources *res, struct h
 	return 0;
 }
 
-/* OCI swap is memory+swap: with only --memory-swap, pair it with the
- * current memory.max. */
-static int fill_current_limit(struct hr_cgroup *cg, struct hr_resources *res, struct hr_error *err)
+static int cmd_update(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL;
-	long long v;
-
-	if (!res->has_memory || !res->memory.has_swap || res->memory.has_limit || res->memory.swap <= 0)
-		return 0;
-	if (hr_read_file_at(cg->dirfd, "memory.max", &text, NULL, err) < 0)
-		return hr_error_wrap(err, "update: current memory limit");
-	text[strcspn(text, "\n")] = '\0';
-	if (strcmp(text, "max") == 0)
-		return hr_error_set(err, 0, "update: --memory-swap needs a memory limit (none is set)");
-	if (!hr_parse_i64(text, &v))
-		return hr_error_set(err, 0, "update: cannot parse memory.max \"%s\"", text);
-	res->memory.has_limit = true;
-	res->memory.limit = v;
-	return 0;
-}
-
-int cmd_update(struct hr_global *g, int argc, char **argv, struct hr_error *err)
-{
-	static const struct option opts[] = {
-		{ "resources", required_argument, NULL, 'r' }, { "memory", required_argument, NULL, O_MEMORY },
-		{ "memory-swap", required_argument, NULL, O_SWAP },
-		{ "memory-reservation", required_argument, NULL, O_RESERVATION },
-		{ "cpu-quota", required_argument, NULL, O_QUOTA }, { "cpu-period", required_argument, NULL, O_PERIOD },
-		{ "cpu-shares", required_argument, NULL, O_SHARES }, { "cpuset-cpus", required_argument, NULL, O_CPUS },
-		{ "cpuset-mems", required_argument, NULL, O_MEMS }, { "pids-limit", required_argument, NULL, O_PIDS },
-		{ "blkio-weight", required_argument, NULL, O_BLKIO }, { 0 },
-	};
-	struct flag { int opt; const char *val; } flags[32];
-	size_t n_flags = 0;
-	const char *resources = NULL, *id = NULL;
 	struct hr_resources res = { 0 };
-	struct hr_container *c = NULL;
-	struct hr_cgroup *cg = NULL;
-	int opt, rc = -1;
+	int rc = -1;
 
-	/* options may follow the id, as runc allows (`update ID --cpuset-cpus 1`);
-	 * optind 0 makes glibc re-read the ordering ("+" was used before) */
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
-		if (opt == 'r')
-			resources = optarg;
-		else if (opt >= O_MEMORY && n_flags < HR_ARRAY_SIZE(flags))
-			flags[n_flags++] = (struct flag){ opt, optarg };
-		else
-			return hr_error_set(err, 0, "update: unknown or repeated option");
-	}
-	if (hr_cli_one_id(argc, argv, &id, err) < 0)
+	if (a->value[O_RESOURCES] && read_resources(a->value[O_RESOURCES], &res, err) < 0)
 		return -1;
-	if (resources && read_resources(resources, &res, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n_flags; i++)
-		if (apply_flag(flags[i].opt, flags[i].val, &res, err) < 0)
+	for (int i = O_MEMORY; i <= O_BLKIO; i++)
+		if (a->value[i] && apply_flag(i, a->value[i], &res, err) < 0)
 			goto out;
-	if (hr_cli_open_container_cgroup(g, id, &c, &cg, err) < 0)
-		goto out;
-	enum hr_status st = hr_container_status(c);
-	if (st == HR_STATUS_STOPPED) {
-		hr_error_set(err, 0, "container not running: %s has exited", id);
-		goto out;
-	}
-	if (fill_current_limit(cg, &res, err) < 0 ||
-	    hr_cgroup_apply_resources(cg, &res, HR_CGROUP_SKIP_DEVICES, err) < 0)
-		goto out;
-	rc = 0;
+	rc = hr_lifecycle_update(g->root, cli_id(a), &res, err);
 out:
 	hr_resources_clear(&res);
-	hr_cgroup_free(cg);
-	hr_container_free(c);
 	return rc;
 }
+
+const struct cli_verb cli_verb_update = {
+	.name = "update",
+	.fn = cmd_update,
+	.summary = "update a container's resource limits",
+	.usage = "[OPTIONS] ID",
+	.description = "Device rules are not changed by update (as runc).",
+	.options = options,
+	.min_args = 1,
+	.max_args = 1,
+	.args_error = "expected exactly one container id",
+};
