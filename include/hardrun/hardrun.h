@@ -85,6 +85,20 @@ char *hr_example_config(bool rootless);
 struct hr_resources;
 int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, struct hr_error *err);
 
+/* The state root when --root is not given: /run/hardrun for root, else
+ * $XDG_RUNTIME_DIR/hardrun or /tmp/hardrun-UID (as runc). */
+const char *hr_default_root(void);
+/* --root: non-empty and absolute, else a named error. */
+int hr_root_check(const char *root, struct hr_error *err);
+/* Before create, run and exec: re-executes from a sealed copy of the
+ * binary unless already running from one (CVE-2019-5736). */
+int hr_protect_self(char **argv, struct hr_error *err);
+
+/* The apparmor verb: whether AppArmor is enabled; load (or replace) the
+ * profiles in a file with apparmor_parser. */
+bool hr_apparmor_available(void);
+int hr_apparmor_load(const char *profile_file, struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 

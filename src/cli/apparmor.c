@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "apparmor/apparmor.h"
+#include "hardrun/hardrun.h"
 #include "base/util.h"
 
 #define DEFAULT_PROFILE "apparmor/hardrun-default"
@@ -70,13 +70,13 @@ static int cmd_apparmor(struct hr_global *g, const struct cli_args *a, struct hr
 		return 2;
 	}
 	if (strcmp(sub, "status") == 0 && a->argc == 1) {
-		bool on = hr_apparmor_enabled();
+		bool on = hr_apparmor_available();
 		printf("AppArmor is %s on this host\n", on ? "enabled" : "not enabled");
 		return on ? 0 : 1;
 	}
 	if (strcmp(sub, "load") == 0) {
 		path = a->argc == 2 ? xstrdup(a->argv[1]) : default_profile_path();
-		if (hr_apparmor_load_profile_file(path, err) < 0)
+		if (hr_apparmor_load(path, err) < 0)
 			return -1;
 		printf("loaded AppArmor profile file %s\n", path);
 		return 0;

@@ -10,9 +10,8 @@
 
 #include "cli.h"
 #include "base/log.h"
-#include "launch/selfexe.h"
+#include "hardrun/hardrun.h"
 #include "base/util.h"
-#include "state/state.h"
 
 #define OCI_SPEC_VERSION "1.2.0"
 
@@ -161,24 +160,15 @@ static bool enters_container(const char *verb)
 
 int main(int argc, char **argv)
 {
-	static const char default_root[] = HR_DEFAULT_ROOT;
-	static char user_root[4096];
-	struct hr_global g = { .root = default_root };
+	struct hr_global g = { 0 };
 	struct hr_error err = { 0 };
 	int idx, rc;
 
 	reserve_inherited_fds(argc, argv);
 	idx = parse_global(argc, argv, &g, &err);
-	/* an unprivileged user keeps state in its own runtime dir, as runc does */
-	if (g.root == default_root && geteuid() != 0) {
-		const char *xdg = getenv("XDG_RUNTIME_DIR");
-		if (xdg && *xdg)
-			snprintf(user_root, sizeof(user_root), "%s/hardrun", xdg);
-		else
-			snprintf(user_root, sizeof(user_root), "/tmp/hardrun-%u", (unsigned)geteuid());
-		g.root = user_root;
-	}
-	if (idx >= 0 && hr_state_root_check(g.root, &err) < 0)
+	if (!g.root)
+		g.root = hr_default_root();
+	if (idx >= 0 && hr_root_check(g.root, &err) < 0)
 		idx = -1;
 	/* the log must be open before anything can fail, so containerd sees the error */
 	if (hr_log_init(g.log_path, g.log_json ? HR_LOG_JSON : HR_LOG_TEXT, g.debug, &err) < 0 || idx < 0) {
@@ -189,7 +179,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (enters_container(argv[idx]) && hr_selfexe_ensure_protected(argv, &err) < 0) {
+	if (enters_container(argv[idx]) && hr_protect_self(argv, &err) < 0) {
 		hr_log_error(&err);
 		return 1;
 	}

@@ -1,11 +1,16 @@
 /* The facade's read-side and cgroup verbs (hardrun.h): state, list, ps,
  * pause, resume and the stats events samples, each a thin walk from the
- * container's state to its cgroup. */
+ * container's state to its cgroup; and the few module calls the CLI makes
+ * around the verbs (state root, self-exe protection, apparmor verb). */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "hardrun/hardrun.h"
+#include "apparmor/apparmor.h"
 #include "cgroup/cgroup.h"
+#include "launch/selfexe.h"
 #include "spec/spec.h"
 #include "state/list.h"
 #include "state/state.h"
@@ -120,4 +125,39 @@ int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_
 char *hr_example_config(bool rootless)
 {
 	return hr_spec_example_json(rootless);
+}
+
+/* root: /run/hardrun; any other user its own runtime dir, as runc does */
+const char *hr_default_root(void)
+{
+	static char user_root[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return HR_DEFAULT_ROOT;
+	if (xdg && *xdg)
+		snprintf(user_root, sizeof(user_root), "%s/hardrun", xdg);
+	else
+		snprintf(user_root, sizeof(user_root), "/tmp/hardrun-%u", (unsigned)geteuid());
+	return user_root;
+}
+
+int hr_root_check(const char *root, struct hr_error *err)
+{
+	return hr_state_root_check(root, err);
+}
+
+int hr_protect_self(char **argv, struct hr_error *err)
+{
+	return hr_selfexe_ensure_protected(argv, err);
+}
+
+bool hr_apparmor_available(void)
+{
+	return hr_apparmor_enabled();
+}
+
+int hr_apparmor_load(const char *profile_file, struct hr_error *err)
+{
+	return hr_apparmor_load_profile_file(profile_file, err);
 }
