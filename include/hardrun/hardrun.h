@@ -99,6 +99,10 @@ int hr_protect_self(char **argv, struct hr_error *err);
 bool hr_apparmor_available(void);
 int hr_apparmor_load(const char *profile_file, struct hr_error *err);
 
+/* features: the runtime-spec features document (features.md,
+ * features-linux.md) of this build on this host, as JSON (caller frees). */
+int hr_features_json(char **json, struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 

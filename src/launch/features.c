@@ -1,4 +1,4 @@
-/* `hardrun features`: the runtime-spec features document (features.md,
+/* The runtime-spec features document (features.md,
  * features-linux.md) describing exactly what this build and host support. */
 #include <cap-ng.h>
 #include <ctype.h>
@@ -12,8 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "commit.h"
+#include "hardrun/hardrun.h"
 #include "rootfs/rootfs.h"
 #include "seccomp/seccomp.h"
 #include "base/util.h"
@@ -160,38 +160,19 @@ static json_t *annotations_json(void)
 			 HARDRUN_COMMIT, "io.github.seccomp.libseccomp.version", libseccomp);
 }
 
-static int cmd_features(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
+int hr_features_json(char **json, struct hr_error *err)
 {
 	json_t *doc;
-	char *text;
 
-	(void)g;
-	if (a->argc > 0)
-		return hr_error_set(err, 0, "features: unexpected argument \"%s\"", a->argv[0]);
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "ociVersionMin", OCI_VERSION_MIN,
 			"ociVersionMax", OCI_VERSION_MAX, "hooks", strv_json(hooks),
 			"mountOptions", mount_options_json(), "linux", linux_json(),
 			"annotations", annotations_json());
 	if (!doc)
 		return hr_error_set(err, ENOMEM, "features: building the JSON document");
-	text = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	*json = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
-	if (!text)
+	if (!*json)
 		return hr_error_set(err, ENOMEM, "features: serializing the JSON document");
-	printf("%s\n", text);
-	free(text);
-	return fflush(stdout) == 0 ? 0 : hr_error_set(err, errno, "features: writing to stdout");
+	return 0;
 }
-
-static const struct cli_option options[] = { { NULL } };
-
-const struct cli_verb cli_verb_features = {
-	.name = "features",
-	.fn = cmd_features,
-	.summary = "print the features this build supports",
-	.usage = "",
-	.description = "The runtime-spec features document (JSON) for this build on this host.",
-	.options = options,
-	.min_args = 0,
-	.max_args = -1, /* an argument is refused naming it */
-};
