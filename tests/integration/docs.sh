@@ -158,6 +158,14 @@ test_completion_offers_every_flag() {
 	[ -z "$missing" ] || fail "completion does not offer:$missing"
 }
 
+# `hardrun help VERB` completes the verbs; every verb's --help is offered
+test_completion_help_verb() {
+	[ -f "$COMPLETION" ] || fail "no completions/hardrun.bash"
+	assert_eq "$(complete_words hardrun help ex)" "exec"
+	assert_eq "$(complete_words hardrun help '' | sort | tr '\n' ' ')" "$(verbs | sort | tr '\n' ' ')"
+	assert_eq "$(complete_words hardrun help exec '')" ""
+}
+
 test_completion_signals_and_files() {
 	assert_eq "$(complete_words hardrun kill someid SIGKI)" "SIGKILL"
 	assert_contains "$(complete_words hardrun kill --all someid '' | tr '\n' ' ')" "TERM"
