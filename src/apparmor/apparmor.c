@@ -39,12 +39,9 @@ static int profile_listed(const char *list, const char *profile)
 	return 0;
 }
 
-int hr_apparmor_check_profile(const char *profile, struct hr_error *err)
+int hr_apparmor_check_profile_on(const char *profile, bool enabled, const char *loaded, struct hr_error *err)
 {
-	_cleanup_free_ char *list = NULL;
-	struct hr_error ignored;
-
-	if (!hr_apparmor_enabled())
+	if (!enabled)
 		return hr_error_set(err, 0,
 				    "AppArmor profile \"%s\" requested but AppArmor is not enabled on this host",
 				    profile);
@@ -52,13 +49,31 @@ int hr_apparmor_check_profile(const char *profile, struct hr_error *err)
 		return 0;
 	/* Where the list is not readable (no securityfs in this namespace),
 	 * the container-side write refuses an unknown profile instead. */
-	if (hr_read_file_at(AT_FDCWD, AA_PROFILES_FILE, &list, NULL, &ignored) < 0)
+	if (!loaded)
 		return 0;
-	if (!profile_listed(list, profile))
+	if (!profile_listed(loaded, profile))
 		return hr_error_set(err, 0,
 				    "AppArmor profile \"%s\" is not loaded (load it with: hardrun apparmor load, or apparmor_parser -r FILE)",
 				    profile);
 	return 0;
+}
+
+char *hr_apparmor_loaded_profiles(void)
+{
+	char *list = NULL;
+	struct hr_error ignored;
+
+	if (hr_read_file_at(AT_FDCWD, AA_PROFILES_FILE, &list, NULL, &ignored) < 0)
+		return NULL;
+	return list;
+}
+
+int hr_apparmor_check_profile(const char *profile, struct hr_error *err)
+{
+	bool enabled = hr_apparmor_enabled();
+	_cleanup_free_ char *list = enabled && strcmp(profile, "unconfined") != 0 ? hr_apparmor_loaded_profiles() : NULL;
+
+	return hr_apparmor_check_profile_on(profile, enabled, list, err);
 }
 
 static int check_procfs(int fd, const char *what, struct hr_error *err)

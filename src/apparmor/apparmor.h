@@ -12,6 +12,12 @@ bool hr_apparmor_enabled(void);
  * Error: AppArmor profile "X" requested but AppArmor is not enabled on this host */
 int hr_apparmor_check_profile(const char *profile, struct hr_error *err);
 
+/* Pure: the same check against a host description (loaded: the kernel's
+ * profile list, NULL when it is not readable here). */
+int hr_apparmor_check_profile_on(const char *profile, bool enabled, const char *loaded, struct hr_error *err);
+/* The kernel's loaded-profile list, NULL if not readable. */
+char *hr_apparmor_loaded_profiles(void);
+
 /* Container side: exec transition to profile (aa_stack_onexec when the
  * runtime itself is confined), after verifying /proc is procfs. */
 int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err);

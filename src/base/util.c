@@ -162,7 +162,13 @@ ssize_t hr_read_all(int fd, void *buf, size_t len)
 
 int hr_read_file_at(int dirfd, const char *path, char **out, size_t *len, struct hr_error *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	return hr_read_file_flags_at(dirfd, path, 0, out, len, err);
+}
+
+int hr_read_file_flags_at(int dirfd, const char *path, int oflags, char **out, size_t *len,
+			  struct hr_error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | oflags);
 	_cleanup_free_ char *buf = NULL;
 	size_t cap = 4096, used = 0;
 

@@ -43,6 +43,9 @@ size_t hr_strv_len(char *const *v);
 /* Reads/writes a whole file relative to dirfd (AT_FDCWD allowed). The read
  * result is NUL-terminated; *len (if non-NULL) excludes the NUL. */
 int hr_read_file_at(int dirfd, const char *path, char **out, size_t *len, struct hr_error *err);
+/* hr_read_file_at with extra open(2) flags (O_NOFOLLOW for cgroupfs). */
+int hr_read_file_flags_at(int dirfd, const char *path, int oflags, char **out, size_t *len,
+			  struct hr_error *err);
 int hr_write_file_at(int dirfd, const char *path, const void *data, size_t len, struct hr_error *err);
 /* Writes to an existing file (no O_CREAT), as needed for /proc and cgroupfs. */
 int hr_write_existing_at(int dirfd, const char *path, const char *data, struct hr_error *err);

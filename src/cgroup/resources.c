@@ -18,22 +18,24 @@
 
 /* ---- conversions ------------------------------------------------------------- */
 
+/* v clamped to [lo, hi], mapped linearly onto the v2 weight range 1..10000. */
+static unsigned long long to_weight(unsigned long long v, unsigned long long lo, unsigned long long hi)
+{
+	if (v < lo)
+		v = lo;
+	if (v > hi)
+		v = hi;
+	return 1 + ((v - lo) * 9999) / (hi - lo);
+}
+
 unsigned long long hr_cgroup_shares_to_weight(unsigned long long shares)
 {
-	if (shares < 2)
-		shares = 2;
-	if (shares > 262144)
-		shares = 262144;
-	return 1 + ((shares - 2) * 9999) / 262142;
+	return to_weight(shares, 2, 262144);
 }
 
 unsigned long long hr_cgroup_blkio_to_io_weight(unsigned long long weight)
 {
-	if (weight < 10)
-		weight = 10;
-	if (weight > 1000)
-		weight = 1000;
-	return 1 + ((weight - 10) * 9999) / 990;
+	return to_weight(weight, 10, 1000);
 }
 
 int hr_cgroup_swap_max(bool has_limit, int64_t limit, int64_t swap, int64_t *swap_max, struct hr_error *err)
@@ -59,59 +61,6 @@ int hr_cgroup_swap_max(bool has_limit, int64_t limit, int64_t swap, int64_t *swa
 				    " (OCI swap is memory+swap, so it must be >= the limit)", swap, limit);
 	*swap_max = swap - limit;
 	return 1;
-}
-
-/* ---- which controllers ----------------------------------------------------------- */
-
-static bool memory_limited(const struct hr_resources *r)
-{
-	const struct hr_memory *m = &r->memory;
-	return r->has_memory && (m->has_limit || m->has_reservation || m->has_swap);
-}
-
-static bool cpu_limited(const struct hr_resources *r)
-{
-	const struct hr_cpu *c = &r->cpu;
-	return r->has_cpu && ((c->has_shares && c->shares) || c->has_quota || c->has_period || c->has_burst ||
-			      c->has_idle);
-}
-
-static bool cpuset_limited(const struct hr_resources *r)
-{
-	return r->has_cpu && ((r->cpu.cpus && *r->cpu.cpus) || (r->cpu.mems && *r->cpu.mems));
-}
-
-static bool io_limited(const struct hr_resources *r)
-{
-	const struct hr_block_io *b = &r->block_io;
-	return r->has_block_io && ((b->has_weight && b->weight) || b->n_weight_devices || b->n_throttle_read_bps ||
-				   b->n_throttle_write_bps || b->n_throttle_read_iops || b->n_throttle_write_iops);
-}
-
-unsigned hr_cg_needed_controllers(const struct hr_resources *r)
-{
-	unsigned m = 0;
-
-	if (memory_limited(r))
-		m |= 1u << HR_CG_MEMORY;
-	if (cpu_limited(r))
-		m |= 1u << HR_CG_CPU;
-	if (cpuset_limited(r))
-		m |= 1u << HR_CG_CPUSET;
-	/* pids.limit <= 0 is "unlimited" (podman always sends 0): nothing to enforce */
-	if (r->has_pids && r->pids_limit > 0)
-		m |= 1u << HR_CG_PIDS;
-	if (io_limited(r))
-		m |= 1u << HR_CG_IO;
-	if (r->n_hugepage_limits)
-		m |= 1u << HR_CG_HUGETLB;
-	for (size_t i = 0; i < r->n_unified; i++) {
-		const char *k = r->unified[i].key;
-		int c = hr_cg_controller_from_name(k, strcspn(k, "."));
-		if (c >= 0)
-			m |= 1u << c;
-	}
-	return m;
 }
 
 /* ---- writers ---------------------------------------------------------------------- */
@@ -376,11 +325,6 @@ static int apply_unified(struct apply_ctx *a, const struct hr_resources *r)
  * i.e. what its parent enables for it); with ALLOW_MISSING they are skipped. */
 static int check_available(struct apply_ctx *a, unsigned want)
 {
-	static const char *const purpose[HR_CG_N] = {
-		[HR_CG_CPU] = "cpu limit", [HR_CG_CPUSET] = "cpuset (cpus/mems)", [HR_CG_MEMORY] = "memory limit",
-		[HR_CG_PIDS] = "pids limit", [HR_CG_IO] = "block IO limit", [HR_CG_HUGETLB] = "hugepage limit",
-		[HR_CG_RDMA] = "rdma limit", [HR_CG_MISC] = "misc limit",
-	};
 	_cleanup_free_ char *avail = NULL, *display = hr_cg_display(a->cg, a->cg->path);
 
 	if (!want)
@@ -392,16 +336,9 @@ static int check_available(struct apply_ctx *a, unsigned want)
 		const char *name = hr_cg_controller_name(c);
 		if (!(want & (1u << c)) || hr_cg_list_has(avail, name))
 			continue;
-		if (a->flags & HR_CGROUP_ALLOW_MISSING_CONTROLLERS) {
-			if (!(a->flags & HR_CG_QUIET_MISSING))
-				hr_log_warnf("cgroup: %s requested but the \"%s\" controller is not available in %s "
-					     "(available: %s); not enforced", purpose[c], name, display,
-					     *avail ? avail : "none");
-			a->skip |= 1u << c;
-			continue;
-		}
-		return hr_error_set(a->err, 0, "cgroup: %s requested but the \"%s\" controller is not available in %s "
-				    "(available: %s)", purpose[c], name, display, *avail ? avail : "none");
+		if (hr_cg_controller_missing(c, display, avail, a->flags, a->err) < 0)
+			return -1;
+		a->skip |= 1u << c;
 	}
 	return 0;
 }

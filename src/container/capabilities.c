@@ -67,7 +67,7 @@ static int cap_last_cap(void)
 }
 
 /* Resolves one set into a bit mask, validating every name in it. */
-static int set_mask(const struct hr_capabilities *caps, enum hr_cap_set s, int last_cap,
+static int set_mask(const struct hr_capabilities *caps, enum hr_cap_set s, int last_cap, uint64_t host_bounding,
 		    uint64_t *mask, struct hr_error *err)
 {
 	char *const *names = *set_list(caps, s);
@@ -82,7 +82,7 @@ static int set_mask(const struct hr_capabilities *caps, enum hr_cap_set s, int l
 			return hr_error_set(err, 0,
 					    "capability \"%s\" (process.capabilities.%s) is not supported by this kernel (last capability is %d)",
 					    names[i], set_names[s], last_cap);
-		if (prctl(PR_CAPBSET_READ, (unsigned long)cap, 0, 0, 0) != 1)
+		if (!(host_bounding & (UINT64_C(1) << cap)))
 			return hr_error_set(err, 0,
 					    "capability \"%s\" (process.capabilities.%s) is not in this host's bounding set",
 					    names[i], set_names[s]);
@@ -153,26 +153,66 @@ static void trim_ambient(uint64_t m[SET_COUNT], bool warn)
 	m[SET_AMBIENT] &= ~bad;
 }
 
+/* The runtime's own bounding set: a container never gets more. */
+static uint64_t host_bounding_set(void)
+{
+	uint64_t m = 0;
+
+	for (int c = 0; c < HR_CAP_MAX; c++)
+		if (prctl(PR_CAPBSET_READ, (unsigned long)c, 0, 0, 0) == 1)
+			m |= UINT64_C(1) << c;
+	return m;
+}
+
+void hr_caps_probe_host(int *last_cap, uint64_t *bounding)
+{
+	*last_cap = cap_last_cap();
+	*bounding = host_bounding_set();
+}
+
+int hr_caps_resolve(const struct hr_capabilities *caps, int last_cap, uint64_t host_bounding, bool warn,
+		    struct hr_cap_masks *out, struct hr_error *err)
+{
+	uint64_t m[SET_COUNT] = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	if (!caps->present)
+		return 0;
+	for (int s = 0; s < SET_COUNT; s++)
+		if (set_mask(caps, (enum hr_cap_set)s, last_cap, host_bounding, &m[s], err) < 0)
+			return -1;
+	trim_ambient(m, warn);
+	if (check_set_relations(m, err) < 0)
+		return -1;
+	*out = (struct hr_cap_masks){ .bounding = m[SET_BOUNDING], .effective = m[SET_EFFECTIVE],
+				      .permitted = m[SET_PERMITTED], .inheritable = m[SET_INHERITABLE],
+				      .ambient = m[SET_AMBIENT] };
+	return 0;
+}
+
+/* Container side: the same masks, against the bounding set we still have. */
 static int caps_masks(const struct hr_capabilities *caps, uint64_t m[SET_COUNT], struct hr_error *err)
 {
-	int last = cap_last_cap();
+	uint64_t bounding;
+	int last;
 
+	hr_caps_probe_host(&last, &bounding);
 	for (int s = 0; s < SET_COUNT; s++)
-		if (set_mask(caps, (enum hr_cap_set)s, last, &m[s], err) < 0)
+		if (set_mask(caps, (enum hr_cap_set)s, last, bounding, &m[s], err) < 0)
 			return -1;
 	return 0;
 }
 
 int hr_caps_validate(const struct hr_capabilities *caps, struct hr_error *err)
 {
-	uint64_t m[SET_COUNT];
+	struct hr_cap_masks masks;
+	uint64_t bounding;
+	int last;
 
 	if (!caps->present)
 		return 0;
-	if (caps_masks(caps, m, err) < 0)
-		return -1;
-	trim_ambient(m, true);
-	return check_set_relations(m, err);
+	hr_caps_probe_host(&last, &bounding);
+	return hr_caps_resolve(caps, last, bounding, true, &masks, err);
 }
 
 static int drop_bounding(uint64_t keep, struct hr_error *err)

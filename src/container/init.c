@@ -25,14 +25,20 @@
  * 12. close every fd but stdio/preserved,  nothing reaches the workload; hooks and
  *     reset signal dispositions and mask   the runtime ignore SIGPIPE
  * 13. seccomp (when no_new_privs is off)   loading needs CAP_SYS_ADMIN, dropped next
- * 14. uid/gid/groups + capabilities        keep-caps: the listed caps survive the uid change
- * 15. umask, AppArmor exec transition      applies at execve; /proc verified first
- * 16. no_new_privs                         after everything that needs privileges
+ *     (seccomp_install.c)
+ * 14. uid/gid/groups, umask (identity.c)   keep-caps: the listed caps survive the uid
+ *     + capabilities (capabilities.c)      change; every set is then set exactly
+ * 15. AppArmor exec transition (lsm.c)     applies at execve; /proc verified first
+ * 16. no_new_privs (lsm.c)                 after everything that needs privileges
  * 17. seccomp (when no_new_privs is on)    last, so the runtime runs as few syscalls
  *                                          as possible under the workload's filter
  * 18. execve
+ *
+ * Steps 1-9 are prepare() (create) or prepare_exec() (exec: join the
+ * container's namespaces and root instead of steps 2-7); 10-11 are
+ * create-only; 12-18 are the same for both.
  */
-#include "launch/launch.h"
+#include "container/handoff.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,13 +56,15 @@
 
 #include "apparmor/apparmor.h"
 #include "container/capabilities.h"
-#include "launch/console.h"
-#include "launch/hooks.h"
+#include "container/identity.h"
+#include "container/lsm.h"
+#include "container/console.h"
+#include "container/hooks.h"
 #include "base/log.h"
 #include "base/procfs.h"
 #include "rootfs/rootfs.h"
 #include "state/state.h"
-#include "launch/sync.h"
+#include "container/sync.h"
 #include "base/util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -290,71 +298,20 @@ static int wait_for_start(struct hr_launch *l, struct hr_error *err)
 	return 0;
 }
 
-static int load_seccomp(struct hr_launch *l, struct hr_error *err)
-{
-	int notify_fd = -1;
-	_cleanup_free_ char *state = NULL;
-
-	if (!l->has_seccomp)
-		return 0;
-	if (hr_seccomp_load(&l->seccomp, &notify_fd, err) < 0)
-		return -1;
-	if (notify_fd < 0)
-		return 0;
-	if (l->listener_sock < 0) {
-		close(notify_fd);
-		return hr_error_set(err, 0, "seccomp: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
-	}
-	state = hr_state_json_make(l->id, "running", host_pid, l->bundle, l->spec);
-	if (hr_seccomp_send_to_listener(l->listener_sock, notify_fd, state, l->spec->linux_.seccomp->listener_metadata,
-					err) < 0)
-		return -1;
-	close(notify_fd);
-	close(l->listener_sock);
-	l->listener_sock = -1;
-	return 0;
-}
-
-static bool setgroups_denied(void)
-{
-	_cleanup_free_ char *text = NULL;
-	struct hr_error ignored = { 0 };
-
-	return hr_read_file_at(AT_FDCWD, "/proc/self/setgroups", &text, NULL, &ignored) == 0 &&
-	       strncmp(text, "deny", 4) == 0;
-}
-
-static int drop_privileges(struct hr_launch *l, struct hr_error *err)
+/* Steps 13-17, in this order (see the top of this file for why). */
+static int confine_workload(struct hr_launch *l, struct hr_error *err)
 {
 	const struct hr_process *p = l->process;
-	_cleanup_free_ gid_t *groups = xcalloc(p->user.n_additional_gids + 1, sizeof(gid_t));
-	bool set_groups = true;
 
-	for (size_t i = 0; i < p->user.n_additional_gids; i++)
-		groups[i] = p->user.additional_gids[i];
-	/* a user namespace mapped without privilege has setgroups denied */
-	if (setgroups_denied()) {
-		if (p->user.n_additional_gids)
-			return hr_error_set(err, 0, "process.user.additionalGids cannot be set: setgroups is denied in "
-						    "this user namespace (rootless without newgidmap)");
-		set_groups = false;
-	}
-	if (!p->no_new_privileges && load_seccomp(l, err) < 0)
+	if (!p->no_new_privileges && hr_seccomp_install(l, host_pid, err) < 0)
 		return -1;
-	if (hr_caps_change_identity_and_apply(&p->capabilities, p->user.uid, p->user.gid, groups,
-					      p->user.n_additional_gids, set_groups, err) < 0)
+	if (hr_identity_apply(p, err) < 0)
 		return -1;
-	if (p->user.has_umask)
-		umask(p->user.umask);
-	else
-		umask(022);
 	/* the profile is chosen before no_new_privs, as runc does, so the
 	 * transition is decided while we are still unrestricted */
-	if (p->apparmor_profile && hr_apparmor_apply_onexec(p->apparmor_profile, err) < 0)
+	if (hr_lsm_apply_exec_label(p, err) < 0 || hr_lsm_set_no_new_privs(p, err) < 0)
 		return -1;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return hr_error_set(err, errno, "set no_new_privs");
-	if (p->no_new_privileges && load_seccomp(l, err) < 0)
+	if (p->no_new_privileges && hr_seccomp_install(l, host_pid, err) < 0)
 		return -1;
 	return 0;
 }
@@ -473,9 +430,9 @@ void hr_init_container(struct hr_launch *l)
 	/* exec enters a running container: its processes must not reach this
 	 * image (/proc/PID/exe) until execve replaces it */
 	if (close_runtime_fds(l, &err) < 0 || hr_die_with_parent(l->runtime_pid, &err) < 0 ||
-	    (l->exec_mode && hr_set_dumpable(false, &err) < 0))
+	    (l->join_target && hr_set_dumpable(false, &err) < 0))
 		hr_sync_fail(l->sync_fd, &err);
-	if ((l->exec_mode ? prepare_exec(l, &exe, &err) : prepare(l, &exe, &err)) < 0)
+	if ((l->join_target ? prepare_exec(l, &exe, &err) : prepare(l, &exe, &err)) < 0)
 		hr_sync_fail(l->sync_fd, &err);
 	env = build_env(p);
 	/* create is done once we report READY; its exit must not kill us */
@@ -485,14 +442,15 @@ void hr_init_container(struct hr_launch *l)
 	}
 	if (hr_sync_send(l->sync_fd, HR_SYNC_READY, 0, NULL, -1) < 0)
 		_exit(1);
-	/* exec keeps the channel to report failures until execve closes it */
-	if (!l->exec_mode) {
+	/* exec keeps the channel to report failures until execve closes it;
+	 * create's runtime is gone once we wait for `start` */
+	if (l->wait_for_start) {
 		close(l->sync_fd);
 		l->sync_fd = -1;
+		if (wait_for_start(l, &err) < 0)
+			goto fail;
 	}
-	if (!l->exec_mode && wait_for_start(l, &err) < 0)
-		goto fail;
-	if (!l->exec_mode && l->spec->has_hooks && l->spec->hooks.n_start_container) {
+	if (l->wait_for_start && l->spec->has_hooks && l->spec->hooks.n_start_container) {
 		_cleanup_free_ char *state = hr_state_json_make(l->id, "running", host_pid, l->bundle, l->spec);
 		if (hr_hooks_run("startContainer", l->spec->hooks.start_container, l->spec->hooks.n_start_container,
 				 state, &err) < 0)
@@ -503,7 +461,7 @@ void hr_init_container(struct hr_launch *l)
 	hr_log_step("container: released; fds and signals for the workload");
 	/* nothing is logged from here on: the workload's seccomp filter is in
 	 * place and may not allow the write */
-	if (drop_privileges(l, &err) < 0)
+	if (confine_workload(l, &err) < 0)
 		goto fail;
 	execve(exe, p->args, env);
 	hr_error_set(&err, errno, "exec \"%s\"", exe);

@@ -1,5 +1,5 @@
 /* Small container-side steps of hr_init_container, each fail-closed. */
-#include "launch/launch.h"
+#include "container/handoff.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* The network namespace a container gets is empty but for a loopback that
  * starts down: bring it up, as runc does, so 127.0.0.1 works. */
-#include "launch/launch.h"
+#include "container/handoff.h"
 
 #include <errno.h>
 #include <net/if.h>

@@ -25,24 +25,20 @@ int hr_ns_new_flags(const struct hr_spec *spec)
 	return flags;
 }
 
-int hr_ns_open_joins(const struct hr_spec *spec, struct hr_ns_join *j, struct hr_error *err)
+int hr_ns_open_paths(const char *const paths[HR_NS_COUNT], struct hr_ns_join *j, struct hr_error *err)
 {
 	for (int t = 0; t < HR_NS_COUNT; t++)
 		j->fds[t] = -1;
 	j->count = 0;
-	if (!spec->has_linux)
-		return 0;
-	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
-		const struct hr_namespace *ns = &spec->linux_.namespaces[i];
-		int fd;
-		if (!ns->path)
+	for (int t = 0; t < HR_NS_COUNT; t++) {
+		if (!paths[t])
 			continue;
-		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		j->fds[t] = open(paths[t], O_RDONLY | O_CLOEXEC);
+		if (j->fds[t] < 0) {
+			int e = errno;
 			hr_ns_join_close(j);
-			return hr_error_set(err, errno, "open %s namespace `%s`", hr_ns_type_name(ns->type), ns->path);
+			return hr_error_set(err, e, "open %s namespace `%s`", hr_ns_type_name((enum hr_ns_type)t), paths[t]);
 		}
-		j->fds[ns->type] = fd;
 		j->count++;
 	}
 	return 0;

@@ -17,7 +17,8 @@ struct hr_ns_join {
 
 /* CLONE_NEW* flags for the namespaces the spec asks to create. */
 int hr_ns_new_flags(const struct hr_spec *spec);
-int hr_ns_open_joins(const struct hr_spec *spec, struct hr_ns_join *j, struct hr_error *err);
+/* Opens paths[t] for each namespace type t to join (NULL: not joined). */
+int hr_ns_open_paths(const char *const paths[HR_NS_COUNT], struct hr_ns_join *j, struct hr_error *err);
 void hr_ns_join_close(struct hr_ns_join *j);
 /* Container side: setns in the order the kernel needs (user first). */
 int hr_ns_join_all(struct hr_ns_join *j, struct hr_error *err);

@@ -13,11 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "apparmor/apparmor.h"
-#include "container/capabilities.h"
 #include "cgroup/cgroup.h"
 #include "hardrun/hardrun.h"
-#include "rootfs/rootfs.h"
 #include "state/state.h"
 #include "base/util.h"
 #include "launch/launch.h"
@@ -101,14 +98,6 @@ static int apply_overrides(const struct hr_exec_opts *o, struct hr_process *p, s
 	return 0;
 }
 
-static int join_flags(const struct hr_spec *spec)
-{
-	int flags = 0;
-	for (size_t i = 0; i < spec->linux_.n_namespaces; i++)
-		flags |= hr_ns_clone_flag(spec->linux_.namespaces[i].type);
-	return flags;
-}
-
 static int check_exec_target(struct hr_container *c, bool ignore_paused, struct hr_error *err)
 {
 	enum hr_status s = hr_container_status(c);
@@ -123,33 +112,47 @@ static int check_exec_target(struct hr_container *c, bool ignore_paused, struct 
 	return hr_error_set(err, 0, "cannot exec in container %s: it is %s", c->id, hr_status_name(s));
 }
 
-static int prepare_exec_ctx(const struct hr_exec_opts *o, struct hr_launch_ctx *x, struct hr_process *own,
-			    struct hr_error *err)
+/* The process to run: --process FILE, or the container's own process (a
+ * copy, parsed again from the saved config) changed by the flags. The
+ * container's spec is never written. */
+static int load_exec_process(const struct hr_exec_opts *o, struct hr_container *c, struct hr_process *own,
+			     struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct hr_spec *copy = NULL;
+
+	if (o->process_file)
+		return hr_process_load_file(o->process_file, own, err);
+	if (hr_read_file_at(c->dirfd, "config.json", &text, NULL, err) < 0)
+		return hr_error_wrap(err, "read saved config of container %s", c->id);
+	if (hr_spec_load_string(text, "config.json", &copy, err) < 0)
+		return -1;
+	*own = copy->process;
+	memset(&copy->process, 0, sizeof(copy->process));
+	hr_spec_free(copy);
+	return apply_overrides(o, own, err);
+}
+
+/* The container's spec, the process, the checkpoint, then the exec plan. */
+static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, struct hr_process *own,
+		     struct hr_error *err)
 {
 	const struct hr_spec *spec;
-	const struct hr_process *p;
+	struct hr_plan_opts po = { .console_socket = o->console_socket, .preserve_fds = o->preserve_fds };
 
 	if (hr_container_spec(x->c, &spec, err) < 0)
 		return -1;
 	if (o->process_label)
 		return hr_error_set(err, 0, "exec: --process-label: SELinux is not supported by hardrun");
-	if (o->process_file) {
-		if (hr_process_load_file(o->process_file, own, err) < 0)
-			return -1;
-		p = own;
-	} else {
-		if (apply_overrides(o, (struct hr_process *)&spec->process, err) < 0)
-			return -1;
-		p = &spec->process;
-	}
-	if (p->terminal && !o->console_socket && o->detach)
+	if (load_exec_process(o, x->c, own, err) < 0)
+		return -1;
+	if (own->terminal && !o->console_socket && o->detach)
 		return hr_error_set(err, 0, "exec: a terminal with --detach needs --console-socket");
-	if (hr_caps_validate(&p->capabilities, err) < 0)
+	hr_host_probe(&x->host, own->apparmor_profile);
+	if (hr_policy_check_exec(spec, own, &x->host, &x->decisions, err) < 0 ||
+	    hr_plan_exec(spec, own, &x->host, &po, &x->plan, err) < 0)
 		return -1;
-	if (p->apparmor_profile && hr_apparmor_check_profile(p->apparmor_profile, err) < 0)
-		return -1;
-	x->spec = (struct hr_spec *)spec;
-	x->process = p;
+	x->spec = (struct hr_spec *)spec; /* borrowed: x->spec is reset before the ctx is freed */
 	x->bundle = xstrdup(x->c->st.bundle ? x->c->st.bundle : "/");
 	x->rootfs = xstrdup(x->c->st.rootfs ? x->c->st.rootfs : "/");
 	return 0;
@@ -189,18 +192,12 @@ static int open_exec_cgroup(struct hr_launch_ctx *x, const char *sub, struct hr_
 
 static int open_exec_target(struct hr_launch_ctx *x, const char *sub_cgroup, struct hr_error *err)
 {
-	const struct hr_spec *spec = x->spec;
-
-	x->l.exec_mode = true;
-	x->l.join_flags = join_flags(spec);
 	x->l.target_pidfd = (int)syscall(SYS_pidfd_open, x->c->st.pid, 0);
 	if (x->l.target_pidfd < 0 || hr_proc_start_time(x->c->st.pid) != x->c->st.pid_start)
 		return hr_error_set(err, 0, "cannot exec in container %s: it is not running", x->c->id);
-	/* also with a mount namespace joined by path: the container chroots
-	 * there too, and setns would leave us at that namespace's root */
-	if (hr_rootfs_shares_mount_ns(spec) && open_target_root(x, err) < 0)
+	if (x->plan.enter_target_root && open_target_root(x, err) < 0)
 		return -1;
-	if (spec->linux_.seccomp && hr_launch_compile_seccomp(x, err) < 0)
+	if (hr_launch_compile_seccomp(x, err) < 0)
 		return -1;
 	if (x->c->st.cgroup_path && open_exec_cgroup(x, sub_cgroup, err) < 0)
 		return hr_error_wrap(err, "cgroup of container %s", x->c->id);
@@ -209,9 +206,7 @@ static int open_exec_target(struct hr_launch_ctx *x, const char *sub_cgroup, str
 
 int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, struct hr_error *err)
 {
-	struct hr_create_opts co = { .root = o->root, .id = o->id, .console_socket = o->console_socket,
-				     .pid_file = o->pid_file, .preserve_fds = o->preserve_fds, .foreground = !o->detach };
-	struct hr_launch_ctx x = { .o = &co, .pidfd = -1, .sync_fd = -1, .console_master = -1,
+	struct hr_launch_ctx x = { .id = o->id, .pidfd = -1, .sync_fd = -1, .console_master = -1,
 				   .l = { .fifo_fd = -1, .target_rootfd = -1, .console_sock = -1, .listener_sock = -1,
 					 .target_pidfd = -1 } };
 	struct hr_process own = { 0 };
@@ -223,7 +218,7 @@ int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, stru
 	if (rc == 0)
 		rc = check_exec_target(x.c, o->ignore_paused, err);
 	if (rc == 0)
-		rc = prepare_exec_ctx(o, &x, &own, err);
+		rc = plan_exec(o, &x, &own, err);
 	if (rc == 0)
 		rc = open_exec_target(&x, o->cgroup, err);
 	/* a frozen container's new process waits for `resume`, which must be

@@ -1,42 +1,15 @@
-/* Internal: what the runtime hands the container process across clone3.
- * The child gets a copy of this (no CLONE_VM), so plain pointers work. */
+/* The runtime side of create and exec: the context that owns everything
+ * made for a container (state dir, cgroup, fds), so a failure can undo it.
+ * What the container process itself receives is container/handoff.h. */
 #ifndef HARDRUN_LAUNCH_H
 #define HARDRUN_LAUNCH_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "container/namespaces.h"
-#include "seccomp/seccomp.h"
-#include "spec/spec.h"
-
-struct hr_launch {
-	const struct hr_spec *spec;
-	const struct hr_process *process; /* spec->process, or exec's process */
-	bool exec_mode;              /* exec: join target_pidfd's namespaces, no rootfs/fifo */
-	int target_pidfd;            /* exec: the container's init */
-	int join_flags;              /* exec: CLONE_NEW* of the namespaces to join */
-	const char *id;
-	const char *bundle;          /* absolute */
-	const char *rootfs;          /* absolute */
-	int sync_fd;                 /* child's end */
-	int parent_sync_fd;          /* closed by the child */
-	int fifo_fd;                 /* create: O_PATH of exec.fifo, reopened to wait for start */
-	int target_rootfd;           /* exec into a container without a mount ns: its root */
-	pid_t runtime_pid;           /* the runtime that cloned us, for the PDEATHSIG check */
-	int lock_fd;                 /* the runtime's locked state dir fd; the child must close it */
-	int console_sock;            /* connected --console-socket, or -1 */
-	int listener_sock;           /* connected seccomp listenerPath, or -1 */
-	int preserve_fds;
-	bool no_pivot;
-	bool no_new_keyring;
-	bool new_userns;             /* a user namespace is created for the container */
-	int unshare_flags;           /* namespaces to create after joining (slow path) */
-	bool needs_fork;             /* slow path with a pid namespace: fork once more */
-	struct hr_ns_join joins;
-	struct hr_seccomp_program seccomp;
-	bool has_seccomp;
-};
+#include "container/handoff.h"
+#include "plan/plan.h"
+#include "policy/policy.h"
 
 /* Everything create made, so a failure can undo it in reverse. */
 struct hr_cgroup;
@@ -44,9 +17,13 @@ struct hr_container;
 struct hr_create_opts;
 
 struct hr_launch_ctx {
-	const struct hr_create_opts *o;  /* root, id, pid_file, console_socket, preserve_fds... */
-	const struct hr_process *process; /* exec: the process to run */
-	struct hr_spec *spec;
+	const struct hr_create_opts *o;  /* create only: its options */
+	const char *id;
+	const char *pid_file;
+	struct hr_host host;
+	struct hr_policy_result decisions;
+	struct hr_plan plan;
+	struct hr_spec *spec;            /* create: owned; exec: the container's */
 	char *config_text;
 	char *bundle;
 	char *rootfs;
@@ -64,21 +41,8 @@ struct hr_launch_ctx {
 int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err);
 /* Frees everything; spec, c and cg are owned by the ctx. */
 void hr_launch_ctx_free(struct hr_launch_ctx *x);
-/* Compiles the config's seccomp filter via the BPF cache under --root. */
+/* Compiles the plan's seccomp profile, through the BPF cache. */
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
-
-/* init_steps.c: fail-closed steps of the container process. */
-int hr_close_fds_except(unsigned int first, const int *keep, size_t n, struct hr_error *err);
-int hr_enter_cwd(const char *cwd, struct hr_error *err);
-int hr_join_session_keyring(struct hr_error *err);
-int hr_die_with_parent(pid_t parent, struct hr_error *err);
-int hr_set_dumpable(bool dumpable, struct hr_error *err);
-/* net.c: lo up in a new network namespace. */
-int hr_net_loopback_up(struct hr_error *err);
-
-/* Container side, from clone to execve; never returns. */
-void hr_init_container(struct hr_launch *l) __attribute__((noreturn));
-
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "cgroup/cgroup.h"
 #include "hardrun/hardrun.h"
-#include "launch/hooks.h"
+#include "container/hooks.h"
 #include "base/log.h"
 #include "state/state.h"
 #include "base/util.h"

@@ -1,26 +1,43 @@
-/* `update`: new resource limits for a live container.
- * (The `plan` branch has the same function going through the policy
- * checkpoint; on merge its version is the one to keep.) */
+/* `update`: new resource limits for a live container, through the policy
+ * checkpoint like everything else that changes a container. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cgroup/cgroup.h"
-#include "cgroup/query.h"
 #include "hardrun/hardrun.h"
+#include "policy/policy.h"
 #include "state/state.h"
+#include "base/util.h"
 
 /* OCI swap is memory+swap: with only a swap limit, pair it with the
  * current memory.max. */
 static int fill_current_limit(struct hr_cgroup *cg, struct hr_resources *res, struct hr_error *err)
 {
-	int64_t limit;
-	bool unlimited;
+	_cleanup_free_ char *text = NULL;
+	long long v;
 
 	if (!res->has_memory || !res->memory.has_swap || res->memory.has_limit || res->memory.swap <= 0)
 		return 0;
-	if (hr_cgroup_memory_max(cg, &limit, &unlimited, err) < 0)
-		return hr_error_wrap(err, "update");
-	if (unlimited)
+	if (hr_read_file_at(cg->dirfd, "memory.max", &text, NULL, err) < 0)
+		return hr_error_wrap(err, "update: current memory limit");
+	text[strcspn(text, "\n")] = '\0';
+	if (strcmp(text, "max") == 0)
 		return hr_error_set(err, 0, "update: --memory-swap needs a memory limit (none is set)");
+	if (!hr_parse_i64(text, &v))
+		return hr_error_set(err, 0, "update: cannot parse memory.max \"%s\"", text);
 	res->memory.has_limit = true;
-	res->memory.limit = limit;
+	res->memory.limit = v;
+	return 0;
+}
+
+static int open_live_cgroup(struct hr_container *c, struct hr_cgroup **cg, struct hr_error *err)
+{
+	if (!c->st.cgroup_path)
+		return hr_error_set(err, 0, "container %s has no cgroup", c->id);
+	if (hr_cgroup_open(c->st.cgroup_path, cg, err) < 0)
+		return -1;
+	if (hr_container_status(c) == HR_STATUS_STOPPED)
+		return hr_error_set(err, 0, "container not running: %s has exited", c->id);
 	return 0;
 }
 
@@ -28,24 +45,22 @@ int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *r
 {
 	struct hr_container *c = NULL;
 	struct hr_cgroup *cg = NULL;
+	struct hr_host host = { 0 };
+	struct hr_policy_result decisions = { 0 };
+	const struct hr_spec *spec;
 	int rc = -1;
 
 	if (hr_container_load(root, id, &c, err) < 0)
 		return -1;
-	if (!c->st.cgroup_path) {
-		hr_error_set(err, 0, "container %s has no cgroup", id);
+	if (open_live_cgroup(c, &cg, err) < 0 || fill_current_limit(cg, res, err) < 0)
 		goto out;
-	}
-	if (hr_cgroup_open(c->st.cgroup_path, &cg, err) < 0)
-		goto out;
-	if (hr_container_status(c) == HR_STATUS_STOPPED) {
-		hr_error_set(err, 0, "container not running: %s has exited", id);
-		goto out;
-	}
-	if (fill_current_limit(cg, res, err) < 0)
+	hr_host_probe(&host, NULL);
+	if (hr_container_spec(c, &spec, err) < 0 || hr_policy_check_update(spec, res, &host, &decisions, err) < 0)
 		goto out;
 	rc = hr_cgroup_apply_resources(cg, res, HR_CGROUP_SKIP_DEVICES, err);
 out:
+	hr_policy_result_clear(&decisions);
+	hr_host_clear(&host);
 	hr_cgroup_free(cg);
 	hr_container_free(c);
 	return rc;

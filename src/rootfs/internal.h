@@ -1,4 +1,4 @@
-/* Shared between the rootfs_*.c / mount_*.c files; not a public contract. */
+/* Shared by the src/rootfs files only; not a public contract. */
 #ifndef HARDRUN_ROOTFS_INTERNAL_H
 #define HARDRUN_ROOTFS_INTERNAL_H
 
@@ -9,7 +9,7 @@
 #include "rootfs/rootfs.h"
 #include "spec/spec.h"
 
-/* --- rootfs_path.c: resolving and creating paths inside a root fd --- */
+/* --- path.c: resolving and creating paths inside a root fd --- */
 
 enum hr_node_kind { HR_NODE_DIR, HR_NODE_FILE };
 
@@ -58,7 +58,7 @@ int hr_tmpfs_prepare(int destfd, int treefd, bool copyup, bool keep_mode, struct
 /* Makes treefd an idmapped mount with the mount's own uid/gid mappings. */
 int hr_tree_idmap(int treefd, const struct hr_mount *m, bool recursive, struct hr_error *err);
 
-/* --- rootfs_mounts.c --- */
+/* --- mounts.c --- */
 /* Mounts asked "ro" are made read-only only once every mount is in place,
  * so later mount points can still be created under them (as runc does). */
 struct hr_deferred_ro {
@@ -76,10 +76,8 @@ struct hr_rootfs_ctx {
 /* Makes every deferred mount read-only; closes their fds. */
 int hr_rootfs_apply_deferred_ro(struct hr_deferred_ro *ro, struct hr_error *err);
 int hr_rootfs_mount_one(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m, struct hr_error *err);
-bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t);
-const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t);
 
-/* --- rootfs_check.c --- */
+/* --- check.c --- */
 /* Config asks for nothing that needs mounts (for a container without a new
  * mount namespace, whose mounts are the caller's). */
 int hr_rootfs_check_shared_mount_ns(const struct hr_spec *spec, struct hr_error *err);
@@ -95,13 +93,11 @@ int hr_rootfs_check_dest_fd(int rootfd, int destfd, const struct hr_mount *m, st
 /* linux.rootfsPropagation on "/" after the pivot (runc does the same). */
 int hr_rootfs_apply_root_propagation(const struct hr_spec *spec, struct hr_error *err);
 
-/* --- rootfs_sysctl.c --- */
-/* check_host_ns: also refuse joined namespaces that are the caller's own
- * (only meaningful in the parent, where the caller's are the host's). */
-int hr_sysctl_check(const struct hr_spec *spec, bool check_host_ns, struct hr_error *err);
+/* --- sysctl.c: linux.sysctl, written through the container procfs --- */
+/* hr_sysctl_check: rootfs.h */
 int hr_sysctl_apply(const struct hr_spec *spec, int rootfd, struct hr_error *err);
 
-/* --- rootfs_devices.c --- */
+/* --- devices.c --- */
 /* True unless /dev is a bind mount from the host (then we leave it alone). */
 bool hr_rootfs_needs_dev_setup(const struct hr_spec *spec);
 int hr_rootfs_setup_devices(const struct hr_rootfs_ctx *ctx, struct hr_error *err);

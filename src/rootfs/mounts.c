@@ -14,23 +14,6 @@
 
 #include "base/util.h"
 
-const struct hr_namespace *hr_spec_ns(const struct hr_spec *spec, enum hr_ns_type t)
-{
-	if (!spec->has_linux)
-		return NULL;
-	for (size_t i = 0; i < spec->linux_.n_namespaces; i++)
-		if (spec->linux_.namespaces[i].type == t)
-			return &spec->linux_.namespaces[i];
-	return NULL;
-}
-
-bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t)
-{
-	const struct hr_namespace *ns = hr_spec_ns(spec, t);
-
-	return ns && !ns->path;
-}
-
 static char *data_without_gid(const char *data)
 {
 	_cleanup_free_ char *copy = xstrdup(data);

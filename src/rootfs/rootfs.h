@@ -43,6 +43,10 @@ int hr_rootfs_finalize(const struct hr_spec *spec, struct hr_error *err);
  * belongs to is not the host's. Cheap and side-effect free: call it from the
  * parent at create time; hr_rootfs_finalize calls it again. */
 int hr_sysctl_validate(const struct hr_spec *spec, struct hr_error *err);
+/* check_host_ns: also refuse joined namespaces that are the caller's own
+ * (only meaningful in the parent, where the caller's are the host's). */
+int hr_sysctl_check(const struct hr_spec *spec, bool check_host_ns, struct hr_error *err);
+
 
 /* Create-time refusals about mounts, side-effect free: without a new mount
  * namespace nothing that needs a mount (mounts, read-only root, masked or

@@ -1,4 +1,4 @@
-/* Shared between the seccomp_*.c files; not a public contract. */
+/* Shared by the src/seccomp files only; not a public contract. */
 #ifndef HARDRUN_SECCOMP_INTERNAL_H
 #define HARDRUN_SECCOMP_INTERNAL_H
 
@@ -20,7 +20,7 @@ int hr_seccomp_cache_load(const char *dir, const char *key, void **filter, size_
 /* Best effort; failures are logged at debug level. */
 void hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns);
 
-/* seccomp_enosys.c: puts the "newer than the profile -> ENOSYS" prefix
+/* enosys.c: puts the "newer than the profile -> ENOSYS" prefix
  * before p's program (def: the profile's resolved default action). */
 int hr_seccomp_prepend_enosys(const struct hr_seccomp *cfg, uint32_t def, struct hr_seccomp_program *p);
 

@@ -1,43 +1,24 @@
 /* Seccomp profiles as files in the OCI linux.seccomp form (the shipped
- * profiles/seccomp/default.json), parsed with the config parser's rules. */
+ * profiles/seccomp/default.json), parsed with the config parser's rules
+ * (spec/seccomp.c, through spec.h). */
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
 
 #include "seccomp/seccomp.h"
 #include "base/util.h"
-#include "spec/internal.h"
 
-/* The shipped default profile, embedded at build time (make runs from the
- * repository root). Editing the profile needs a rebuild of this file. */
-__asm__(".pushsection .rodata\n"
-	".global hr_seccomp_default_profile_text\n"
-	".type hr_seccomp_default_profile_text, @object\n"
-	"hr_seccomp_default_profile_text:\n"
-	".incbin \"profiles/seccomp/default.json\"\n"
-	".byte 0\n"
-	".popsection\n");
-extern const char hr_seccomp_default_profile_text[];
-
+/* The shipped default profile: its text is embedded one layer down, in
+ * spec/default_seccomp.c, where the example config takes it from too. */
 const char *hr_seccomp_default_profile_json(void)
 {
-	return hr_seccomp_default_profile_text;
+	return hr_spec_default_seccomp_json();
 }
 
 int hr_seccomp_profile_parse(const char *json, const char *source_name, struct hr_seccomp **out,
 			     struct hr_error *err)
 {
-	json_t *root = hr_json_parse(json, source_name, err);
-	int rc;
-
-	*out = NULL;
-	if (!root)
-		return -1;
-	rc = hr_spec_parse_seccomp(root, "linux.seccomp", out, err);
-	json_decref(root);
-	if (rc < 0)
-		return hr_error_wrap(err, "%s", source_name);
-	return 0;
+	return hr_spec_parse_seccomp_text(json, source_name, out, err);
 }
 
 int hr_seccomp_profile_load_file(const char *path, struct hr_seccomp **out, struct hr_error *err)

@@ -1,6 +1,5 @@
 /* The default config.json written by `hardrun spec`, modelled on the
  * defaults of `runc spec` (and `runc spec --rootless`). */
-#include "seccomp/seccomp.h"
 #include "spec/spec.h"
 
 #include <jansson.h>
@@ -106,7 +105,7 @@ static json_t *example_namespaces(bool rootless)
 static void add_default_seccomp(json_t *linux_obj)
 {
 	json_error_t jerr;
-	json_t *profile = json_loads(hr_seccomp_default_profile_json(), 0, &jerr);
+	json_t *profile = json_loads(hr_spec_default_seccomp_json(), 0, &jerr);
 
 	/* the profile is checked at build time by the unit tests; never ship a
 	 * config that silently lacks it */

@@ -33,6 +33,14 @@ int hr_jget_object(json_t *obj, const char *parent, const char *key, bool requir
 		   struct hr_error *err);
 int hr_jget_array(json_t *obj, const char *parent, const char *key, bool required, json_t **out,
 		  struct hr_error *err);
+/* Parses element idx of an array (path: its JSON path) into items[idx]. */
+typedef int (*hr_jelem_fn)(json_t *e, const char *path, void *items, size_t idx, struct hr_error *err);
+/* The optional array obj[key] of structs: *items gets a zeroed array of
+ * elem_size elements, filled by parse one element at a time; *n counts each
+ * element before it is parsed, so the owner's clear function also frees a
+ * half-parsed one. 0 absent or parsed, -1 on error (*items still to free). */
+int hr_jget_array_of(json_t *obj, const char *parent, const char *key, size_t elem_size, hr_jelem_fn parse,
+		     void **items, size_t *n, struct hr_error *err);
 int hr_jget_string(json_t *obj, const char *parent, const char *key, bool required, char **out,
 		   struct hr_error *err);
 int hr_jget_bool(json_t *obj, const char *parent, const char *key, bool required, bool *out,
@@ -81,7 +89,6 @@ int hr_spec_parse_mappings(json_t *obj, const char *parent, const char *key,
 			   struct hr_id_mapping **out, size_t *n, struct hr_error *err);
 int hr_spec_parse_seccomp(json_t *obj, const char *path, struct hr_seccomp **out,
 			  struct hr_error *err);
-void hr_seccomp_free(struct hr_seccomp *s);
 
 bool hr_path_is_absolute(const char *p);
 

@@ -426,3 +426,23 @@ bool hr_path_is_absolute(const char *p)
 {
 	return p && p[0] == '/';
 }
+
+int hr_jget_array_of(json_t *obj, const char *parent, const char *key, size_t elem_size, hr_jelem_fn parse,
+		     void **items, size_t *n, struct hr_error *err)
+{
+	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
+	json_t *arr = NULL, *e;
+	size_t i;
+	int r = hr_jget_array(obj, parent, key, false, &arr, err);
+
+	if (r <= 0)
+		return r;
+	hr_jpath_key(path, parent, key);
+	*items = xcalloc(json_array_size(arr), elem_size);
+	json_array_foreach(arr, i, e) {
+		*n = i + 1;
+		if (parse(e, hr_jpath_idx(epath, path, i), *items, i, err) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,6 +1,6 @@
 /* The "linux" object: namespaces, id mappings, time offsets, devices,
  * sysctl, propagation, masked/readonly paths, personality, netDevices.
- * Seccomp is in spec_seccomp.c, resources in spec_resources.c. */
+ * Seccomp is in seccomp.c, resources in resources.c (this folder). */
 #include "spec/spec.h"
 
 #include <sched.h>
@@ -74,35 +74,35 @@ static int parse_namespace(json_t *obj, const char *path, struct hr_namespace *n
 	return 0;
 }
 
-static int parse_namespaces(json_t *lx, const char *parent, struct hr_linux *l,
-			    struct hr_error *err)
+/* One namespace, and no type twice. */
+static int namespace_at(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX], tpath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int r = hr_jget_array(lx, parent, "namespaces", false, &arr, err);
+	struct hr_namespace *ns = items;
+	char tpath[HR_JPATH_MAX];
 
-	if (r <= 0)
-		return r;
-	hr_jpath_key(path, parent, "namespaces");
-	l->namespaces = xcalloc(json_array_size(arr), sizeof(*l->namespaces));
-	json_array_foreach(arr, i, e) {
-		hr_jpath_idx(epath, path, i);
-		l->n_namespaces = i + 1;
-		if (parse_namespace(e, epath, &l->namespaces[i], err) < 0)
-			return -1;
-		for (size_t j = 0; j < i; j++)
-			if (l->namespaces[j].type == l->namespaces[i].type)
-				return hr_jerr(err, hr_jpath_key(tpath, epath, "type"),
-					       "duplicate namespace type \"%s\"",
-					       hr_ns_type_name(l->namespaces[i].type));
-	}
+	if (parse_namespace(obj, path, &ns[idx], err) < 0)
+		return -1;
+	for (size_t j = 0; j < idx; j++)
+		if (ns[j].type == ns[idx].type)
+			return hr_jerr(err, hr_jpath_key(tpath, path, "type"), "duplicate namespace type \"%s\"",
+				       hr_ns_type_name(ns[idx].type));
 	return 0;
 }
 
-static int parse_mapping(json_t *obj, const char *path, struct hr_id_mapping *m,
-			 struct hr_error *err)
+static int parse_namespaces(json_t *lx, const char *parent, struct hr_linux *l,
+			    struct hr_error *err)
 {
+	void *items = NULL;
+	int r = hr_jget_array_of(lx, parent, "namespaces", sizeof(*l->namespaces), namespace_at, &items,
+				 &l->n_namespaces, err);
+
+	l->namespaces = items;
+	return r;
+}
+
+static int parse_mapping(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
+{
+	struct hr_id_mapping *m = (struct hr_id_mapping *)items + idx;
 	char p[HR_JPATH_MAX];
 
 	if (hr_jcheck_object(obj, path, err) < 0 ||
@@ -122,21 +122,11 @@ static int parse_mapping(json_t *obj, const char *path, struct hr_id_mapping *m,
 int hr_spec_parse_mappings(json_t *obj, const char *parent, const char *key,
 			   struct hr_id_mapping **out, size_t *n, struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int r = hr_jget_array(obj, parent, key, false, &arr, err);
+	void *items = NULL;
+	int r = hr_jget_array_of(obj, parent, key, sizeof(**out), parse_mapping, &items, n, err);
 
-	if (r <= 0)
-		return r;
-	hr_jpath_key(path, parent, key);
-	*out = xcalloc(json_array_size(arr), sizeof(**out));
-	json_array_foreach(arr, i, e) {
-		if (parse_mapping(e, hr_jpath_idx(epath, path, i), &(*out)[i], err) < 0)
-			return -1;
-		*n = i + 1;
-	}
-	return 0;
+	*out = items;
+	return r;
 }
 
 static int parse_time_offset(json_t *offs, const char *parent, const char *key, int64_t *secs,
@@ -178,8 +168,9 @@ static int parse_time_offsets(json_t *lx, const char *parent, struct hr_linux *l
 	return 0;
 }
 
-static int parse_device(json_t *obj, const char *path, struct hr_device *d, struct hr_error *err)
+static int parse_device(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
+	struct hr_device *d = (struct hr_device *)items + idx;
 	_cleanup_free_ char *type = NULL;
 	char p[HR_JPATH_MAX];
 	bool need_numbers;
@@ -214,21 +205,11 @@ static int parse_device(json_t *obj, const char *path, struct hr_device *d, stru
 
 static int parse_devices(json_t *lx, const char *parent, struct hr_linux *l, struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int r = hr_jget_array(lx, parent, "devices", false, &arr, err);
+	void *items = NULL;
+	int r = hr_jget_array_of(lx, parent, "devices", sizeof(*l->devices), parse_device, &items, &l->n_devices, err);
 
-	if (r <= 0)
-		return r;
-	hr_jpath_key(path, parent, "devices");
-	l->devices = xcalloc(json_array_size(arr), sizeof(*l->devices));
-	json_array_foreach(arr, i, e) {
-		l->n_devices = i + 1;
-		if (parse_device(e, hr_jpath_idx(epath, path, i), &l->devices[i], err) < 0)
-			return -1;
-	}
-	return 0;
+	l->devices = items;
+	return r;
 }
 
 static int check_propagation(const char *v, const char *path, struct hr_error *err)

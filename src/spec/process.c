@@ -120,29 +120,28 @@ static int parse_rlimit(json_t *obj, const char *path, struct hr_rlimit *rl, str
 	return 0;
 }
 
+/* One rlimit, and no type twice. */
+static int rlimit_at(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
+{
+	struct hr_rlimit *rl = items;
+
+	if (parse_rlimit(obj, path, &rl[idx], err) < 0)
+		return -1;
+	for (size_t j = 0; j < idx; j++)
+		if (rl[j].resource == rl[idx].resource)
+			return hr_jerr(err, path, "duplicate rlimit \"%s\"", rl[idx].type);
+	return 0;
+}
+
 static int parse_rlimits(json_t *proc, const char *parent, struct hr_process *p,
 			 struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int r = hr_jget_array(proc, parent, "rlimits", false, &arr, err);
+	void *items = NULL;
+	int r = hr_jget_array_of(proc, parent, "rlimits", sizeof(*p->rlimits), rlimit_at, &items, &p->n_rlimits,
+				 err);
 
-	if (r <= 0)
-		return r;
-	hr_jpath_key(path, parent, "rlimits");
-	p->rlimits = xcalloc(json_array_size(arr), sizeof(*p->rlimits));
-	json_array_foreach(arr, i, e) {
-		hr_jpath_idx(epath, path, i);
-		p->n_rlimits = i + 1;
-		if (parse_rlimit(e, epath, &p->rlimits[i], err) < 0)
-			return -1;
-		for (size_t j = 0; j < i; j++)
-			if (p->rlimits[j].resource == p->rlimits[i].resource)
-				return hr_jerr(err, epath, "duplicate rlimit \"%s\"",
-					       p->rlimits[i].type);
-	}
-	return 0;
+	p->rlimits = items;
+	return r;
 }
 
 static int parse_console_size(json_t *proc, const char *parent, struct hr_process *p,

@@ -41,9 +41,9 @@ static int parse_access(json_t *obj, const char *path, bool allow, char access[4
 	return 0;
 }
 
-static int parse_device_rule(json_t *obj, const char *path, struct hr_device_rule *d,
-			     struct hr_error *err)
+static int parse_device_rule(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
+	struct hr_device_rule *d = (struct hr_device_rule *)items + idx;
 	_cleanup_free_ char *type = NULL;
 	char p[HR_JPATH_MAX];
 	int r;
@@ -71,20 +71,20 @@ static int parse_device_rule(json_t *obj, const char *path, struct hr_device_rul
 static int parse_device_rules(json_t *res, const char *parent, struct hr_resources *r,
 			      struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int rc = hr_jget_array(res, parent, "devices", false, &arr, err);
+	void *items = NULL;
+	int rc = hr_jget_array_of(res, parent, "devices", sizeof(*r->devices), parse_device_rule, &items,
+				  &r->n_devices, err);
 
-	if (rc <= 0)
-		return rc;
-	hr_jpath_key(path, parent, "devices");
-	r->devices = xcalloc(json_array_size(arr), sizeof(*r->devices));
-	json_array_foreach(arr, i, e) {
-		if (parse_device_rule(e, hr_jpath_idx(epath, path, i), &r->devices[i], err) < 0)
-			return -1;
-		r->n_devices = i + 1;
-	}
+	r->devices = items;
+	return rc;
+}
+
+/* A getter's result (-1 error, 0 absent, 1 present) as *has. */
+static int present(int r, bool *has)
+{
+	if (r < 0)
+		return -1;
+	*has = r > 0;
 	return 0;
 }
 
@@ -92,23 +92,13 @@ static int parse_device_rules(json_t *res, const char *parent, struct hr_resourc
 static int get_limit(json_t *obj, const char *path, const char *key, bool *has, int64_t *out,
 		     struct hr_error *err)
 {
-	int r = hr_jget_int_range(obj, path, key, false, -1, INT64_MAX, out, err);
-
-	if (r < 0)
-		return -1;
-	*has = r > 0;
-	return 0;
+	return present(hr_jget_int_range(obj, path, key, false, -1, INT64_MAX, out, err), has);
 }
 
 static int get_flag(json_t *obj, const char *path, const char *key, bool *has, bool *out,
 		    struct hr_error *err)
 {
-	int r = hr_jget_bool(obj, path, key, false, out, err);
-
-	if (r < 0)
-		return -1;
-	*has = r > 0;
-	return 0;
+	return present(hr_jget_bool(obj, path, key, false, out, err), has);
 }
 
 static int parse_memory(json_t *res, const char *parent, struct hr_resources *r,
@@ -129,11 +119,8 @@ static int parse_memory(json_t *res, const char *parent, struct hr_resources *r,
 	    get_limit(obj, path, "kernel", &m->has_kernel, &m->kernel, err) < 0 ||
 	    get_limit(obj, path, "kernelTCP", &m->has_kernel_tcp, &m->kernel_tcp, err) < 0)
 		return -1;
-	rc = hr_jget_u64(obj, path, "swappiness", false, &m->swappiness, err);
-	if (rc < 0)
-		return -1;
-	m->has_swappiness = rc > 0;
-	if (get_flag(obj, path, "disableOOMKiller", &m->has_disable_oom_killer,
+	if (present(hr_jget_u64(obj, path, "swappiness", false, &m->swappiness, err), &m->has_swappiness) < 0 ||
+	    get_flag(obj, path, "disableOOMKiller", &m->has_disable_oom_killer,
 		     &m->disable_oom_killer, err) < 0 ||
 	    get_flag(obj, path, "useHierarchy", &m->has_use_hierarchy, &m->use_hierarchy, err) < 0 ||
 	    get_flag(obj, path, "checkBeforeUpdate", &m->has_check_before_update,
@@ -145,23 +132,13 @@ static int parse_memory(json_t *res, const char *parent, struct hr_resources *r,
 static int get_u64(json_t *obj, const char *path, const char *key, bool *has, uint64_t *out,
 		   struct hr_error *err)
 {
-	int r = hr_jget_u64(obj, path, key, false, out, err);
-
-	if (r < 0)
-		return -1;
-	*has = r > 0;
-	return 0;
+	return present(hr_jget_u64(obj, path, key, false, out, err), has);
 }
 
 static int get_i64(json_t *obj, const char *path, const char *key, bool *has, int64_t *out,
 		   struct hr_error *err)
 {
-	int r = hr_jget_i64(obj, path, key, false, out, err);
-
-	if (r < 0)
-		return -1;
-	*has = r > 0;
-	return 0;
+	return present(hr_jget_i64(obj, path, key, false, out, err), has);
 }
 
 static int parse_cpu(json_t *res, const char *parent, struct hr_resources *r, struct hr_error *err)
@@ -207,9 +184,9 @@ static int parse_pids(json_t *res, const char *parent, struct hr_resources *r,
 	return 0;
 }
 
-static int parse_weight_device(json_t *obj, const char *path, struct hr_weight_device *d,
-			       struct hr_error *err)
+static int parse_weight_device(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
+	struct hr_weight_device *d = (struct hr_weight_device *)items + idx;
 	int rc;
 
 	if (hr_jcheck_object(obj, path, err) < 0 ||
@@ -225,50 +202,37 @@ static int parse_weight_device(json_t *obj, const char *path, struct hr_weight_d
 	return 0;
 }
 
+static int parse_throttle(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
+{
+	struct hr_throttle_device *d = (struct hr_throttle_device *)items + idx;
+
+	if (hr_jcheck_object(obj, path, err) < 0 ||
+	    hr_jget_i64(obj, path, "major", true, &d->major, err) < 0 ||
+	    hr_jget_i64(obj, path, "minor", true, &d->minor, err) < 0 ||
+	    hr_jget_u64(obj, path, "rate", true, &d->rate, err) < 0)
+		return -1;
+	return 0;
+}
+
 static int parse_throttle_list(json_t *bio, const char *parent, const char *key,
 			       struct hr_throttle_device **out, size_t *n, struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int rc = hr_jget_array(bio, parent, key, false, &arr, err);
+	void *items = NULL;
+	int rc = hr_jget_array_of(bio, parent, key, sizeof(**out), parse_throttle, &items, n, err);
 
-	if (rc <= 0)
-		return rc;
-	hr_jpath_key(path, parent, key);
-	*out = xcalloc(json_array_size(arr), sizeof(**out));
-	json_array_foreach(arr, i, e) {
-		struct hr_throttle_device *d = &(*out)[i];
-		hr_jpath_idx(epath, path, i);
-		if (hr_jcheck_object(e, epath, err) < 0 ||
-		    hr_jget_i64(e, epath, "major", true, &d->major, err) < 0 ||
-		    hr_jget_i64(e, epath, "minor", true, &d->minor, err) < 0 ||
-		    hr_jget_u64(e, epath, "rate", true, &d->rate, err) < 0)
-			return -1;
-		*n = i + 1;
-	}
-	return 0;
+	*out = items;
+	return rc;
 }
 
 static int parse_weight_devices(json_t *bio, const char *parent, struct hr_block_io *b,
 				struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int rc = hr_jget_array(bio, parent, "weightDevice", false, &arr, err);
+	void *items = NULL;
+	int rc = hr_jget_array_of(bio, parent, "weightDevice", sizeof(*b->weight_devices), parse_weight_device,
+				  &items, &b->n_weight_devices, err);
 
-	if (rc <= 0)
-		return rc;
-	hr_jpath_key(path, parent, "weightDevice");
-	b->weight_devices = xcalloc(json_array_size(arr), sizeof(*b->weight_devices));
-	json_array_foreach(arr, i, e) {
-		if (parse_weight_device(e, hr_jpath_idx(epath, path, i), &b->weight_devices[i],
-					err) < 0)
-			return -1;
-		b->n_weight_devices = i + 1;
-	}
-	return 0;
+	b->weight_devices = items;
+	return rc;
 }
 
 static int parse_block_io(json_t *res, const char *parent, struct hr_resources *r,
@@ -311,33 +275,32 @@ static bool page_size_valid(const char *s)
 	       s[n - 1] == 'B';
 }
 
+static int parse_hugepage(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
+{
+	struct hr_hugepage_limit *h = (struct hr_hugepage_limit *)items + idx;
+	char p[HR_JPATH_MAX];
+
+	if (hr_jcheck_object(obj, path, err) < 0 ||
+	    hr_jget_string(obj, path, "pageSize", true, &h->page_size, err) < 0)
+		return -1;
+	if (!page_size_valid(h->page_size))
+		return hr_jerr(err, hr_jpath_key(p, path, "pageSize"),
+			       "invalid page size \"%s\" (expected e.g. \"2MB\", \"64KB\", \"1GB\")",
+			       h->page_size);
+	if (hr_jget_u64(obj, path, "limit", true, &h->limit, err) < 0)
+		return -1;
+	return 0;
+}
+
 static int parse_hugepages(json_t *res, const char *parent, struct hr_resources *r,
 			   struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX], p[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int rc = hr_jget_array(res, parent, "hugepageLimits", false, &arr, err);
+	void *items = NULL;
+	int rc = hr_jget_array_of(res, parent, "hugepageLimits", sizeof(*r->hugepage_limits), parse_hugepage,
+				  &items, &r->n_hugepage_limits, err);
 
-	if (rc <= 0)
-		return rc;
-	hr_jpath_key(path, parent, "hugepageLimits");
-	r->hugepage_limits = xcalloc(json_array_size(arr), sizeof(*r->hugepage_limits));
-	json_array_foreach(arr, i, e) {
-		struct hr_hugepage_limit *h = &r->hugepage_limits[i];
-		hr_jpath_idx(epath, path, i);
-		r->n_hugepage_limits = i + 1;
-		if (hr_jcheck_object(e, epath, err) < 0 ||
-		    hr_jget_string(e, epath, "pageSize", true, &h->page_size, err) < 0)
-			return -1;
-		if (!page_size_valid(h->page_size))
-			return hr_jerr(err, hr_jpath_key(p, epath, "pageSize"),
-				       "invalid page size \"%s\" (expected e.g. \"2MB\", \"64KB\", \"1GB\")",
-				       h->page_size);
-		if (hr_jget_u64(e, epath, "limit", true, &h->limit, err) < 0)
-			return -1;
-	}
-	return 0;
+	r->hugepage_limits = items;
+	return rc;
 }
 
 static int parse_unified(json_t *res, const char *parent, struct hr_resources *r,

@@ -61,8 +61,9 @@ static int parse_action(json_t *obj, const char *parent, const char *akey, const
 	return 0;
 }
 
-static int parse_arg(json_t *obj, const char *path, struct hr_seccomp_arg *a, struct hr_error *err)
+static int parse_arg(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
+	struct hr_seccomp_arg *a = (struct hr_seccomp_arg *)items + idx;
 	_cleanup_free_ char *op = NULL;
 	char p[HR_JPATH_MAX];
 	int64_t index;
@@ -102,13 +103,11 @@ static int refuse_docker_keys(json_t *obj, const char *path, const char *const *
 	return 0;
 }
 
-static int parse_rule(json_t *obj, const char *path, struct hr_seccomp_rule *rule,
-		      struct hr_error *err)
+static int parse_rule(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
+	struct hr_seccomp_rule *rule = (struct hr_seccomp_rule *)items + idx;
 	static const char *const docker_rule_keys[] = { "includes", "excludes" };
-	char apath[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
+	void *args = NULL;
 	int r;
 
 	if (hr_jcheck_object(obj, path, err) < 0 ||
@@ -117,36 +116,19 @@ static int parse_rule(json_t *obj, const char *path, struct hr_seccomp_rule *rul
 	    parse_action(obj, path, "action", "errnoRet", &rule->action, &rule->has_errno_ret,
 			 &rule->errno_ret, err) < 0)
 		return -1;
-	r = hr_jget_array(obj, path, "args", false, &arr, err);
-	if (r <= 0)
-		return r;
-	hr_jpath_key(apath, path, "args");
-	rule->args = xcalloc(json_array_size(arr), sizeof(*rule->args));
-	json_array_foreach(arr, i, e) {
-		if (parse_arg(e, hr_jpath_idx(epath, apath, i), &rule->args[i], err) < 0)
-			return -1;
-		rule->n_args = i + 1;
-	}
-	return 0;
+	r = hr_jget_array_of(obj, path, "args", sizeof(*rule->args), parse_arg, &args, &rule->n_args, err);
+	rule->args = args;
+	return r;
 }
 
 static int parse_rules(json_t *obj, const char *parent, struct hr_seccomp *s, struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int r = hr_jget_array(obj, parent, "syscalls", false, &arr, err);
+	void *items = NULL;
+	int r = hr_jget_array_of(obj, parent, "syscalls", sizeof(*s->syscalls), parse_rule, &items, &s->n_syscalls,
+				 err);
 
-	if (r <= 0)
-		return r;
-	hr_jpath_key(path, parent, "syscalls");
-	s->syscalls = xcalloc(json_array_size(arr), sizeof(*s->syscalls));
-	json_array_foreach(arr, i, e) {
-		s->n_syscalls = i + 1;
-		if (parse_rule(e, hr_jpath_idx(epath, path, i), &s->syscalls[i], err) < 0)
-			return -1;
-	}
-	return 0;
+	s->syscalls = items;
+	return r;
 }
 
 static int check_flags(char **fl, const char *parent, struct hr_error *err)
@@ -210,4 +192,20 @@ void hr_seccomp_free(struct hr_seccomp *s)
 	}
 	free(s->syscalls);
 	free(s);
+}
+
+int hr_spec_parse_seccomp_text(const char *json, const char *source_name, struct hr_seccomp **out,
+			       struct hr_error *err)
+{
+	json_t *root = hr_json_parse(json, source_name, err);
+	int rc;
+
+	*out = NULL;
+	if (!root)
+		return -1;
+	rc = hr_spec_parse_seccomp(root, "linux.seccomp", out, err);
+	json_decref(root);
+	if (rc < 0)
+		return hr_error_wrap(err, "%s", source_name);
+	return 0;
 }

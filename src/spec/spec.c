@@ -1,5 +1,5 @@
 /* config.json loading: top level, root, mounts, hooks, annotations, and
- * freeing. Sections live in spec_process.c, spec_linux.c, spec_resources.c. */
+ * freeing. Sections live in process.c, linux.c, resources.c, seccomp.c. */
 #include "spec/spec.h"
 
 #include <ctype.h>
@@ -55,8 +55,9 @@ static void mount_clear(struct hr_mount *m)
 	free(m->gid_mappings);
 }
 
-static int parse_mount(json_t *obj, const char *path, struct hr_mount *m, struct hr_error *err)
+static int parse_mount(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
+	struct hr_mount *m = (struct hr_mount *)items + idx;
 	if (hr_jcheck_object(obj, path, err) < 0)
 		return -1;
 	if (hr_jget_string(obj, path, "destination", true, &m->destination, err) < 0)
@@ -78,20 +79,11 @@ static int parse_mount(json_t *obj, const char *path, struct hr_mount *m, struct
 
 static int parse_mounts(json_t *top, struct hr_spec *s, struct hr_error *err)
 {
-	char path[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int r = hr_jget_array(top, "", "mounts", false, &arr, err);
+	void *items = NULL;
+	int r = hr_jget_array_of(top, "", "mounts", sizeof(*s->mounts), parse_mount, &items, &s->n_mounts, err);
 
-	if (r <= 0)
-		return r;
-	s->mounts = xcalloc(json_array_size(arr), sizeof(*s->mounts));
-	json_array_foreach(arr, i, e) {
-		s->n_mounts = i + 1;
-		if (parse_mount(e, hr_jpath_idx(path, "mounts", i), &s->mounts[i], err) < 0)
-			return -1;
-	}
-	return 0;
+	s->mounts = items;
+	return r;
 }
 
 static void hook_clear(struct hr_hook *h)
@@ -101,8 +93,9 @@ static void hook_clear(struct hr_hook *h)
 	hr_strv_free(h->env);
 }
 
-static int parse_hook(json_t *obj, const char *path, struct hr_hook *h, struct hr_error *err)
+static int parse_hook(json_t *obj, const char *path, void *items, size_t idx, struct hr_error *err)
 {
+	struct hr_hook *h = (struct hr_hook *)items + idx;
 	char p[HR_JPATH_MAX];
 	int64_t timeout;
 	int r;
@@ -133,21 +126,11 @@ static int parse_hook(json_t *obj, const char *path, struct hr_hook *h, struct h
 static int parse_hook_list(json_t *hooks, const char *key, struct hr_hook **out, size_t *n,
 			   struct hr_error *err)
 {
-	char path[HR_JPATH_MAX], epath[HR_JPATH_MAX];
-	json_t *arr = NULL, *e;
-	size_t i;
-	int r = hr_jget_array(hooks, "hooks", key, false, &arr, err);
+	void *items = NULL;
+	int r = hr_jget_array_of(hooks, "hooks", key, sizeof(**out), parse_hook, &items, n, err);
 
-	if (r <= 0)
-		return r;
-	hr_jpath_key(path, "hooks", key);
-	*out = xcalloc(json_array_size(arr), sizeof(**out));
-	json_array_foreach(arr, i, e) {
-		*n = i + 1;
-		if (parse_hook(e, hr_jpath_idx(epath, path, i), &(*out)[i], err) < 0)
-			return -1;
-	}
-	return 0;
+	*out = items;
+	return r;
 }
 
 static int parse_hooks(json_t *top, struct hr_spec *s, struct hr_error *err)
@@ -295,6 +278,13 @@ const struct hr_namespace *hr_spec_find_ns(const struct hr_spec *spec, enum hr_n
 		if (spec->linux_.namespaces[i].type == t)
 			return &spec->linux_.namespaces[i];
 	return NULL;
+}
+
+bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t)
+{
+	const struct hr_namespace *ns = hr_spec_find_ns(spec, t);
+
+	return ns && !ns->path;
 }
 
 const char *hr_env_get(char *const *env, const char *name)

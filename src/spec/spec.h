@@ -284,6 +284,8 @@ const char *hr_ns_type_name(enum hr_ns_type t);     /* "pid", "network", ... */
 const char *hr_ns_proc_name(enum hr_ns_type t);     /* "pid", "net", ... (/proc/PID/ns/) */
 int hr_ns_clone_flag(enum hr_ns_type t);            /* CLONE_NEWPID ... */
 const struct hr_namespace *hr_spec_find_ns(const struct hr_spec *spec, enum hr_ns_type t);
+/* The config makes namespace t new (listed without a path to join). */
+bool hr_spec_has_new_ns(const struct hr_spec *spec, enum hr_ns_type t);
 
 /* Looks up an env var ("PATH") in a NULL-terminated env list; NULL if absent. */
 const char *hr_env_get(char *const *env, const char *name);
@@ -291,5 +293,13 @@ const char *hr_env_get(char *const *env, const char *name);
 /* JSON text of a default config (as `hardrun spec` writes). rootless adds a
  * user namespace with a self-mapping and drops the network namespace. */
 char *hr_spec_example_json(bool rootless);
+/* A seccomp profile file's text (just the linux.seccomp object), checked like
+ * the "seccomp" member of a config; errors are prefixed with source_name. */
+int hr_spec_parse_seccomp_text(const char *json, const char *source_name, struct hr_seccomp **out,
+			       struct hr_error *err);
+void hr_seccomp_free(struct hr_seccomp *s);
+/* profiles/seccomp/default.json as built into the binary (NUL-terminated);
+ * seccomp.h's hr_seccomp_default_profile_json is the same text. */
+const char *hr_spec_default_seccomp_json(void);
 
 #endif

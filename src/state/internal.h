@@ -1,4 +1,4 @@
-/* Shared by the state*.c files only. */
+/* Shared by the src/state files only (state.c, dir.c). */
 #ifndef HARDRUN_STATE_INTERNAL_H
 #define HARDRUN_STATE_INTERNAL_H
 

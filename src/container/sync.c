@@ -1,4 +1,4 @@
-#include "launch/sync.h"
+#include "container/sync.h"
 
 #include <errno.h>
 #include <stddef.h>

@@ -3,8 +3,6 @@
 #include "cgroup/cgroup.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,36 +10,6 @@
 
 #include "cgroup/internal.h"
 #include "base/util.h"
-
-int hr_cg_wait_event(struct hr_cgroup *cg, const char *key, unsigned long long want, int timeout_ms,
-		     struct hr_error *err)
-{
-	_cleanup_close_ int fd = openat(cg->dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	long long deadline = hr_now_ms() + timeout_ms;
-	char buf[256];
-
-	if (fd < 0)
-		return hr_error_set(err, errno, "open `cgroup.events`");
-	for (;;) {
-		ssize_t r = pread(fd, buf, sizeof(buf) - 1, 0);
-		unsigned long long v;
-		if (r < 0)
-			return hr_error_set(err, errno, "read `cgroup.events`");
-		buf[r] = '\0';
-		if (!hr_cg_keyed_value(buf, key, &v))
-			return hr_error_set(err, 0, "no \"%s\" in cgroup.events", key);
-		if (v == want)
-			return 0;
-		long long left = deadline - hr_now_ms();
-		if (left <= 0)
-			return hr_error_set(err, ETIMEDOUT, "waiting for \"%s %llu\" in cgroup.events", key, want);
-		/* cgroup.events signals changes with POLLPRI; the short cap
-		 * covers a change between the read and the poll. */
-		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
-		if (poll(&pfd, 1, left < 50 ? (int)left : 50) < 0 && errno != EINTR)
-			return hr_error_set(err, errno, "poll `cgroup.events`");
-	}
-}
 
 int hr_cgroup_freeze(struct hr_cgroup *cg, bool frozen, struct hr_error *err)
 {
@@ -53,15 +21,7 @@ int hr_cgroup_freeze(struct hr_cgroup *cg, bool frozen, struct hr_error *err)
 
 int hr_cgroup_is_frozen(struct hr_cgroup *cg, bool *frozen, struct hr_error *err)
 {
-	_cleanup_free_ char *ev = NULL;
-	unsigned long long v;
-
-	if (hr_cg_read(cg->dirfd, "cgroup.events", &ev, err) < 0)
-		return hr_error_wrap(err, "cgroup: %s/%s", cg->mountpoint, cg->path);
-	if (!hr_cg_keyed_value(ev, "frozen", &v))
-		return hr_error_set(err, 0, "cgroup: %s/%s: no \"frozen\" in cgroup.events", cg->mountpoint, cg->path);
-	*frozen = v != 0;
-	return 0;
+	return hr_cg_event_flag(cg, "frozen", frozen, err);
 }
 
 /* Signals every process of the tree. Freezing first keeps processes from

@@ -1,4 +1,4 @@
-#include "launch/console.h"
+#include "container/console.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -84,7 +84,7 @@ int hr_sysctl_check(const struct hr_spec *spec, bool check_host_ns, struct hr_er
 		t = sysctl_ns(key);
 		if (t == HR_NS_COUNT)
 			return hr_error_set(err, 0, "sysctl \"%s\" is not namespaced and cannot be set in a container", key);
-		ns = hr_spec_ns(spec, t);
+		ns = hr_spec_find_ns(spec, t);
 		if (!ns || (check_host_ns && ns->path && is_callers_ns(ns->path, t)))
 			return hr_error_set(err, 0, "sysctl \"%s\" is not allowed in the host's %s namespace",
 					    key, ns_names[t]);

@@ -1,4 +1,4 @@
-#include "launch/hooks.h"
+#include "container/hooks.h"
 
 #include <errno.h>
 #include <fcntl.h>
