@@ -77,8 +77,8 @@ int hr_lifecycle_resume(const char *root, const char *id, struct hr_error *err);
  * "data" object (caller frees); 1 (and no json) once it has stopped. */
 int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_error *err);
 
-/* spec: a starting config.json (caller frees). */
-char *hr_example_config(bool rootless);
+/* spec: writes a starting BUNDLE/config.json; an existing one is an error. */
+int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *err);
 
 /* New resource limits (config.json's linux.resources) for a running
  * container, through the policy checkpoint; device rules are not changed. */
@@ -95,9 +95,10 @@ int hr_root_check(const char *root, struct hr_error *err);
 int hr_protect_self(char **argv, struct hr_error *err);
 
 /* The apparmor verb: whether AppArmor is enabled; load (or replace) the
- * profiles in a file with apparmor_parser. */
+ * profiles in a file (NULL: the hardrun-default profile) with
+ * apparmor_parser, *loaded naming the file (caller frees). */
 bool hr_apparmor_available(void);
-int hr_apparmor_load(const char *profile_file, struct hr_error *err);
+int hr_apparmor_load(const char *profile_file, char **loaded, struct hr_error *err);
 
 /* features: the runtime-spec features document (features.md,
  * features-linux.md) of this build on this host, as JSON (caller frees). */

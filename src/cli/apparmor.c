@@ -1,46 +1,10 @@
 /* `hardrun apparmor load [PROFILE_FILE]` and `hardrun apparmor status`. */
-#include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "hardrun/hardrun.h"
-#include "base/util.h"
-
-#define DEFAULT_PROFILE "apparmor/hardrun-default"
-
-/* The installed profile, else the one in the source tree the binary was
- * built in (./profiles relative to the binary, or to the working directory). */
-static char *default_profile_path(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-	char *p;
-
-	p = xasprintf("%s/%s", HARDRUN_PROFILEDIR, DEFAULT_PROFILE);
-	if (access(p, R_OK) == 0)
-		return p;
-	free(p);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			p = xasprintf("%s/../share/hardrun/profiles/%s", exe, DEFAULT_PROFILE);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-			p = xasprintf("%s/profiles/%s", exe, DEFAULT_PROFILE);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return xasprintf("profiles/%s", DEFAULT_PROFILE);
-}
 
 static const struct cli_option options[] = { { NULL } };
 
@@ -61,7 +25,7 @@ const struct cli_verb cli_verb_apparmor = {
 
 static int cmd_apparmor(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
-	_cleanup_free_ char *path = NULL;
+	char *loaded = NULL;
 	const char *sub = a->argc > 0 ? a->argv[0] : NULL;
 
 	(void)g;
@@ -75,10 +39,10 @@ static int cmd_apparmor(struct hr_global *g, const struct cli_args *a, struct hr
 		return on ? 0 : 1;
 	}
 	if (strcmp(sub, "load") == 0) {
-		path = a->argc == 2 ? xstrdup(a->argv[1]) : default_profile_path();
-		if (hr_apparmor_load(path, err) < 0)
+		if (hr_apparmor_load(a->argc == 2 ? a->argv[1] : NULL, &loaded, err) < 0)
 			return -1;
-		printf("loaded AppArmor profile file %s\n", path);
+		printf("loaded AppArmor profile file %s\n", loaded);
+		free(loaded);
 		return 0;
 	}
 	return hr_error_set(err, 0, "apparmor: unknown subcommand or arguments (see hardrun apparmor --help)");

@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "hardrun/hardrun.h"
-#include "base/util.h"
 
 /* Go-style duration ("5s", "100ms", "1.5m", "2h"); a bare number is seconds. */
 static long long parse_interval_ms(const char *s)
@@ -25,7 +24,7 @@ static long long parse_interval_ms(const char *s)
 
 	if (end == s || !(v > 0) || !isfinite(v))
 		return -1;
-	for (size_t i = 0; i < HR_ARRAY_SIZE(units); i++)
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strcmp(end, units[i].unit) == 0) {
 			double ms = v * units[i].ms;
 			return ms < 1 ? 1 : (long long)ms;

@@ -10,7 +10,6 @@
 
 #include "cli.h"
 #include "hardrun/hardrun.h"
-#include "base/util.h"
 
 static bool has_pid(const pid_t *pids, size_t n, long pid)
 {
@@ -23,25 +22,28 @@ static bool has_pid(const pid_t *pids, size_t n, long pid)
 /* Column index of "PID" in ps's header line, -1 if absent. */
 static int pid_column(const char *header)
 {
-	_cleanup_free_ char *copy = xstrdup(header);
-	char *save = NULL;
-	int col = 0;
+	char *copy = strdup(header), *save = NULL;
+	int col = 0, found = -1;
 
-	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save), col++)
+	for (char *w = copy ? strtok_r(copy, " \t\n", &save) : NULL; w && found < 0;
+	     w = strtok_r(NULL, " \t\n", &save), col++)
 		if (strcmp(w, "PID") == 0)
-			return col;
-	return -1;
+			found = col;
+	free(copy);
+	return found;
 }
 
 static long field_at(const char *line, int col)
 {
-	_cleanup_free_ char *copy = xstrdup(line);
-	char *save = NULL;
-	char *w = strtok_r(copy, " \t\n", &save);
+	char *copy = strdup(line), *save = NULL;
+	char *w = copy ? strtok_r(copy, " \t\n", &save) : NULL;
+	long v;
 
 	for (int i = 0; w && i < col; i++)
 		w = strtok_r(NULL, " \t\n", &save);
-	return w ? strtol(w, NULL, 10) : -1;
+	v = w ? strtol(w, NULL, 10) : -1;
+	free(copy);
+	return v;
 }
 
 static int print_table(char **ps_args, const pid_t *pids, size_t n, struct hr_error *err)
@@ -104,7 +106,9 @@ static int print_ps_table(const struct cli_args *a, const pid_t *pids, size_t n,
 	int rc;
 
 	if (a->argc > 1) {
-		args = xcalloc((size_t)a->argc + 1, sizeof(char *));
+		args = calloc((size_t)a->argc + 1, sizeof(char *));
+		if (!args)
+			return hr_error_set(err, ENOMEM, "ps: arguments");
 		args[0] = "ps";
 		for (int i = 1; i < a->argc; i++)
 			args[i] = a->argv[i];

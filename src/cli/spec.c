@@ -1,13 +1,6 @@
 /* spec [--bundle DIR] [--rootless]: write a starting config.json. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "cli.h"
 #include "hardrun/hardrun.h"
-#include "base/util.h"
 
 enum { SPEC_BUNDLE, SPEC_ROOTLESS };
 static const struct cli_option options[] = {
@@ -19,24 +12,9 @@ static const struct cli_option options[] = {
 static int cmd_spec(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
 	const char *bundle = a->value[SPEC_BUNDLE] ? a->value[SPEC_BUNDLE] : ".";
-	_cleanup_free_ char *json = NULL;
-	_cleanup_close_ int dirfd = -1;
-	_cleanup_close_ int fd = -1;
 
 	(void)g;
-	dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return hr_error_set(err, errno, "spec: bundle `%s`", bundle);
-	json = hr_example_config(a->set[SPEC_ROOTLESS]);
-	fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return hr_error_set(err, 0, "spec: File %s/config.json exists. Remove it first", bundle);
-		return hr_error_set(err, errno, "spec: create %s/config.json", bundle);
-	}
-	if (hr_write_all(fd, json, strlen(json)) < 0)
-		return hr_error_set(err, errno, "spec: write config.json");
-	return 0;
+	return hr_write_example_config(bundle, a->set[SPEC_ROOTLESS], err) < 0 ? -1 : 0;
 }
 
 const struct cli_verb cli_verb_spec = {

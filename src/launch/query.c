@@ -2,13 +2,18 @@
  * pause, resume and the stats events samples, each a thin walk from the
  * container's state to its cgroup; and the few module calls the CLI makes
  * around the verbs (state root, self-exe protection, apparmor verb). */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hardrun/hardrun.h"
 #include "apparmor/apparmor.h"
+#include "apparmor/default_profile.h"
+#include "base/util.h"
 #include "cgroup/cgroup.h"
 #include "launch/selfexe.h"
 #include "spec/spec.h"
@@ -122,9 +127,25 @@ int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_
 	return rc;
 }
 
-char *hr_example_config(bool rootless)
+int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *err)
 {
-	return hr_spec_example_json(rootless);
+	_cleanup_free_ char *json = NULL;
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_close_ int fd = -1;
+
+	dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return hr_error_set(err, errno, "spec: bundle `%s`", bundle);
+	json = hr_spec_example_json(rootless);
+	fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return hr_error_set(err, 0, "spec: File %s/config.json exists. Remove it first", bundle);
+		return hr_error_set(err, errno, "spec: create %s/config.json", bundle);
+	}
+	if (hr_write_all(fd, json, strlen(json)) < 0)
+		return hr_error_set(err, errno, "spec: write config.json");
+	return 0;
 }
 
 /* root: /run/hardrun; any other user its own runtime dir, as runc does */
@@ -157,7 +178,16 @@ bool hr_apparmor_available(void)
 	return hr_apparmor_enabled();
 }
 
-int hr_apparmor_load(const char *profile_file, struct hr_error *err)
+int hr_apparmor_load(const char *profile_file, char **loaded, struct hr_error *err)
 {
-	return hr_apparmor_load_profile_file(profile_file, err);
+	char *path = profile_file ? strdup(profile_file) : hr_apparmor_default_profile_path();
+
+	if (!path)
+		return hr_error_set(err, ENOMEM, "apparmor: profile path");
+	if (hr_apparmor_load_profile_file(path, err) < 0) {
+		free(path);
+		return -1;
+	}
+	*loaded = path;
+	return 0;
 }
