@@ -104,6 +104,12 @@ int hr_apparmor_load(const char *profile_file, char **loaded, struct hr_error *e
  * features-linux.md) of this build on this host, as JSON (caller frees). */
 int hr_features_json(char **json, struct hr_error *err);
 
+/* The log: stderr, or --log FILE, as text or as runc's JSON lines (the
+ * last "error" line is what containerd shows); open it before anything
+ * can fail. hr_report_error writes one error there. */
+int hr_log_open(const char *path, bool json, bool debug, struct hr_error *err);
+void hr_report_error(const struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 

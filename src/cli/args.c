@@ -1,13 +1,13 @@
 /* The one argument parser every verb uses: getopt_long underneath, built
  * from the verb's option table, with runc's forms (--opt=value, --opt value,
  * -d, combined short flags -qf json) and errors that name the option. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "base/util.h"
 
 /* getopt values: short options return their letter, long-only ones
  * OPT_BASE + their index in the table. */
@@ -99,8 +99,13 @@ static void store(const struct cli_option *o, size_t i, const char *v, struct cl
 	if (o->kind == CLI_VALUE) {
 		out->value[i] = v;
 	} else if (o->kind == CLI_LIST) {
-		size_t len = hr_strv_len(out->list[i]);
-		out->list[i] = xrealloc(out->list[i], (len + 2) * sizeof(char *));
+		size_t len = 0;
+		while (out->list[i] && out->list[i][len])
+			len++;
+		char **grown = realloc(out->list[i], (len + 2) * sizeof(char *));
+		if (!grown)
+			abort(); /* as the library's x-allocators: no memory to report with */
+		out->list[i] = grown;
 		out->list[i][len] = (char *)v;
 		out->list[i][len + 1] = NULL;
 	}
@@ -162,11 +167,22 @@ int cli_parse_verb(const struct cli_verb *v, int argc, char **argv, struct cli_a
 	return 0;
 }
 
+bool cli_parse_u64(const char *s, unsigned long long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
 int cli_parse_count(const char *verb, const char *option, const char *v, int max, int *out, struct hr_error *err)
 {
 	unsigned long long n;
 
-	if (!hr_parse_u64(v, &n) || n > (unsigned long long)max)
+	if (!cli_parse_u64(v, &n) || n > (unsigned long long)max)
 		return hr_error_set(err, 0, "%s: invalid --%s \"%s\"", verb, option, v);
 	*out = (int)n;
 	return 0;

@@ -87,6 +87,9 @@ static inline const char *cli_id(const struct cli_args *a)
 	return a->argc > 0 ? a->argv[0] : NULL;
 }
 
+/* A decimal number without sign, as strtoull reads it to the end. */
+bool cli_parse_u64(const char *s, unsigned long long *out);
+
 /* A --preserve-fds style count in [0, max]. */
 int cli_parse_count(const char *verb, const char *option, const char *v, int max, int *out, struct hr_error *err);
 

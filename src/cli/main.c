@@ -9,9 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "base/log.h"
 #include "hardrun/hardrun.h"
-#include "base/util.h"
 
 #define OCI_SPEC_VERSION "1.2.0"
 
@@ -45,13 +43,13 @@ static void usage(FILE *out)
 		     "Global options:\n");
 	cli_print_options(out, global_options);
 	fprintf(out, "\ncommands:\n");
-	for (size_t i = 0; i < HR_ARRAY_SIZE(verbs); i++)
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
 }
 
 static const struct cli_verb *find_verb(const char *name)
 {
-	for (size_t i = 0; i < HR_ARRAY_SIZE(verbs); i++)
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(name, verbs[i]->name) == 0)
 			return verbs[i];
 	return NULL;
@@ -113,7 +111,7 @@ static int run_verb(const struct cli_verb *v, struct hr_global *g, int argc, cha
 	int rc;
 
 	if (cli_parse_verb(v, argc, argv, &a, err) < 0) {
-		hr_log_error(err);
+		hr_report_error(err);
 		return v->fail_status ? v->fail_status : 1;
 	}
 	if (a.help) {
@@ -124,7 +122,7 @@ static int run_verb(const struct cli_verb *v, struct hr_global *g, int argc, cha
 	rc = v->fn(g, &a, err);
 	cli_args_clear(&a);
 	if (rc < 0) {
-		hr_log_error(err);
+		hr_report_error(err);
 		return v->fail_status ? v->fail_status : 1;
 	}
 	return rc;
@@ -143,7 +141,7 @@ static void reserve_inherited_fds(int argc, char **argv)
 			v = argv[i + 1];
 		else if (strncmp(argv[i], "--preserve-fds=", 15) == 0)
 			v = argv[i] + 15;
-		if (v && hr_parse_u64(v, &n) && n > 1024)
+		if (v && cli_parse_u64(v, &n) && n > 1024)
 			n = 1024;
 	}
 	for (int fd = 0; fd < 3 + (int)n; fd++) {
@@ -171,8 +169,8 @@ int main(int argc, char **argv)
 	if (idx >= 0 && hr_root_check(g.root, &err) < 0)
 		idx = -1;
 	/* the log must be open before anything can fail, so containerd sees the error */
-	if (hr_log_init(g.log_path, g.log_json ? HR_LOG_JSON : HR_LOG_TEXT, g.debug, &err) < 0 || idx < 0) {
-		hr_log_error(&err);
+	if (hr_log_open(g.log_path, g.log_json, g.debug, &err) < 0 || idx < 0) {
+		hr_report_error(&err);
 		return 1;
 	}
 	if (idx >= argc) {
@@ -180,20 +178,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (enters_container(argv[idx]) && hr_protect_self(argv, &err) < 0) {
-		hr_log_error(&err);
+		hr_report_error(&err);
 		return 1;
 	}
 	if (strcmp(argv[idx], "help") == 0) {
 		rc = help(argc - idx, argv + idx, &err);
 		if (rc < 0)
-			hr_log_error(&err);
+			hr_report_error(&err);
 		return rc < 0 ? 1 : 0;
 	}
 	const struct cli_verb *v = find_verb(argv[idx]);
 	if (v)
 		return run_verb(v, &g, argc - idx, argv + idx, &err);
 	hr_error_set(&err, 0, "unknown command \"%s\"", argv[idx]);
-	hr_log_error(&err);
+	hr_report_error(&err);
 	usage(stderr);
 	return 1;
 }

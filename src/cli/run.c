@@ -1,6 +1,5 @@
 /* run [OPTIONS] ID: create and start; in the foreground unless --detach. */
 #include "create.h"
-#include "base/log.h"
 
 enum { RUN_DETACH = CREATE_N_OPTIONS, RUN_KEEP };
 
@@ -35,7 +34,7 @@ static int cmd_run(struct hr_global *g, const struct cli_args *a, struct hr_erro
 		return -1;
 	/* --keep: the stopped container stays for inspection, as with runc */
 	if (!keep && hr_lifecycle_delete(g->root, o.id, true, &cleanup_err) < 0)
-		hr_log_error(&cleanup_err);
+		hr_report_error(&cleanup_err);
 	return status;
 }
 

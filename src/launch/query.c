@@ -13,6 +13,7 @@
 #include "hardrun/hardrun.h"
 #include "apparmor/apparmor.h"
 #include "apparmor/default_profile.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "cgroup/cgroup.h"
 #include "launch/selfexe.h"
@@ -190,4 +191,14 @@ int hr_apparmor_load(const char *profile_file, char **loaded, struct hr_error *e
 	}
 	*loaded = path;
 	return 0;
+}
+
+int hr_log_open(const char *path, bool json, bool debug, struct hr_error *err)
+{
+	return hr_log_init(path, json ? HR_LOG_JSON : HR_LOG_TEXT, debug, err);
+}
+
+void hr_report_error(const struct hr_error *err)
+{
+	hr_log_error(err);
 }
