@@ -85,6 +85,21 @@ int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *
 struct hr_resources;
 int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, struct hr_error *err);
 
+/* update as runc's flags give it: a LinuxResources JSON file (or "-":
+ * stdin), then each value set overrides it; sizes in runc's forms (512k,
+ * 100m, 1.5g, -1). Then hr_lifecycle_update. */
+enum hr_update_flag {
+	HR_UPDATE_MEMORY, HR_UPDATE_MEMORY_SWAP, HR_UPDATE_MEMORY_RESERVATION, HR_UPDATE_CPU_QUOTA,
+	HR_UPDATE_CPU_PERIOD, HR_UPDATE_CPU_SHARES, HR_UPDATE_CPUSET_CPUS, HR_UPDATE_CPUSET_MEMS,
+	HR_UPDATE_PIDS_LIMIT, HR_UPDATE_BLKIO_WEIGHT, HR_UPDATE_N,
+};
+struct hr_update_flags {
+	const char *resources;                /* file, "-" or NULL */
+	const char *values[HR_UPDATE_N];      /* NULL: not given */
+};
+int hr_lifecycle_update_flags(const char *root, const char *id, const struct hr_update_flags *f,
+			      struct hr_error *err);
+
 /* The state root when --root is not given: /run/hardrun for root, else
  * $XDG_RUNTIME_DIR/hardrun or /tmp/hardrun-UID (as runc). */
 const char *hr_default_root(void);
