@@ -69,8 +69,8 @@ $(BUILD)/gen/commit.h: FORCE
 	@mkdir -p $(dir $@)
 	@echo '#define HARDRUN_COMMIT "$(COMMIT)"' >$@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
-$(BUILD)/src/cli/features.o: CFLAGS += -I$(BUILD)/gen
-$(BUILD)/src/cli/features.o: $(BUILD)/gen/commit.h
+$(BUILD)/src/launch/features.o: CFLAGS += -I$(BUILD)/gen
+$(BUILD)/src/launch/features.o: $(BUILD)/gen/commit.h
 
 # The default seccomp profile is embedded with .incbin (not seen by -MMD).
 $(BUILD)/src/spec/default_seccomp.o: profiles/seccomp/default.json

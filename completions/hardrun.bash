@@ -6,6 +6,8 @@
 
 _hardrun_verbs="create start run state kill delete list spec exec ps pause resume update events features apparmor"
 _hardrun_global_flags="--root --log --log-format --debug --systemd-cgroup --version --help"
+# `hardrun help VERB` is not listed among the verbs (as `hardrun --help`),
+# but completes them.
 # global flags that take a value
 _hardrun_global_args="--root --log --log-format --rootless --criu"
 
@@ -123,6 +125,8 @@ _hardrun() {
 	fi
 
 	case $verb in
+	help)
+		[ "$npos" -eq 0 ] && mapfile -t COMPREPLY < <(compgen -W "$_hardrun_verbs" -- "$cur") ;;
 	start|state|delete|pause|resume|update|events|ps)
 		[ "$npos" -eq 0 ] && mapfile -t COMPREPLY < <(compgen -W "$(_hardrun_ids "$root")" -- "$cur") ;;
 	exec)

@@ -1,9 +1,11 @@
 /* Container lifecycle, as the CLI verbs use it:
- * spec (parse, validate) -> policy -> plan -> launch -> state. */
+ * spec (parse, validate) -> policy -> plan -> launch -> state.
+ * Every verb of the CLI is one call here. */
 #ifndef HARDRUN_CONTAINER_H
 #define HARDRUN_CONTAINER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "hardrun/error.h"
@@ -57,10 +59,71 @@ struct hr_exec_opts {
 /* Runs a new process in a created or running container. */
 int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, struct hr_error *err);
 
+/* state: the runtime-spec state JSON of container id (caller frees). */
+int hr_lifecycle_state(const char *root, const char *id, char **json, struct hr_error *err);
+
+/* list: a JSON array of the state objects of every container under root,
+ * sorted by id, each with "owner" (caller frees); "[]" when there is none. */
+int hr_lifecycle_list(const char *root, char **json, struct hr_error *err);
+
+/* ps: the host pids in the container's cgroup and its child cgroups. */
+int hr_lifecycle_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hr_error *err);
+
+/* pause / resume: freeze a running container, thaw a paused one. */
+int hr_lifecycle_pause(const char *root, const char *id, struct hr_error *err);
+int hr_lifecycle_resume(const char *root, const char *id, struct hr_error *err);
+
+/* events: one sample of the container's cgroup statistics as runc's
+ * "data" object (caller frees); 1 (and no json) once it has stopped. */
+int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_error *err);
+
+/* spec: writes a starting BUNDLE/config.json; an existing one is an error. */
+int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *err);
+
 /* New resource limits (config.json's linux.resources) for a running
  * container, through the policy checkpoint; device rules are not changed. */
 struct hr_resources;
 int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, struct hr_error *err);
+
+/* update as runc's flags give it: a LinuxResources JSON file (or "-":
+ * stdin), then each value set overrides it; sizes in runc's forms (512k,
+ * 100m, 1.5g, -1). Then hr_lifecycle_update. */
+enum hr_update_flag {
+	HR_UPDATE_MEMORY, HR_UPDATE_MEMORY_SWAP, HR_UPDATE_MEMORY_RESERVATION, HR_UPDATE_CPU_QUOTA,
+	HR_UPDATE_CPU_PERIOD, HR_UPDATE_CPU_SHARES, HR_UPDATE_CPUSET_CPUS, HR_UPDATE_CPUSET_MEMS,
+	HR_UPDATE_PIDS_LIMIT, HR_UPDATE_BLKIO_WEIGHT, HR_UPDATE_N,
+};
+struct hr_update_flags {
+	const char *resources;                /* file, "-" or NULL */
+	const char *values[HR_UPDATE_N];      /* NULL: not given */
+};
+int hr_lifecycle_update_flags(const char *root, const char *id, const struct hr_update_flags *f,
+			      struct hr_error *err);
+
+/* The state root when --root is not given: /run/hardrun for root, else
+ * $XDG_RUNTIME_DIR/hardrun or /tmp/hardrun-UID (as runc). */
+const char *hr_default_root(void);
+/* --root: non-empty and absolute, else a named error. */
+int hr_root_check(const char *root, struct hr_error *err);
+/* Before create, run and exec: re-executes from a sealed copy of the
+ * binary unless already running from one (CVE-2019-5736). */
+int hr_protect_self(char **argv, struct hr_error *err);
+
+/* The apparmor verb: whether AppArmor is enabled; load (or replace) the
+ * profiles in a file (NULL: the hardrun-default profile) with
+ * apparmor_parser, *loaded naming the file (caller frees). */
+bool hr_apparmor_available(void);
+int hr_apparmor_load(const char *profile_file, char **loaded, struct hr_error *err);
+
+/* features: the runtime-spec features document (features.md,
+ * features-linux.md) of this build on this host, as JSON (caller frees). */
+int hr_features_json(char **json, struct hr_error *err);
+
+/* The log: stderr, or --log FILE, as text or as runc's JSON lines (the
+ * last "error" line is what containerd shows); open it before anything
+ * can fail. hr_report_error writes one error there. */
+int hr_log_open(const char *path, bool json, bool debug, struct hr_error *err);
+void hr_report_error(const struct hr_error *err);
 
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);

@@ -1,72 +1,47 @@
-#include <getopt.h>
-#include <stdlib.h>
+/* create [OPTIONS] ID: set the container up; its process waits for start. */
+#include "create.h"
 
-#include "cli.h"
-#include "hardrun/hardrun.h"
-#include "base/util.h"
+static const struct cli_option options[] = { CLI_CREATE_OPTIONS, { NULL } };
 
-/* detach and keep are run's (NULL for create, where they are unknown). */
-int cli_parse_create_opts(int argc, char **argv, struct hr_create_opts *o, bool *detach, bool *keep,
-			  struct hr_error *err)
+int cli_create_opts(const char *verb, struct hr_global *g, const struct cli_args *a, struct hr_create_opts *o,
+		    struct hr_error *err)
 {
-	static const struct option opts[] = {
-		{ "bundle", required_argument, NULL, 'b' },
-		{ "pid-file", required_argument, NULL, 'p' },
-		{ "console-socket", required_argument, NULL, 'c' },
-		{ "no-pivot", no_argument, NULL, 'P' },
-		{ "no-new-keyring", no_argument, NULL, 'K' },
-		{ "preserve-fds", required_argument, NULL, 'f' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "no-subreaper", no_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
+	*o = (struct hr_create_opts){
+		.root = g->root,
+		.id = cli_id(a),
+		.bundle = a->value[CREATE_BUNDLE],
+		.pid_file = a->value[CREATE_PID_FILE],
+		.console_socket = a->value[CREATE_CONSOLE_SOCKET],
+		.no_pivot = a->set[CREATE_NO_PIVOT],
+		.no_new_keyring = a->set[CREATE_NO_NEW_KEYRING],
 	};
-	unsigned long long n;
-	int c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': o->bundle = optarg; break;
-		case 'p': o->pid_file = optarg; break;
-		case 'c': o->console_socket = optarg; break;
-		case 'P': o->no_pivot = true; break;
-		case 'K': o->no_new_keyring = true; break;
-		case 'f':
-			if (!hr_parse_u64(optarg, &n) || n > 4096)
-				return hr_error_set(err, 0, "invalid --preserve-fds \"%s\"", optarg);
-			o->preserve_fds = (int)n;
-			break;
-		case 'd':
-			if (!detach)
-				goto unknown;
-			*detach = true;
-			break;
-		case 'k':
-			if (!keep)
-				goto unknown;
-			*keep = true;
-			break;
-		case 'S': break;
-		default:
-		unknown:
-			return hr_error_set(err, 0, "%s: unknown option \"%s\"", argv[0], argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return hr_error_set(err, 0, "%s: expected exactly one container id", argv[0]);
-	o->id = argv[optind];
-	return 0;
-}
-
-int cmd_create(struct hr_global *g, int argc, char **argv, struct hr_error *err)
-{
-	struct hr_create_opts o = { .root = g->root };
-
-	if (cli_parse_create_opts(argc, argv, &o, NULL, NULL, err) < 0)
+	if (a->value[CREATE_PRESERVE_FDS] &&
+	    cli_parse_count(verb, "preserve-fds", a->value[CREATE_PRESERVE_FDS], 4096, &o->preserve_fds, err) < 0)
 		return -1;
 	if (g->systemd_cgroup)
 		return hr_error_set(err, 0, "--systemd-cgroup is not supported by hardrun: set SystemdCgroup = false "
 					    "(cgroupfs driver) in the runtime options");
+	return 0;
+}
+
+static int cmd_create(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
+{
+	struct hr_create_opts o;
+
+	if (cli_create_opts("create", g, a, &o, err) < 0)
+		return -1;
 	return hr_lifecycle_create(&o, NULL, err) < 0 ? -1 : 0;
 }
+
+const struct cli_verb cli_verb_create = {
+	.name = "create",
+	.fn = cmd_create,
+	.summary = "create a container (process waits for start)",
+	.usage = "[OPTIONS] ID",
+	.description = "Sets up the container from the bundle's config.json; its process waits\n"
+		       "until `hardrun start ID`.",
+	.options = options,
+	.min_args = 1,
+	.max_args = 1,
+	.args_error = "expected exactly one container id",
+};

@@ -1,92 +1,86 @@
-#include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
-
+/* exec [OPTIONS] ID [COMMAND [ARG...]]: run a new process in a container,
+ * either --process FILE (a process.json) or the container's process with
+ * the command and the changes the options give (as runc). */
 #include "cli.h"
 #include "hardrun/hardrun.h"
-#include "base/log.h"
-#include "base/util.h"
 
-static char **push(char **v, const char *s)
+enum {
+	EXEC_PROCESS, EXEC_TTY, EXEC_CWD, EXEC_ENV, EXEC_USER, EXEC_GIDS, EXEC_CAP, EXEC_NO_NEW_PRIVS,
+	EXEC_APPARMOR, EXEC_LABEL, EXEC_DETACH, EXEC_PID_FILE, EXEC_CONSOLE_SOCKET, EXEC_PRESERVE_FDS,
+	EXEC_IGNORE_PAUSED, EXEC_CGROUP,
+};
+static const struct cli_option options[] = {
+	[EXEC_PROCESS] = { "process", 'p', CLI_VALUE, "FILE", NULL, "the process to run, as process.json" },
+	[EXEC_TTY] = { "tty", 't', CLI_FLAG, NULL, NULL, "allocate a terminal" },
+	[EXEC_CWD] = { "cwd", 'w', CLI_VALUE, "DIR", NULL, "working directory in the container" },
+	[EXEC_ENV] = { "env", 'e', CLI_LIST, "NAME=VALUE", NULL, "add an environment variable (repeatable)" },
+	[EXEC_USER] = { "user", 'u', CLI_VALUE, "UID[:GID]", NULL, "run as this user" },
+	[EXEC_GIDS] = { "additional-gids", 'g', CLI_LIST, "GID", NULL, "add a supplementary group (repeatable)" },
+	[EXEC_CAP] = { "cap", 'c', CLI_LIST, "CAP", NULL, "add a capability (repeatable)" },
+	[EXEC_NO_NEW_PRIVS] = { "no-new-privs", 0, CLI_FLAG, NULL, NULL, "set no_new_privs" },
+	[EXEC_APPARMOR] = { "apparmor", 0, CLI_VALUE, "PROFILE", NULL, "AppArmor profile of the process" },
+	[EXEC_LABEL] = { "process-label", 0, CLI_VALUE, "LABEL", NULL, "SELinux label (refused: no SELinux)" },
+	[EXEC_DETACH] = { "detach", 'd', CLI_FLAG, NULL, NULL, "do not wait for the process" },
+	[EXEC_PID_FILE] = { "pid-file", 0, CLI_VALUE, "FILE", NULL, "write the process's pid to FILE" },
+	[EXEC_CONSOLE_SOCKET] = { "console-socket", 0, CLI_VALUE, "SOCKET", NULL,
+				  "send the pty master to this unix socket" },
+	[EXEC_PRESERVE_FDS] = { "preserve-fds", 0, CLI_VALUE, "N", NULL, "pass N more fds (from 3 on)" },
+	[EXEC_IGNORE_PAUSED] = { "ignore-paused", 0, CLI_FLAG, NULL, NULL, "exec into a paused container" },
+	[EXEC_CGROUP] = { "cgroup", 0, CLI_VALUE, "[CONTROLLER:]PATH", NULL,
+			  "join this sub-cgroup of the container's" },
+	{ NULL },
+};
+
+static int exec_opts(const struct cli_args *a, struct hr_exec_opts *o, struct hr_error *err)
 {
-	size_t n = hr_strv_len(v);
-	v = xrealloc(v, (n + 2) * sizeof(char *));
-	v[n] = (char *)s;
-	v[n + 1] = NULL;
-	return v;
-}
-
-static int parse_exec(int argc, char **argv, struct hr_exec_opts *o, struct hr_error *err)
-{
-	static const struct option opts[] = {
-		{ "process", required_argument, NULL, 'p' }, { "tty", no_argument, NULL, 't' },
-		{ "cwd", required_argument, NULL, 'w' }, { "env", required_argument, NULL, 'e' },
-		{ "user", required_argument, NULL, 'u' }, { "additional-gids", required_argument, NULL, 'g' },
-		{ "cap", required_argument, NULL, 'c' }, { "no-new-privs", no_argument, NULL, 'N' },
-		{ "apparmor", required_argument, NULL, 'A' }, { "process-label", required_argument, NULL, 'L' },
-		{ "detach", no_argument, NULL, 'd' }, { "pid-file", required_argument, NULL, 'P' },
-		{ "console-socket", required_argument, NULL, 'S' }, { "preserve-fds", required_argument, NULL, 'f' },
-		{ "ignore-paused", no_argument, NULL, 'i' }, { "cgroup", required_argument, NULL, 'G' },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned long long n;
-	int c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:tw:e:u:g:c:d", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': o->process_file = optarg; break;
-		case 't': o->tty = true; break;
-		case 'w': o->cwd = optarg; break;
-		case 'e': o->env = push(o->env, optarg); break;
-		case 'u': o->user = optarg; break;
-		case 'g': o->additional_gids = push(o->additional_gids, optarg); break;
-		case 'c': o->caps = push(o->caps, optarg); break;
-		case 'N': o->no_new_privs = true; break;
-		case 'A': o->apparmor = optarg; break;
-		case 'L': o->process_label = optarg; break;
-		case 'd': o->detach = true; break;
-		case 'P': o->pid_file = optarg; break;
-		case 'S': o->console_socket = optarg; break;
-		case 'f':
-			if (!hr_parse_u64(optarg, &n) || n > 4096)
-				return hr_error_set(err, 0, "exec: invalid --preserve-fds \"%s\"", optarg);
-			o->preserve_fds = (int)n;
-			break;
-		case 'i': o->ignore_paused = true; break;
-		case 'G': o->cgroup = optarg; break;
-		default:
-			return hr_error_set(err, 0, "exec: unknown option \"%s\"", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return hr_error_set(err, 0, "exec: expected a container id");
-	o->id = argv[optind++];
-	if (optind < argc)
-		o->args = argv + optind;
+	o->id = cli_id(a);
+	o->args = a->argc > 1 ? a->argv + 1 : NULL;
+	o->process_file = a->value[EXEC_PROCESS];
+	o->tty = a->set[EXEC_TTY];
+	o->cwd = a->value[EXEC_CWD];
+	o->env = a->list[EXEC_ENV];
+	o->user = a->value[EXEC_USER];
+	o->additional_gids = a->list[EXEC_GIDS];
+	o->caps = a->list[EXEC_CAP];
+	o->no_new_privs = a->set[EXEC_NO_NEW_PRIVS];
+	o->apparmor = a->value[EXEC_APPARMOR];
+	o->process_label = a->value[EXEC_LABEL];
+	o->detach = a->set[EXEC_DETACH];
+	o->pid_file = a->value[EXEC_PID_FILE];
+	o->console_socket = a->value[EXEC_CONSOLE_SOCKET];
+	o->ignore_paused = a->set[EXEC_IGNORE_PAUSED];
+	o->cgroup = a->value[EXEC_CGROUP];
+	if (a->value[EXEC_PRESERVE_FDS] &&
+	    cli_parse_count("exec", "preserve-fds", a->value[EXEC_PRESERVE_FDS], 4096, &o->preserve_fds, err) < 0)
+		return -1;
 	if (o->process_file && o->args)
 		return hr_error_set(err, 0, "exec: give either --process or a command, not both");
 	return 0;
 }
 
-int cmd_exec(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+static int cmd_exec(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
 	struct hr_exec_opts o = { .root = g->root };
 	struct hr_created p = { .pidfd = -1, .console_master = -1 };
-	int rc;
 
-	rc = parse_exec(argc, argv, &o, err);
-	if (rc == 0)
-		rc = hr_lifecycle_exec(&o, &p, err);
-	if (rc == 0 && !o.detach)
-		rc = hr_wait_foreground(p.pid, p.pidfd, p.console_master, err);
-	free(o.env);
-	free(o.additional_gids);
-	free(o.caps);
-	/* runc's exit status when exec itself fails (not the process): 255 */
-	if (rc < 0) {
-		hr_log_error(err);
-		return 255;
-	}
-	return rc;
+	if (exec_opts(a, &o, err) < 0 || hr_lifecycle_exec(&o, &p, err) < 0)
+		return -1;
+	if (o.detach)
+		return 0;
+	return hr_wait_foreground(p.pid, p.pidfd, p.console_master, err);
 }
+
+const struct cli_verb cli_verb_exec = {
+	.name = "exec",
+	.fn = cmd_exec,
+	.summary = "run a new process in a running container",
+	.usage = "[OPTIONS] ID [COMMAND [ARG...]]",
+	.description = "Options end at the id; what follows is the command. An exit status of\n"
+		       "255 means exec itself failed (as runc), else it is the process's.",
+	.options = options,
+	.order = CLI_OPTIONS_FIRST,
+	.min_args = 1,
+	.max_args = -1,
+	.args_error = "expected a container id",
+	.fail_status = 255, /* runc's, when exec itself fails (not the process) */
+};

@@ -1,7 +1,6 @@
 /* hardrun entry point: global flags, then one verb. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -10,38 +9,50 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "base/log.h"
-#include "launch/selfexe.h"
-#include "base/util.h"
-#include "state/state.h"
+#include "hardrun/hardrun.h"
 
 #define OCI_SPEC_VERSION "1.2.0"
 
-static const struct hr_command commands[] = {
-	{ "create", cmd_create, "create a container (process waits for start)" },
-	{ "start", cmd_start, "start a created container" },
-	{ "run", cmd_run, "create and start a container" },
-	{ "state", cmd_state, "print the state of a container" },
-	{ "kill", cmd_kill, "send a signal to the container's init process" },
-	{ "delete", cmd_delete, "delete a container and its resources" },
-	{ "list", cmd_list, "list containers" },
-	{ "spec", cmd_spec, "write a starting config.json" },
-	{ "exec", cmd_exec, "run a new process in a running container" },
-	{ "ps", cmd_ps, "list the processes of a container" },
-	{ "pause", cmd_pause, "freeze all processes of a container" },
-	{ "resume", cmd_resume, "thaw a paused container" },
-	{ "update", cmd_update, "update a container's resource limits" },
-	{ "events", cmd_events, "print container resource statistics" },
-	{ "features", cmd_features, "print the features this build supports" },
-	{ "apparmor", cmd_apparmor, "load or inspect AppArmor profiles" },
+static const struct cli_verb *const verbs[] = {
+	&cli_verb_create, &cli_verb_start, &cli_verb_run, &cli_verb_state, &cli_verb_kill, &cli_verb_delete,
+	&cli_verb_list, &cli_verb_spec, &cli_verb_exec, &cli_verb_ps, &cli_verb_pause, &cli_verb_resume,
+	&cli_verb_update, &cli_verb_events, &cli_verb_features, &cli_verb_apparmor,
+};
+
+static const char *const log_formats[] = { "text", "json", NULL };
+
+enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU, G_VERSION };
+static const struct cli_option global_options[] = {
+	[G_ROOT] = { "root", 0, CLI_VALUE, "DIR", NULL, "state directory (default /run/hardrun; "
+							"$XDG_RUNTIME_DIR/hardrun unprivileged)" },
+	[G_LOG] = { "log", 0, CLI_VALUE, "FILE", NULL, "write the log to FILE instead of stderr" },
+	[G_LOG_FORMAT] = { "log-format", 0, CLI_VALUE, NULL, log_formats, "log line format (default text)" },
+	[G_DEBUG] = { "debug", 0, CLI_FLAG, NULL, NULL, "log debug messages" },
+	[G_SYSTEMD] = { "systemd-cgroup", 0, CLI_FLAG, NULL, NULL, "refused by create and run (cgroupfs only)" },
+	[G_ROOTLESS] = { "rootless", 0, CLI_VALUE, "VALUE", NULL, "accepted for runc compatibility; ignored" },
+	[G_CRIU] = { "criu", 0, CLI_VALUE, "PATH", NULL, "accepted for runc compatibility; ignored" },
+	[G_VERSION] = { "version", 'v', CLI_FLAG, NULL, NULL, "print the version" },
+	{ NULL },
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: hardrun [--root DIR] [--log FILE] [--log-format text|json] [--debug] COMMAND [ARGS]\n\n"
-		     "commands:\n");
-	for (size_t i = 0; i < HR_ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "usage: hardrun [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+		     "       hardrun help [COMMAND]\n\n"
+		     "Each command answers --help (or `hardrun help COMMAND`).\n\n"
+		     "Global options:\n");
+	cli_print_options(out, global_options);
+	fprintf(out, "\ncommands:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(out, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
+}
+
+static const struct cli_verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(name, verbs[i]->name) == 0)
+			return verbs[i];
+	return NULL;
 }
 
 static void print_version(void)
@@ -53,47 +64,68 @@ static void print_version(void)
 	printf("jansson: %s\n", JANSSON_VERSION);
 }
 
-enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_VERSION, OPT_HELP, OPT_IGNORED };
-
+/* Global options up to the verb; returns the verb's index in argv. */
 static int parse_global(int argc, char **argv, struct hr_global *g, struct hr_error *err)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "log", required_argument, NULL, OPT_LOG },
-		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-		{ "debug", no_argument, NULL, OPT_DEBUG },
-		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "rootless", required_argument, NULL, OPT_IGNORED },
-		{ "criu", required_argument, NULL, OPT_IGNORED },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	struct cli_args a;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ROOT: g->root = optarg; break;
-		case OPT_LOG: g->log_path = optarg; break;
-		case OPT_LOG_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				g->log_json = true;
-			else if (strcmp(optarg, "text") == 0)
-				g->log_json = false;
-			else
-				return hr_error_set(err, 0, "invalid --log-format \"%s\" (text or json)", optarg);
-			break;
-		case OPT_DEBUG: g->debug = true; break;
-		case OPT_SYSTEMD: g->systemd_cgroup = true; break;
-		case 'v': case OPT_VERSION: print_version(); exit(0);
-		case 'h': case OPT_HELP: usage(stdout); exit(0);
-		case OPT_IGNORED: break;
-		default:
-			return hr_error_set(err, 0, "unknown global option \"%s\"", argv[optind - 1]);
-		}
+	if (cli_parse("hardrun", global_options, CLI_OPTIONS_FIRST, argc, argv, &a, err) < 0)
+		return -1;
+	if (a.help) {
+		usage(stdout);
+		exit(0);
 	}
-	return optind;
+	if (a.set[G_VERSION]) {
+		print_version();
+		exit(0);
+	}
+	if (a.value[G_ROOT])
+		g->root = a.value[G_ROOT];
+	g->log_path = a.value[G_LOG];
+	g->log_json = a.value[G_LOG_FORMAT] && strcmp(a.value[G_LOG_FORMAT], "json") == 0;
+	g->debug = a.set[G_DEBUG];
+	g->systemd_cgroup = a.set[G_SYSTEMD];
+	cli_args_clear(&a);
+	return argc - a.argc;
+}
+
+/* `hardrun help [VERB]`. */
+static int help(int argc, char **argv, struct hr_error *err)
+{
+	const struct cli_verb *v;
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > 2 || !(v = find_verb(argv[1])))
+		return hr_error_set(err, 0, "help: unknown command \"%s\"", argv[1]);
+	cli_print_verb_help(stdout, v);
+	return 0;
+}
+
+/* Parses the verb's options, then runs it (or prints its help). */
+static int run_verb(const struct cli_verb *v, struct hr_global *g, int argc, char **argv, struct hr_error *err)
+{
+	struct cli_args a;
+	int rc;
+
+	if (cli_parse_verb(v, argc, argv, &a, err) < 0) {
+		hr_report_error(err);
+		return v->fail_status ? v->fail_status : 1;
+	}
+	if (a.help) {
+		cli_print_verb_help(stdout, v);
+		cli_args_clear(&a);
+		return 0;
+	}
+	rc = v->fn(g, &a, err);
+	cli_args_clear(&a);
+	if (rc < 0) {
+		hr_report_error(err);
+		return v->fail_status ? v->fail_status : 1;
+	}
+	return rc;
 }
 
 /* Stdio and the fds a caller preserves for the workload must be its own:
@@ -109,7 +141,7 @@ static void reserve_inherited_fds(int argc, char **argv)
 			v = argv[i + 1];
 		else if (strncmp(argv[i], "--preserve-fds=", 15) == 0)
 			v = argv[i] + 15;
-		if (v && hr_parse_u64(v, &n) && n > 1024)
+		if (v && cli_parse_u64(v, &n) && n > 1024)
 			n = 1024;
 	}
 	for (int fd = 0; fd < 3 + (int)n; fd++) {
@@ -126,52 +158,40 @@ static bool enters_container(const char *verb)
 
 int main(int argc, char **argv)
 {
-	static const char default_root[] = HR_DEFAULT_ROOT;
-	static char user_root[4096];
-	struct hr_global g = { .root = default_root };
+	struct hr_global g = { 0 };
 	struct hr_error err = { 0 };
 	int idx, rc;
 
 	reserve_inherited_fds(argc, argv);
 	idx = parse_global(argc, argv, &g, &err);
-	/* an unprivileged user keeps state in its own runtime dir, as runc does */
-	if (g.root == default_root && geteuid() != 0) {
-		const char *xdg = getenv("XDG_RUNTIME_DIR");
-		if (xdg && *xdg)
-			snprintf(user_root, sizeof(user_root), "%s/hardrun", xdg);
-		else
-			snprintf(user_root, sizeof(user_root), "/tmp/hardrun-%u", (unsigned)geteuid());
-		g.root = user_root;
-	}
-	if (idx >= 0 && hr_state_root_check(g.root, &err) < 0)
+	if (!g.root)
+		g.root = hr_default_root();
+	if (idx >= 0 && hr_root_check(g.root, &err) < 0)
 		idx = -1;
 	/* the log must be open before anything can fail, so containerd sees the error */
-	if (hr_log_init(g.log_path, g.log_json ? HR_LOG_JSON : HR_LOG_TEXT, g.debug, &err) < 0 || idx < 0) {
-		hr_log_error(&err);
+	if (hr_log_open(g.log_path, g.log_json, g.debug, &err) < 0 || idx < 0) {
+		hr_report_error(&err);
 		return 1;
 	}
 	if (idx >= argc) {
 		usage(stderr);
 		return 1;
 	}
-	if (enters_container(argv[idx]) && hr_selfexe_ensure_protected(argv, &err) < 0) {
-		hr_log_error(&err);
+	if (enters_container(argv[idx]) && hr_protect_self(argv, &err) < 0) {
+		hr_report_error(&err);
 		return 1;
 	}
-	for (size_t i = 0; i < HR_ARRAY_SIZE(commands); i++) {
-		if (strcmp(argv[idx], commands[i].name) != 0)
-			continue;
-		/* each verb parses its own flags with getopt from argv[0] = verb */
-		optind = 1;
-		rc = commands[i].fn(&g, argc - idx, argv + idx, &err);
-		if (rc < 0) {
-			hr_log_error(&err);
-			return 1;
-		}
-		return rc;
+	if (strcmp(argv[idx], "help") == 0) {
+		rc = help(argc - idx, argv + idx, &err);
+		if (rc < 0)
+			hr_report_error(&err);
+		return rc < 0 ? 1 : 0;
 	}
+	const struct cli_verb *v = find_verb(argv[idx]);
+	if (v)
+		return run_verb(v, &g, argc - idx, argv + idx, &err);
 	hr_error_set(&err, 0, "unknown command \"%s\"", argv[idx]);
-	hr_log_error(&err);
+	hr_report_error(&err);
 	usage(stderr);
 	return 1;
 }

@@ -2,15 +2,14 @@
  * cgroup and child cgroups). json: an array of host pids; table: the output
  * of ps(1) (default "-ef") limited to those pids, as runc does. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup_cli.h"
-#include "base/util.h"
+#include "cli.h"
+#include "hardrun/hardrun.h"
 
 static bool has_pid(const pid_t *pids, size_t n, long pid)
 {
@@ -23,25 +22,28 @@ static bool has_pid(const pid_t *pids, size_t n, long pid)
 /* Column index of "PID" in ps's header line, -1 if absent. */
 static int pid_column(const char *header)
 {
-	_cleanup_free_ char *copy = xstrdup(header);
-	char *save = NULL;
-	int col = 0;
+	char *copy = strdup(header), *save = NULL;
+	int col = 0, found = -1;
 
-	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save), col++)
+	for (char *w = copy ? strtok_r(copy, " \t\n", &save) : NULL; w && found < 0;
+	     w = strtok_r(NULL, " \t\n", &save), col++)
 		if (strcmp(w, "PID") == 0)
-			return col;
-	return -1;
+			found = col;
+	free(copy);
+	return found;
 }
 
 static long field_at(const char *line, int col)
 {
-	_cleanup_free_ char *copy = xstrdup(line);
-	char *save = NULL;
-	char *w = strtok_r(copy, " \t\n", &save);
+	char *copy = strdup(line), *save = NULL;
+	char *w = copy ? strtok_r(copy, " \t\n", &save) : NULL;
+	long v;
 
 	for (int i = 0; w && i < col; i++)
 		w = strtok_r(NULL, " \t\n", &save);
-	return w ? strtol(w, NULL, 10) : -1;
+	v = w ? strtol(w, NULL, 10) : -1;
+	free(copy);
+	return v;
 }
 
 static int print_table(char **ps_args, const pid_t *pids, size_t n, struct hr_error *err)
@@ -87,53 +89,67 @@ static int print_table(char **ps_args, const pid_t *pids, size_t n, struct hr_er
 	return 0;
 }
 
-int cmd_ps(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+static const char *const formats[] = { "table", "json", NULL };
+
+enum { PS_FORMAT };
+static const struct cli_option options[] = {
+	[PS_FORMAT] = { "format", 'f', CLI_VALUE, NULL, formats, "output format (default table)" },
+	{ NULL },
+};
+
+/* ps(1) with the arguments after the id ("-ef" by default), its lines
+ * limited to the container's pids. */
+static int print_ps_table(const struct cli_args *a, const pid_t *pids, size_t n, struct hr_error *err)
 {
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { 0 } };
-	const char *format = "table";
-	struct hr_container *c;
-	struct hr_cgroup *cg;
+	char *def[] = { "ps", "-ef", NULL };
+	char **args = def;
+	int rc;
+
+	if (a->argc > 1) {
+		args = calloc((size_t)a->argc + 1, sizeof(char *));
+		if (!args)
+			return hr_error_set(err, ENOMEM, "ps: arguments");
+		args[0] = "ps";
+		for (int i = 1; i < a->argc; i++)
+			args[i] = a->argv[i];
+	}
+	rc = print_table(args, pids, n, err);
+	if (args != def)
+		free(args);
+	return rc;
+}
+
+static int cmd_ps(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
+{
+	const char *format = a->value[PS_FORMAT];
 	pid_t *pids = NULL;
 	size_t n = 0;
-	int opt, rc = -1;
+	int rc = 0;
 
-	while ((opt = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
-		if (opt != 'f')
-			return hr_error_set(err, 0, "ps: unknown option");
-		format = optarg;
-	}
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		return hr_error_set(err, 0, "ps: invalid format \"%s\" (table or json)", format);
-	if (optind >= argc)
-		return hr_error_set(err, 0, "ps: expected a container id");
-	const char *id = argv[optind];
-	if (hr_cli_open_container_cgroup(g, id, &c, &cg, err) < 0)
+	if (hr_lifecycle_pids(g->root, cli_id(a), &pids, &n, err) < 0)
 		return -1;
-	if (hr_cgroup_pids(cg, &pids, &n, err) < 0)
-		goto out;
-	if (strcmp(format, "json") == 0) {
+	if (format && strcmp(format, "json") == 0) {
 		putchar('[');
 		for (size_t i = 0; i < n; i++)
 			printf("%s%d", i ? "," : "", (int)pids[i]);
 		printf("]\n");
-		rc = 0;
 	} else {
-		/* ps arguments after the id, "-ef" by default */
-		char *def[] = { "ps", "-ef", NULL };
-		char **args = def;
-		if (optind + 1 < argc) {
-			args = xcalloc((size_t)(argc - optind) + 1, sizeof(char *));
-			args[0] = "ps";
-			for (int i = optind + 1; i < argc; i++)
-				args[i - optind] = argv[i];
-		}
-		rc = print_table(args, pids, n, err);
-		if (args != def)
-			free(args);
+		rc = print_ps_table(a, pids, n, err);
 	}
-out:
 	free(pids);
-	hr_cgroup_free(cg);
-	hr_container_free(c);
 	return rc;
 }
+
+const struct cli_verb cli_verb_ps = {
+	.name = "ps",
+	.fn = cmd_ps,
+	.summary = "list the processes of a container",
+	.usage = "[OPTIONS] ID [PS_ARGS...]",
+	.description = "table: the output of ps(1) run with PS_ARGS (default -ef), limited to the\n"
+		       "container's processes; json: an array of their host pids.",
+	.options = options,
+	.order = CLI_OPTIONS_FIRST,
+	.min_args = 1,
+	.max_args = -1,
+	.args_error = "expected a container id",
+};

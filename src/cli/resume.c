@@ -1,9 +1,21 @@
 /* resume ID: thaw a paused container. */
-#include <stdbool.h>
+#include "cli.h"
+#include "hardrun/hardrun.h"
 
-#include "cgroup_cli.h"
+static const struct cli_option options[] = { { NULL } };
 
-int cmd_resume(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+static int cmd_resume(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
-	return hr_cli_set_frozen(g, argc, argv, false, err);
+	return hr_lifecycle_resume(g->root, cli_id(a), err) < 0 ? -1 : 0;
 }
+
+const struct cli_verb cli_verb_resume = {
+	.name = "resume",
+	.fn = cmd_resume,
+	.summary = "thaw a paused container",
+	.usage = "ID",
+	.options = options,
+	.min_args = 1,
+	.max_args = 1,
+	.args_error = "expected exactly one container id",
+};

@@ -1,25 +1,25 @@
-#include <signal.h>
-#include <unistd.h>
+/* run [OPTIONS] ID: create and start; in the foreground unless --detach. */
+#include "create.h"
 
-#include "cli.h"
-#include "hardrun/hardrun.h"
-#include "base/log.h"
+enum { RUN_DETACH = CREATE_N_OPTIONS, RUN_KEEP };
 
-int cli_parse_create_opts(int argc, char **argv, struct hr_create_opts *o, bool *detach, bool *keep,
-			  struct hr_error *err);
+static const struct cli_option options[] = {
+	CLI_CREATE_OPTIONS,
+	[RUN_DETACH] = { "detach", 'd', CLI_FLAG, NULL, NULL, "do not wait for the container's process" },
+	[RUN_KEEP] = { "keep", 0, CLI_FLAG, NULL, NULL, "keep the stopped container (no delete at exit)" },
+	{ NULL },
+};
 
-int cmd_run(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+static int cmd_run(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
-	struct hr_create_opts o = { .root = g->root };
+	struct hr_create_opts o;
 	struct hr_created created = { .pidfd = -1, .console_master = -1 };
 	struct hr_error cleanup_err = { 0 };
-	bool detach = false, keep = false;
+	bool detach = a->set[RUN_DETACH], keep = a->set[RUN_KEEP];
 	int status;
 
-	if (cli_parse_create_opts(argc, argv, &o, &detach, &keep, err) < 0)
+	if (cli_create_opts("run", g, a, &o, err) < 0)
 		return -1;
-	if (g->systemd_cgroup)
-		return hr_error_set(err, 0, "--systemd-cgroup is not supported by hardrun: set SystemdCgroup = false");
 	o.foreground = !detach;
 	if (hr_lifecycle_create(&o, &created, err) < 0)
 		return -1;
@@ -34,6 +34,19 @@ int cmd_run(struct hr_global *g, int argc, char **argv, struct hr_error *err)
 		return -1;
 	/* --keep: the stopped container stays for inspection, as with runc */
 	if (!keep && hr_lifecycle_delete(g->root, o.id, true, &cleanup_err) < 0)
-		hr_log_error(&cleanup_err);
+		hr_report_error(&cleanup_err);
 	return status;
 }
+
+const struct cli_verb cli_verb_run = {
+	.name = "run",
+	.fn = cmd_run,
+	.summary = "create and start a container",
+	.usage = "[OPTIONS] ID",
+	.description = "Creates and starts the container, then (unless --detach) forwards signals\n"
+		       "and the terminal to it, deletes it when it exits and exits with its status.",
+	.options = options,
+	.min_args = 1,
+	.max_args = 1,
+	.args_error = "expected exactly one container id",
+};

@@ -1,43 +1,29 @@
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
+/* spec [--bundle DIR] [--rootless]: write a starting config.json. */
 #include "cli.h"
-#include "spec/spec.h"
-#include "base/util.h"
+#include "hardrun/hardrun.h"
 
-int cmd_spec(struct hr_global *g, int argc, char **argv, struct hr_error *err)
+enum { SPEC_BUNDLE, SPEC_ROOTLESS };
+static const struct cli_option options[] = {
+	[SPEC_BUNDLE] = { "bundle", 'b', CLI_VALUE, "DIR", NULL, "write DIR/config.json (default: .)" },
+	[SPEC_ROOTLESS] = { "rootless", 0, CLI_FLAG, NULL, NULL, "a config for an unprivileged user (user namespace)" },
+	{ NULL },
+};
+
+static int cmd_spec(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
-	const char *bundle = ".";
-	bool rootless = false;
-	_cleanup_free_ char *json = NULL;
-	_cleanup_close_ int dirfd = -1;
-	_cleanup_close_ int fd = -1;
+	const char *bundle = a->value[SPEC_BUNDLE] ? a->value[SPEC_BUNDLE] : ".";
 
 	(void)g;
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "--bundle") == 0 || strcmp(argv[i], "-b") == 0) && i + 1 < argc)
-			bundle = argv[++i];
-		else if (strncmp(argv[i], "--bundle=", 9) == 0)
-			bundle = argv[i] + 9;
-		else if (strcmp(argv[i], "--rootless") == 0)
-			rootless = true;
-		else
-			return hr_error_set(err, 0, "spec: unknown option \"%s\"", argv[i]);
-	}
-	dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return hr_error_set(err, errno, "spec: bundle `%s`", bundle);
-	json = hr_spec_example_json(rootless);
-	fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return hr_error_set(err, 0, "spec: File %s/config.json exists. Remove it first", bundle);
-		return hr_error_set(err, errno, "spec: create %s/config.json", bundle);
-	}
-	if (hr_write_all(fd, json, strlen(json)) < 0)
-		return hr_error_set(err, errno, "spec: write config.json");
-	return 0;
+	return hr_write_example_config(bundle, a->set[SPEC_ROOTLESS], err) < 0 ? -1 : 0;
 }
+
+const struct cli_verb cli_verb_spec = {
+	.name = "spec",
+	.fn = cmd_spec,
+	.summary = "write a starting config.json",
+	.usage = "[OPTIONS]",
+	.options = options,
+	.min_args = 0,
+	.max_args = 0,
+	.args_error = "takes no arguments",
+};

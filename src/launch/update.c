@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/query.h"
 #include "hardrun/hardrun.h"
 #include "policy/policy.h"
 #include "state/state.h"
@@ -13,20 +14,17 @@
  * current memory.max. */
 static int fill_current_limit(struct hr_cgroup *cg, struct hr_resources *res, struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL;
-	long long v;
+	int64_t limit;
+	bool unlimited;
 
 	if (!res->has_memory || !res->memory.has_swap || res->memory.has_limit || res->memory.swap <= 0)
 		return 0;
-	if (hr_read_file_at(cg->dirfd, "memory.max", &text, NULL, err) < 0)
-		return hr_error_wrap(err, "update: current memory limit");
-	text[strcspn(text, "\n")] = '\0';
-	if (strcmp(text, "max") == 0)
+	if (hr_cgroup_memory_max(cg, &limit, &unlimited, err) < 0)
+		return hr_error_wrap(err, "update");
+	if (unlimited)
 		return hr_error_set(err, 0, "update: --memory-swap needs a memory limit (none is set)");
-	if (!hr_parse_i64(text, &v))
-		return hr_error_set(err, 0, "update: cannot parse memory.max \"%s\"", text);
 	res->memory.has_limit = true;
-	res->memory.limit = v;
+	res->memory.limit = limit;
 	return 0;
 }
 

@@ -50,4 +50,95 @@ test_list_sorted_with_owner() {
 	assert_eq "$rc" 1 "list -f xml"
 }
 
+# The verbs `hardrun --help` lists.
+cli_verbs() {
+	"$HARDRUN" --help | awk '/^commands:/ { on = 1; next } on && NF { print $1 }'
+}
+
+# every verb answers --help, -h and `hardrun help VERB`: usage, options, exit 0, on stdout
+test_every_verb_answers_help() {
+	local v out rc n=0 bad=""
+	for v in $(cli_verbs); do
+		n=$((n + 1))
+		out=$("$HARDRUN" "$v" --help 2>/dev/null); rc=$?
+		[ "$rc" -eq 0 ] || { bad="$bad $v:--help-rc=$rc"; continue; }
+		grep -q "^Usage: hardrun $v" <<<"$out" || bad="$bad $v:no-usage"
+		grep -q -- "--help" <<<"$out" || bad="$bad $v:no-options"
+		[ "$("$HARDRUN" "$v" -h 2>/dev/null)" = "$out" ] || bad="$bad $v:-h-differs"
+		[ "$("$HARDRUN" help "$v" 2>/dev/null)" = "$out" ] || bad="$bad $v:help-VERB-differs"
+	done
+	[ "$n" -ge 16 ] || fail "hardrun --help lists only $n verbs"
+	[ -z "$bad" ] || fail "verbs not answering help:$bad"
+}
+
+test_run_help_lists_its_options() {
+	local out rc
+	out=$("$HARDRUN" run --help 2>&1); rc=$?
+	assert_eq "$rc" 0 "run --help: $out"
+	for flag in --bundle --detach --pid-file --console-socket --preserve-fds --keep --no-pivot; do
+		assert_contains "$out" "$flag"
+	done
+	assert_contains "$out" "-b, --bundle"
+}
+
+test_help_exec_and_help() {
+	local out rc
+	out=$("$HARDRUN" help exec); rc=$?
+	assert_eq "$rc" 0 "help exec"
+	assert_contains "$out" "Usage: hardrun exec"
+	assert_contains "$out" "--cap"
+	assert_contains "$out" "--tty"
+	out=$("$HARDRUN" help); rc=$?
+	assert_eq "$rc" 0 "help"
+	assert_contains "$out" "commands:"
+	assert_contains "$out" "--root"
+	"$HARDRUN" help no-such-verb >/dev/null 2>&1 && fail "help of an unknown verb succeeded"
+	return 0
+}
+
+# an enum value that is not allowed names the option and the allowed values
+test_bad_enum_value_names_option_and_choices() {
+	local out
+	out=$("$HARDRUN" --root "$TEST_TMP/$FUNCNAME.root" list -f xml 2>&1) && fail "list -f xml succeeded: $out"
+	assert_contains "$out" "--format"
+	assert_contains "$out" "xml"
+	assert_contains "$out" "table"
+	assert_contains "$out" "json"
+	out=$("$HARDRUN" --root "$TEST_TMP/$FUNCNAME.root" list --format=xml 2>&1) && fail "list --format=xml succeeded"
+	assert_contains "$out" "--format"
+	out=$("$HARDRUN" ps --format yaml someid 2>&1) && fail "ps --format yaml succeeded"
+	assert_contains "$out" "--format"
+	assert_contains "$out" "table"
+	out=$("$HARDRUN" --log-format xml list 2>&1) && fail "--log-format xml succeeded"
+	assert_contains "$out" "--log-format"
+	assert_contains "$out" "text"
+	return 0
+}
+
+# unknown options are errors naming the option, for every verb
+test_unknown_option_is_named() {
+	local v out bad=""
+	for v in $(cli_verbs); do
+		out=$("$HARDRUN" --root "$TEST_TMP/$FUNCNAME.root" "$v" --no-such-flag x 2>&1) && bad="$bad $v:accepted"
+		case $out in *--no-such-flag*) ;; *) bad="$bad $v:[$out]" ;; esac
+	done
+	out=$("$HARDRUN" --no-such-global list 2>&1) && bad="$bad global:accepted"
+	case $out in *--no-such-global*) ;; *) bad="$bad global:[$out]" ;; esac
+	out=$("$HARDRUN" --root "$TEST_TMP/$FUNCNAME.root" list -z 2>&1) && bad="$bad list-z:accepted"
+	case $out in *-z*) ;; *) bad="$bad list-z:[$out]" ;; esac
+	[ -z "$bad" ] || fail "unknown options:$bad"
+}
+
+# runc's forms: --opt=value, --opt value, combined short flags, a missing value
+test_option_forms() {
+	local root=$TEST_TMP/$FUNCNAME.root out
+	out=$("$HARDRUN" --root="$root" list --format=json 2>&1) || fail "--root= / --format=: $out"
+	assert_eq "$out" null
+	out=$("$HARDRUN" --root "$root" list -qf json 2>&1) || fail "list -qf json: $out"
+	assert_eq "$out" null
+	out=$("$HARDRUN" --root "$root" list --format 2>&1) && fail "list --format without a value succeeded"
+	assert_contains "$out" "--format"
+	return 0
+}
+
 run_tests

@@ -12,70 +12,36 @@ verbs() {
 	"$HARDRUN" --help | awk '/^commands:/ { on = 1; next } on && NF { print $1 }'
 }
 
-# Every long flag the CLI sources accept, as "FUNCTION FLAG" lines: the
-# getopt option tables ({ "name", no_argument, ... }) in any function, and
-# in the cmd_* functions that parse by hand, the "--name" literals they
-# compare argv with (strcmp(argv[i], "--name")) and the flag-name arrays given to parse_id_args.
-# Also "CALL FUNCTION CALLEE" lines, to map helpers to the verbs using them.
-source_flags() {
-	awk '
-	/^[a-z].*[ *][a-z_0-9]+\(/ && !/;[ \t]*$/ {
-		s = $0; sub(/\(.*/, "", s); n = split(s, w, /[ *]+/); fn = w[n]; next
-	}
-	fn == "" { next }
-	{
-		line = $0
-		while (match(line, /\{ *"[a-z][a-z0-9-]*", *(no|required|optional)_argument/)) {
-			t = substr(line, RSTART, RLENGTH); sub(/^\{ *"/, "", t); sub(/".*/, "", t)
-			print fn, t; line = substr(line, RSTART + RLENGTH)
-		}
-		if (fn ~ /^cmd_/) {
-			line = $0
-			while (match(line, /cmp\(argv\[[a-z0-9]+\], *"--[a-z][a-z0-9-]*/)) {
-				t = substr(line, RSTART, RLENGTH); sub(/.*"--/, "", t)
-				print fn, t; line = substr(line, RSTART + RLENGTH)
-			}
-			if ($0 ~ /flags\[\] = \{/) {
-				line = $0; sub(/.*flags\[\] = \{/, "", line)
-				while (match(line, /"[a-z][a-z0-9-]*"/)) {
-					print fn, substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, RSTART + RLENGTH)
-				}
-			}
-		}
-		line = $0
-		while (match(line, /[a-z_][a-z_0-9]*\(/)) {
-			print "CALL", fn, substr(line, RSTART, RLENGTH - 1); line = substr(line, RSTART + RLENGTH)
-		}
-	}
-	/^}/ { fn = "" }
-	' "$TOP"/src/cli/*.c
+# The long flags of one help text (stdin): its option lines, "  -b, --bundle DIR"
+# or "      --pid-file FILE".
+help_flags() {
+	awk '/^  (-[a-zA-Z],|   ) --[a-z][a-z0-9-]*/ { f = $0; sub(/^ *(-[a-zA-Z], )?--/, "", f); sub(/[ ,].*/, "", f); print f }'
 }
 
-# "VERB FLAG" for every flag: a flag found in cmd_VERB belongs to VERB; one
-# found in a helper belongs to every cmd_* (or main: "hardrun") calling it.
+# "VERB FLAG" for every flag the CLI accepts ("hardrun FLAG" for the global
+# ones). The parser (src/cli/args.c) reads each verb's option table and the
+# help is printed from the same table, so `hardrun VERB --help` lists exactly
+# what VERB accepts. The tables are checked against the sources below.
 verb_flags() {
-	local all
-	all=$(source_flags)
-	echo "$all" | grep -v '^CALL ' | sort -u | while read -r fn flag; do
-		case $fn in
-		cmd_*) echo "${fn#cmd_} $flag" ;;
-		main) echo "hardrun $flag" ;;
-		*)
-			echo "$all" | awk -v h="$fn" '$1 == "CALL" && $3 == h { print $2 }' | sort -u |
-				while read -r caller; do
-					case $caller in
-					cmd_*) echo "${caller#cmd_} $flag" ;;
-					main) echo "hardrun $flag" ;;
-					esac
-				done ;;
-		esac
-	done | sort -u
+	local v
+	{
+		"$HARDRUN" --help | help_flags | sed 's/^/hardrun /'
+		for v in $(verbs); do
+			"$HARDRUN" "$v" --help | help_flags | sed "s/^/$v /"
+		done
+	} | sort -u
+}
+
+# Every long name in an option table of src/cli/*.c ({ "name", 'x', CLI_...).
+table_flags() {
+	grep -ohE '\{ *"[a-z][a-z0-9-]*", *(0|'"'"'.'"'"'), *CLI_(FLAG|VALUE|LIST)' "$TOP"/src/cli/*.[ch] |
+		sed -E 's/^\{ *"([^"]*)".*/\1/' | sort -u
 }
 
 # Flags a table lists but the verb refuses (documented where they apply).
 refused() {
 	case $1:$2 in
-	create:detach) return 0 ;; # cmd_create passes no detach to cli_parse_create_opts
+	create:detach) return 0 ;; # once shared with run; create's own table now leaves it out
 	esac
 	return 1
 }
@@ -102,11 +68,18 @@ test_every_flag_is_in_its_page() {
 		"spec rootless" "update memory-swap" "events interval" "ps format" "hardrun log-format"; do
 		grep -qx "$want" <<<"$vf" || fail "flag extraction lost [$want]; got: $(echo "$vf" | tr '\n' ',')"
 	done
+	# every name in a source table is a flag some verb's help shows
+	for flag in $(table_flags); do
+		grep -q " $flag\$" <<<"$vf" || missing="$missing table:--$flag-not-in-any-help"
+	done
 	while read -r verb flag; do
 		refused "$verb" "$flag" && continue
+		# every verb answers --help; hardrun(8) documents that once
+		[ "$flag" = help ] && [ "$verb" != hardrun ] && continue
 		n=$((n + 1))
 		grep -qF -- "*--$flag*" "$(page_of "$verb")" 2>/dev/null || missing="$missing $verb:--$flag"
 	done <<<"$vf"
+	grep -q 'hardrun help' "$MAN_SRC/hardrun.8.scd" || missing="$missing hardrun:help-COMMAND"
 	[ -z "$missing" ] || fail "flags not documented (as *--flag*) in their page:$missing"
 	echo "# $n flags checked"
 }
@@ -172,6 +145,7 @@ test_completion_offers_every_flag() {
 		case $flag in help|version|rootless|criu|systemd-cgroup|debug|log|root|log-format)
 			[ "$verb" = hardrun ] && continue ;; # global: checked below
 		esac
+		[ "$flag" = help ] && continue # every verb's; completion offers the verb's own flags
 		[ "$verb" = apparmor ] && continue # subcommands, not flags
 		# captured first: grep -q may exit early, and pipefail would count the SIGPIPE
 		out=$(complete_words hardrun "$verb" "--$flag")
@@ -182,6 +156,14 @@ test_completion_offers_every_flag() {
 		grep -qx -- "--$flag" <<<"$out" || missing="$missing global:--$flag"
 	done
 	[ -z "$missing" ] || fail "completion does not offer:$missing"
+}
+
+# `hardrun help VERB` completes the verbs; every verb's --help is offered
+test_completion_help_verb() {
+	[ -f "$COMPLETION" ] || fail "no completions/hardrun.bash"
+	assert_eq "$(complete_words hardrun help ex)" "exec"
+	assert_eq "$(complete_words hardrun help '' | sort | tr '\n' ' ')" "$(verbs | sort | tr '\n' ' ')"
+	assert_eq "$(complete_words hardrun help exec '')" ""
 }
 
 test_completion_signals_and_files() {

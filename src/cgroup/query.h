@@ -1,0 +1,15 @@
+/* Reading a cgroup's current settings back. */
+#ifndef HARDRUN_CGROUP_QUERY_H
+#define HARDRUN_CGROUP_QUERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hardrun/error.h"
+
+struct hr_cgroup;
+
+/* memory.max in bytes; *unlimited when it reads "max". */
+int hr_cgroup_memory_max(struct hr_cgroup *cg, int64_t *bytes, bool *unlimited, struct hr_error *err);
+
+#endif
