@@ -26,6 +26,7 @@ int hr_cli_open_container_cgroup(struct hr_global *g, const char *id, struct hr_
 	}
 	if (hr_cgroup_open((*c)->st.cgroup_path, cg, err) < 0)
 		goto fail;
+	(*cg)->shared = (*c)->st.cgroup_shared;
 	return 0;
 fail:
 	hr_container_free(*c);
