@@ -117,8 +117,9 @@ static int walk_create(struct hr_cgroup *cg, unsigned want, unsigned flags, char
 
 /* A cgroup that already exists: frozen is refused (the container would
  * never run, and create would wait for it forever); one with processes is
- * refused too, since delete would kill and remove what is not ours. */
-static int check_existing(struct hr_cgroup *cg, bool *populated, struct hr_error *err)
+ * joined only when the caller allows it (and has recorded it as shared, so
+ * delete will not kill or remove what is not ours), else refused. */
+static int check_existing(struct hr_cgroup *cg, unsigned flags, bool *populated, struct hr_error *err)
 {
 	_cleanup_free_ char *freeze = NULL, *d = hr_cg_display(cg, cg->path);
 	struct hr_error ignored = { 0 };
@@ -128,8 +129,13 @@ static int check_existing(struct hr_cgroup *cg, bool *populated, struct hr_error
 				    "cgroupsPath", d);
 	if (hr_cgroup_is_populated(cg, populated, err) < 0)
 		return -1;
-	if (*populated)
+	if (*populated && !(flags & HR_CGROUP_ALLOW_SHARED))
 		return hr_error_set(err, 0, "cgroup: %s already exists and has processes", d);
+	if (*populated) {
+		hr_log_warnf("cgroup %s already has processes: the container shares it; they are not the "
+			     "container's, so kill --all, pause and delete leave them alone", d);
+		cg->shared = true;
+	}
 	return 0;
 }
 
@@ -151,7 +157,7 @@ int hr_cgroup_create(const char *cgroups_path, const char *id, const struct hr_r
 		goto fail;
 	if (walk_create(cg, want, flags, &created, &n_created, err) < 0)
 		goto fail_created;
-	if (check_existing(cg, &populated, err) < 0)
+	if (check_existing(cg, flags, &populated, err) < 0)
 		goto fail_created;
 	static const struct hr_resources none;
 	if (hr_cgroup_apply_resources(cg, res ? res : &none, flags | HR_CG_QUIET_MISSING, err) < 0)
@@ -224,8 +230,8 @@ int hr_cgroup_destroy(struct hr_cgroup *cg, struct hr_error *err)
 		*slash = '\0';
 	else
 		parent[0] = '\0';
-	if (!hr_cg_file_exists(cg->dirfd, "cgroup.procs"))
-		return 0;  /* already removed */
+	if (cg->shared || !hr_cg_file_exists(cg->dirfd, "cgroup.procs"))
+		return 0;  /* not ours, or already removed */
 	if (hr_cgroup_kill_all(cg, SIGKILL, err) < 0 || hr_cg_wait_event(cg, "populated", 0, 5000, err) < 0 ||
 	    hr_cg_remove_children(cg->dirfd, err) < 0)
 		return hr_error_wrap(err, "cgroup: destroy %s", display);

@@ -16,6 +16,9 @@ struct hr_cgroup {
 				  usable as clone3's CLONE_INTO_CGROUP fd */
 	int rootfd;            /* the cgroup2 mount root */
 	char *mountpoint;      /* where rootfd was found, for messages */
+	/* it had processes before the container joined (runc 1.1 runs there
+	 * too): not ours, so it is never killed as a whole, frozen or removed */
+	bool shared;
 };
 
 enum hr_cgroup_flags {
@@ -23,6 +26,9 @@ enum hr_cgroup_flags {
 	HR_CGROUP_ALLOW_MISSING_CONTROLLERS = 1 << 0,
 	/* Leave the device program alone (`update` changes limits only). */
 	HR_CGROUP_SKIP_DEVICES = 1 << 1,
+	/* An existing cgroup with processes is joined (shared) with a warning,
+	 * not refused: the caller has recorded that it is not ours. */
+	HR_CGROUP_ALLOW_SHARED = 1 << 2,
 };
 
 /* Path choice: an absolute cgroupsPath is below the cgroup2 root; a relative

@@ -13,6 +13,10 @@
 
 int hr_cgroup_freeze(struct hr_cgroup *cg, bool frozen, struct hr_error *err)
 {
+	if (cg->shared)
+		return hr_error_set(err, 0, "cgroup: %s/%s has processes that are not the container's: %s it would "
+				    "%s them too", cg->mountpoint, cg->path, frozen ? "freezing" : "thawing",
+				    frozen ? "freeze" : "thaw");
 	if (hr_cg_write(cg->dirfd, "cgroup.freeze", frozen ? "1" : "0", err) < 0 ||
 	    hr_cg_wait_event(cg, "frozen", frozen ? 1 : 0, 10000, err) < 0)
 		return hr_error_wrap(err, "cgroup: %s %s/%s", frozen ? "freeze" : "thaw", cg->mountpoint, cg->path);
@@ -55,6 +59,9 @@ static int signal_each(struct hr_cgroup *cg, int sig, struct hr_error *err)
 
 int hr_cgroup_kill_all(struct hr_cgroup *cg, int sig, struct hr_error *err)
 {
+	if (cg->shared)
+		return hr_error_set(err, 0, "cgroup: %s/%s has processes that are not the container's: refusing to "
+				    "signal them all", cg->mountpoint, cg->path);
 	if (sig == SIGKILL && hr_cg_file_exists(cg->dirfd, "cgroup.kill")) {
 		if (hr_cg_write(cg->dirfd, "cgroup.kill", "1", err) < 0)
 			return hr_error_wrap(err, "cgroup: kill %s/%s", cg->mountpoint, cg->path);

@@ -39,7 +39,23 @@ static int wait_hook(pid_t pid, int timeout_s, int *status, struct hr_error *err
 	return 0;
 }
 
-static int run_one(const struct hr_hook *h, const char *state_json, struct hr_error *err)
+/* In the hook process: stdio only (the rest closes at execve; the log fd
+ * stays until then for the error below), then the caller's confinement. */
+static void confine_hook(const struct hr_hook_confine *c)
+{
+	struct hr_error err = { 0 };
+
+	if (syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) < 0)
+		hr_error_set(&err, errno, "close_range");
+	if (err.msg[0] || c->confine(c->ud, &err) < 0) {
+		if (err.msg[0])
+			hr_log_error(&err);
+		_exit(126);
+	}
+}
+
+static int run_one(const struct hr_hook *h, const char *state_json, const struct hr_hook_confine *c,
+		   struct hr_error *err)
 {
 	int in[2];
 	pid_t pid;
@@ -60,6 +76,8 @@ static int run_one(const struct hr_hook *h, const char *state_json, struct hr_er
 		if (hr_reset_signals(&ignored) < 0)
 			_exit(127);
 		dup2(in[0], STDIN_FILENO);
+		if (c)
+			confine_hook(c);
 		execve(h->path, h->args ? h->args : fallback_args, h->env ? h->env : empty_env);
 		_exit(127);
 	}
@@ -72,6 +90,8 @@ static int run_one(const struct hr_hook *h, const char *state_json, struct hr_er
 		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return hr_error_set(err, 0, "could not execute (exit 127)");
+	if (c && WIFEXITED(status) && WEXITSTATUS(status) == 126)
+		return hr_error_set(err, 0, "could not be confined as the container process (exit 126)");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		if (WIFSIGNALED(status))
 			return hr_error_set(err, 0, "killed by signal %d", WTERMSIG(status));
@@ -83,8 +103,14 @@ static int run_one(const struct hr_hook *h, const char *state_json, struct hr_er
 int hr_hooks_run(const char *kind, const struct hr_hook *hooks, size_t n, const char *state_json,
 		 struct hr_error *err)
 {
+	return hr_hooks_run_confined(kind, hooks, n, state_json, NULL, err);
+}
+
+int hr_hooks_run_confined(const char *kind, const struct hr_hook *hooks, size_t n, const char *state_json,
+			  const struct hr_hook_confine *c, struct hr_error *err)
+{
 	for (size_t i = 0; i < n; i++) {
-		if (run_one(&hooks[i], state_json, err) < 0)
+		if (run_one(&hooks[i], state_json, c, err) < 0)
 			return hr_error_wrap(err, "%s hook #%zu `%s`", kind, i, hooks[i].path);
 	}
 	return 0;
@@ -94,7 +120,7 @@ void hr_hooks_run_warn(const char *kind, const struct hr_hook *hooks, size_t n, 
 {
 	for (size_t i = 0; i < n; i++) {
 		struct hr_error err = { 0 };
-		if (run_one(&hooks[i], state_json, &err) < 0)
+		if (run_one(&hooks[i], state_json, NULL, &err) < 0)
 			hr_log_warnf("%s hook #%zu `%s`: %s", kind, i, hooks[i].path, err.msg);
 	}
 }

@@ -21,7 +21,8 @@
  *     executable lookup                    resolved now so a missing one fails `create`;
  *                                          the cwd is checked to be under our root
  * 10. READY, then wait on exec.fifo        `start` releases us
- * 11. startContainer hooks                 spec: after start, before the user process
+ * 11. startContainer hooks                 spec: after start, before the user process;
+ *                                          each under the seccomp filter, stdio only
  * 12. close every fd but stdio/preserved,  nothing reaches the workload; hooks and
  *     reset signal dispositions and mask   the runtime ignore SIGPIPE
  * 13. seccomp (when no_new_privs is off)   loading needs CAP_SYS_ADMIN, dropped next
@@ -428,6 +429,23 @@ static int mark_fds_cloexec(int preserve_fds, struct hr_error *err)
 	return 0;
 }
 
+/* startContainer hooks run under the workload's seccomp filter (the spec:
+ * in the container, as the workload). A notify fd has no listener here:
+ * notified syscalls of the hook fail with ENOSYS. */
+static int seccomp_for_hook(void *ud, struct hr_error *err)
+{
+	const struct hr_launch *l = ud;
+	int notify_fd = -1;
+
+	if (!l->has_seccomp)
+		return 0;
+	if (hr_seccomp_load(&l->seccomp, &notify_fd, err) < 0)
+		return -1;
+	if (notify_fd >= 0)
+		close(notify_fd);
+	return 0;
+}
+
 void hr_init_container(struct hr_launch *l)
 {
 	struct hr_error err = { 0 };
@@ -460,8 +478,9 @@ void hr_init_container(struct hr_launch *l)
 	}
 	if (l->wait_for_start && l->spec->has_hooks && l->spec->hooks.n_start_container) {
 		_cleanup_free_ char *state = hr_state_json_make(l->id, "running", host_pid, l->bundle, l->spec);
-		if (hr_hooks_run("startContainer", l->spec->hooks.start_container, l->spec->hooks.n_start_container,
-				 state, &err) < 0)
+		struct hr_hook_confine as_workload = { .confine = seccomp_for_hook, .ud = l };
+		if (hr_hooks_run_confined("startContainer", l->spec->hooks.start_container,
+					  l->spec->hooks.n_start_container, state, &as_workload, &err) < 0)
 			goto fail;
 	}
 	if (mark_fds_cloexec(l->preserve_fds, &err) < 0 || hr_reset_signals(&err) < 0)

@@ -110,6 +110,20 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 
 /* The path is recorded before the cgroup exists, so `delete --force` finds
  * it whatever happens to state.json. */
+/* An existing cgroup with processes in it (runc 1.1 runs a second
+ * container there with a warning; so do we, but it is not ours). */
+static bool cgroup_has_processes(const char *path)
+{
+	struct hr_cgroup *cg = NULL;
+	struct hr_error ignored = { 0 };
+	bool populated = false;
+
+	if (hr_cgroup_open(path, &cg, &ignored) == 0)
+		hr_cgroup_is_populated(cg, &populated, &ignored);
+	hr_cgroup_free(cg);
+	return populated;
+}
+
 static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const struct hr_plan *p = &x->plan;
@@ -118,9 +132,12 @@ static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 	if (hr_cgroup_plan_path(p->cgroups_path, x->id, &planned, err) < 0)
 		return -1;
 	x->c->st.cgroup_path = planned;
+	/* recorded before we join it, so no delete ever takes it for ours */
+	x->c->st.cgroup_shared = cgroup_has_processes(planned);
 	if (hr_container_save_record(x->c, err) < 0)
 		return -1;
-	if (hr_cgroup_create(p->cgroups_path, x->id, p->resources, 0, &x->cg, err) < 0) {
+	if (hr_cgroup_create(p->cgroups_path, x->id, p->resources, x->c->st.cgroup_shared ? HR_CGROUP_ALLOW_SHARED : 0,
+			     &x->cg, err) < 0) {
 		/* rootless without a delegated cgroup: fine as long as no limit was
 		 * asked for (a limit that cannot be applied is an error) */
 		bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
@@ -135,6 +152,7 @@ static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 	}
 	if (strcmp(x->cg->path, planned) != 0)
 		return hr_error_set(err, 0, "cgroup: created `%s`, not the recorded `%s`", x->cg->path, planned);
+	x->cg->shared |= x->c->st.cgroup_shared;
 	return 0;
 }
 

@@ -110,7 +110,12 @@ int hr_lifecycle_kill(const char *root, const char *id, int sig, bool all, struc
 		hr_error_set(err, 0, "container not running: %s has exited", id);
 		goto out;
 	}
-	if (all && c->st.cgroup_path) {
+	if (all && c->st.cgroup_shared) {
+		/* others' processes share the cgroup: only ours is signalled */
+		hr_log_warnf("container %s shares its cgroup with processes not its own: kill --all signals its "
+			     "init only", id);
+		rc = signal_init(c, sig, err);
+	} else if (all && c->st.cgroup_path) {
 		if (hr_cgroup_open(c->st.cgroup_path, &cg, err) == 0)
 			rc = hr_cgroup_kill_all(cg, sig, err);
 		else if (hr_container_status(c) == HR_STATUS_STOPPED)
@@ -133,7 +138,7 @@ static int kill_and_reap(struct hr_container *c, struct hr_cgroup *cg, struct hr
 		if (pidfd >= 0)
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 	}
-	if (cg && hr_cgroup_kill_all(cg, SIGKILL, err) < 0)
+	if (cg && !cg->shared && hr_cgroup_kill_all(cg, SIGKILL, err) < 0)
 		return -1;
 	if (pidfd >= 0) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
@@ -160,6 +165,8 @@ static int container_cgroup(struct hr_container *c, struct hr_cgroup **cg, struc
 		if (err->errnum != ENOENT)
 			return -1;
 	}
+	if (*cg)
+		(*cg)->shared = c->st.cgroup_shared;
 	hr_error_clear(err);
 	return 0;
 }
@@ -195,7 +202,7 @@ int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_
 			     hr_status_name(s), s == HR_STATUS_DAMAGED ? " and has processes" : "");
 		goto out;
 	}
-	if (cg && (s == HR_STATUS_PAUSED || s == HR_STATUS_DAMAGED))
+	if (cg && !cg->shared && (s == HR_STATUS_PAUSED || s == HR_STATUS_DAMAGED))
 		hr_cgroup_freeze(cg, false, err);
 	if (kill_and_reap(c, cg, err) < 0)
 		goto out;

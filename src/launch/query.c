@@ -58,6 +58,7 @@ static int open_container_cgroup(const char *root, const char *id, struct hr_con
 	}
 	if (hr_cgroup_open((*c)->st.cgroup_path, cg, err) < 0)
 		goto fail;
+	(*cg)->shared = (*c)->st.cgroup_shared;
 	return 0;
 fail:
 	hr_container_free(*c);

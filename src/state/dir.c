@@ -88,8 +88,9 @@ int hr_state_write_marker(int dirfd, const char *id, struct hr_error *err)
 int hr_container_save_record(struct hr_container *c, struct hr_error *err)
 {
 	const struct hr_state *st = &c->st;
-	_cleanup_free_ char *text = xasprintf(RECORD_MAGIC "\ncgroup %s\npid %d\nstart %llu\n",
-					      st->cgroup_path ? st->cgroup_path : "", (int)st->pid, st->pid_start);
+	_cleanup_free_ char *text = xasprintf(RECORD_MAGIC "\ncgroup %s\npid %d\nstart %llu\n%s",
+					      st->cgroup_path ? st->cgroup_path : "", (int)st->pid, st->pid_start,
+					      st->cgroup_shared ? "shared 1\n" : "");
 
 	if (hr_write_file_atomic_at(c->dirfd, HR_STATE_RECORD, text, strlen(text), err) < 0)
 		return hr_error_wrap(err, "save the record of container %s", c->id);
@@ -110,6 +111,8 @@ static int record_line(struct hr_record *rec, char *line, struct hr_error *err)
 			return hr_error_set(err, 0, "a second cgroup line");
 		if (*val && hr_cgroup_check_path(val, &rec->cgroup_path, err) < 0)
 			return -1;
+	} else if (strcmp(line, "shared") == 0 && strcmp(val, "1") == 0) {
+		rec->cgroup_shared = true;
 	} else if (strcmp(line, "pid") == 0 && hr_parse_u64(val, &v) && v <= 0x3fffffff) {
 		rec->pid = (pid_t)v;
 	} else if (strcmp(line, "start") == 0 && hr_parse_u64(val, &v)) {

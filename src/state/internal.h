@@ -13,6 +13,7 @@
  * hr_cgroup_check_path, NULL when none). */
 struct hr_record {
 	char *cgroup_path;
+	bool cgroup_shared;        /* "shared 1": the cgroup had others' processes */
 	pid_t pid;
 	unsigned long long pid_start;
 };

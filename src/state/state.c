@@ -171,6 +171,7 @@ static void load_record(struct hr_container *c)
 	}
 	c->record_ok = true;
 	c->st.cgroup_path = hr_steal_ptr(rec.cgroup_path);
+	c->st.cgroup_shared = rec.cgroup_shared;
 	c->st.pid = rec.pid;
 	c->st.pid_start = rec.pid_start;
 }

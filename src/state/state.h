@@ -28,6 +28,7 @@ struct hr_state {
 	unsigned long long pid_start; /* /proc/PID/stat starttime, guards pid reuse */
 	char *cgroup_path;         /* relative to the cgroup2 root, NULL if none;
 				      from the record, checked (hr_cgroup_check_path) */
+	bool cgroup_shared;        /* it had processes not ours when we joined it */
 	char *created;             /* RFC 3339 */
 	bool created_done;         /* create finished (else: half-created) */
 	bool started;              /* start released the process */

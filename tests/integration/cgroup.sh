@@ -162,4 +162,34 @@ test_limit_fails_closed_under_parent_without_controller() {
 	assert_eq "$left" no "container cgroup left behind"
 }
 
+# A cgroup that already has someone else's process: the container runs there
+# with a warning (runc 1.1), but kill --all, pause and delete --force leave
+# that process and the cgroup alone (they are not the container's).
+test_shared_cgroup_warns_and_leaves_others_alone() {
+	local id b cgdir out spid rc
+	id=$(unique_id); b=$TEST_TMP/$id cgdir=hrshared-$id
+	mkdir "$CG/$cgdir" || fail "mkdir cgroup"
+	sleep 300 & spid=$!
+	echo "$spid" >"$CG/$cgdir/cgroup.procs" || { kill "$spid"; fail "move sleeper"; }
+	make_bundle "$b" sleep 300
+	cfg "$b" ".linux.cgroupsPath = \"/$cgdir\""
+	hr run -d -b "$b" "$id" </dev/null >"$TEST_TMP/$id.log" 2>&1; rc=$?
+	out=$(cat "$TEST_TMP/$id.log")
+	local st; st=$(status "$id" 2>/dev/null)
+	local pause_out; pause_out=$(hr pause "$id" 2>&1); local prc=$?
+	hr kill --all "$id" KILL >/dev/null 2>&1
+	hr delete --force "$id" >/dev/null 2>&1
+	local alive=no; kill -0 "$spid" 2>/dev/null && alive=yes
+	local cg_left=no; [ -d "$CG/$cgdir" ] && cg_left=yes
+	kill "$spid"; wait "$spid" 2>/dev/null
+	rmdir "$CG/$cgdir" 2>/dev/null
+	[ "$rc" -eq 0 ] || fail "run in a shared cgroup: $out"
+	assert_contains "$out" "already has processes" || return 1
+	assert_eq "$st" running "container status" || return 1
+	[ "$prc" -ne 0 ] || fail "pause froze a cgroup with others' processes"
+	assert_contains "$pause_out" "not the container's" || return 1
+	assert_eq "$alive" yes "the other process survived kill --all and delete --force" || return 1
+	assert_eq "$cg_left" yes "the shared cgroup was not removed"
+}
+
 run_tests

@@ -279,6 +279,21 @@ test_errors_after_start_reach_the_log() {
 	grep -q '"level":"error".*startContainer hook' "$b/log.json" || fail "log: $(cat "$b/log.json" 2>&1)"
 }
 
+# startContainer hooks run in the container as the workload will: under its
+# seccomp filter, with no runtime fd (only stdio; ls itself opens fd 3).
+test_start_container_hook_under_seccomp_with_stdio_only() {
+	local b=$TEST_TMP/$FUNCNAME out
+	make_bundle "$b" sh -c 'echo workload-ran'
+	cfg "$b" '.hooks = {startContainer: [{path: "/bin/sh",
+		args: ["sh", "-c", "grep ^Seccomp: /proc/self/status; echo fds: $(ls /proc/self/fd)"]}]}'
+	out=$("$HARDRUN" --root "$STATE_ROOT" --log "$b/log.json" run --bundle "$b" "$(unique_id)" 2>&1 </dev/null) ||
+		fail "run: $out"
+	assert_contains "$out" "$(printf 'Seccomp:\t2')" || return 1
+	assert_contains "$out" "fds: 0 1 2 3" || return 1
+	assert_not_contains "$out" "fds: 0 1 2 3 4" || return 1
+	assert_contains "$out" workload-ran
+}
+
 # --debug says what hardrun did, one line per step with its duration, from
 # the runtime and from the container process.
 test_debug_prints_each_step_with_its_duration() {
