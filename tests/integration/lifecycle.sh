@@ -244,6 +244,8 @@ test_delete_force_cleans_half_created_container() {
 	local hook; hook=$(cat /proc/$cpid/task/*/children 2>/dev/null)
 	kill -9 $cpid; wait $cpid 2>/dev/null
 	for p in $hook; do [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && kill -9 "$p"; done
+	# the container process dies of PDEATHSIG, asynchronously
+	for _ in $(seq 100); do [ "$(hr state "$id" | jq -r .status)" = stopped ] && break; sleep 0.05; done
 	assert_eq "$(hr state "$id" | jq -r .status)" stopped
 	hr delete --force "$id" || fail "delete --force"
 	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left behind"
