@@ -165,23 +165,32 @@ int hr_profile_diff(const char *path_a, const char *path_b, const struct hr_prof
 	return rc;
 }
 
-void hr_profile_diff_print(const json_t *report, FILE *out)
+static void print_entries(const json_t *report, FILE *out, bool allow_deny)
 {
 	json_t *e, *a;
 	size_t i, j;
 
-	fprintf(out, "A = %s\nB = %s\n", json_string_value(json_object_get(report, "a")),
-		json_string_value(json_object_get(report, "b")));
 	json_array_foreach(json_object_get(report, "differences"), i, e) {
 		const char *example = json_string_value(json_object_get(e, "example"));
-		fprintf(out, "%s %s%s%s%s [", strcmp(json_string_value(json_object_get(e, "kind")), "allow/deny") == 0 ? "!" : "~",
-			json_string_value(json_object_get(e, "syscall")), *example ? " (" : "", example,
-			*example ? ")" : "");
+		if ((strcmp(json_string_value(json_object_get(e, "kind")), "allow/deny") == 0) != allow_deny)
+			continue;
+		fprintf(out, "%s %s%s%s%s [", allow_deny ? "!" : "~", json_string_value(json_object_get(e, "syscall")),
+			*example ? " (" : "", example, *example ? ")" : "");
 		json_array_foreach(json_object_get(e, "arches"), j, a)
 			fprintf(out, "%s%s", j ? " " : "", json_string_value(a));
 		fprintf(out, "]: A %s, B %s\n", json_string_value(json_object_get(e, "a")),
 			json_string_value(json_object_get(e, "b")));
 	}
+}
+
+/* "!" lines first: one side allows what the other denies; "~" lines: both
+ * deny, differently (errno, kill). */
+void hr_profile_diff_print(const json_t *report, FILE *out)
+{
+	fprintf(out, "A = %s\nB = %s\n", json_string_value(json_object_get(report, "a")),
+		json_string_value(json_object_get(report, "b")));
+	print_entries(report, out, true);
+	print_entries(report, out, false);
 	fprintf(out, "%lld differences, %lld of them allow/deny\n",
 		(long long)json_integer_value(json_object_get(report, "count")),
 		(long long)json_integer_value(json_object_get(report, "allow_deny")));
