@@ -4,7 +4,7 @@
 # Installed as share/bash-completion/completions/hardrun; works without the
 # bash-completion package too (source it).
 
-_hardrun_verbs="create start run state kill delete list spec exec ps pause resume update events features apparmor"
+_hardrun_verbs="create start run state kill delete list spec exec ps pause resume update events features apparmor profile"
 _hardrun_global_flags="--root --log --log-format --debug --systemd-cgroup --version --help"
 # `hardrun help VERB` is not listed among the verbs (as `hardrun --help`),
 # but completes them.
@@ -29,6 +29,7 @@ _hardrun_flags() {
 	update) echo "--resources --memory --memory-swap --memory-reservation --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
 	events) echo "--stats --interval" ;;
 	apparmor) echo "--help" ;;
+	profile) echo "--arch --caps --kernel --format --bundle --help" ;;
 	esac
 }
 
@@ -40,6 +41,7 @@ _hardrun_takes_arg() {
 	exec:--process|exec:-p|exec:--cwd|exec:-w|exec:--env|exec:-e|exec:--user|exec:-u) return 0 ;;
 	exec:--additional-gids|exec:-g|exec:--cap|exec:-c|exec:--apparmor|exec:--process-label) return 0 ;;
 	exec:--pid-file|exec:--console-socket|exec:--preserve-fds|exec:--cgroup) return 0 ;;
+	profile:--arch|profile:--caps|profile:--kernel|profile:--format|profile:--bundle) return 0 ;;
 	list:--format|list:-f|ps:--format|ps:-f|spec:--bundle|spec:-b|events:--interval) return 0 ;;
 	update:-r|update:--resources|update:--memory|update:--memory-swap|update:--memory-reservation) return 0 ;;
 	update:--cpu-quota|update:--cpu-period|update:--cpu-shares|update:--cpuset-cpus) return 0 ;;
@@ -114,8 +116,14 @@ _hardrun() {
 		--bundle|-b) _hardrun_dirs "$cur" ;;
 		--pid-file|--console-socket|--process|-p|--resources|-r) _hardrun_files "$cur" ;;
 		--cwd|-w) ;;
-		--format|-f) mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur") ;;
-		--cap|-c) mapfile -t COMPREPLY < <(compgen -W "$_hardrun_caps" -- "$cur") ;;
+		--format|-f)
+			if [ "$verb" = profile ]; then
+				mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur")
+			else
+				mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur")
+			fi ;;
+		--cap|-c|--caps) mapfile -t COMPREPLY < <(compgen -W "$_hardrun_caps" -- "$cur") ;;
+		--arch) mapfile -t COMPREPLY < <(compgen -W "x86_64 x86 x32 aarch64 arm mips64 mipsel64 ppc64le s390x riscv64" -- "$cur") ;;
 		esac
 		return 0
 	fi
@@ -139,6 +147,12 @@ _hardrun() {
 			# shellcheck disable=SC2086 # one name per word
 			[[ ${cur^^} == SIG* ]] && sigs=$(printf 'SIG%s ' $_hardrun_signals)
 			mapfile -t COMPREPLY < <(compgen -W "$sigs" -- "${cur^^}")
+		fi ;;
+	profile)
+		if [ "$npos" -eq 0 ]; then
+			mapfile -t COMPREPLY < <(compgen -W "lint diff probe" -- "$cur")
+		else
+			_hardrun_files "$cur"
 		fi ;;
 	apparmor)
 		if [ "$npos" -eq 0 ]; then
