@@ -78,4 +78,13 @@ int hr_seccomp_explore(const struct sock_filter *prog, size_t n_insns, uint32_t 
 		       const struct hr_seccomp_cond *conds, size_t n_conds, hr_seccomp_outcome_fn fn,
 		       void *ud, bool *complete, struct hr_error *err);
 
+/* For policy checks ("the filter must deny X on every architecture"):
+ * whether some arguments meeting conds let syscall name through on arch
+ * (ALLOW or LOG; with allow_delegated also TRACE and USER_NOTIF, which a
+ * tracer or agent may let through). *witness (may be NULL) gets such
+ * arguments. A syscall the arch does not have is never allowed. */
+int hr_seccomp_can_allow(const struct hr_seccomp_program *p, uint32_t arch_token, const char *name,
+			 const struct hr_seccomp_cond *conds, size_t n_conds, bool allow_delegated,
+			 bool *allowed, struct seccomp_data *witness, struct hr_error *err);
+
 #endif

@@ -332,3 +332,40 @@ int hr_seccomp_explore(const struct sock_filter *prog, size_t n_insns, uint32_t 
 		return -1;
 	return 0;
 }
+
+struct allow_search {
+	bool delegated_counts, found;
+	struct seccomp_data witness;
+};
+
+static int first_allow(const struct seccomp_data *w, const struct hr_seccomp_verdict *v, void *ud)
+{
+	struct allow_search *a = ud;
+
+	if (hr_seccomp_verdict_allows(v) ||
+	    (a->delegated_counts && (v->action == SECCOMP_RET_TRACE || v->action == SECCOMP_RET_USER_NOTIF))) {
+		a->found = true;
+		a->witness = *w;
+		return 1;
+	}
+	return 0;
+}
+
+int hr_seccomp_can_allow(const struct hr_seccomp_program *p, uint32_t arch_token, const char *name,
+			 const struct hr_seccomp_cond *conds, size_t n_conds, bool allow_delegated,
+			 bool *allowed, struct seccomp_data *witness, struct hr_error *err)
+{
+	struct allow_search a = { .delegated_counts = allow_delegated };
+	int nr = hr_seccomp_syscall_nr(arch_token, name);
+
+	*allowed = false;
+	if (nr < 0)
+		return 0;
+	if (hr_seccomp_explore(p->filter, p->n_insns, arch_token, nr, conds, n_conds, first_allow, &a, NULL,
+			       err) < 0)
+		return -1;
+	*allowed = a.found;
+	if (a.found && witness)
+		*witness = a.witness;
+	return 0;
+}

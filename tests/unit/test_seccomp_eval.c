@@ -176,6 +176,31 @@ static void test_explore_two_args(void **state)
 	hr_seccomp_program_clear(&p);
 }
 
+/* The policy-check form: "must deny unshare(CLONE_NEWUSER) on every arch". */
+static void test_can_allow(void **state)
+{
+	struct hr_seccomp_program p = default_program();
+	struct hr_seccomp_cond newuser = { 0, HR_COND_ANY_SET, CLONE_NEWUSER };
+	struct seccomp_data w;
+	struct hr_error err = { 0 };
+	bool allowed = true;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(x86_family) / sizeof(x86_family[0]); i++) {
+		assert_int_equal(hr_seccomp_can_allow(&p, x86_family[i], "unshare", &newuser, 1, true, &allowed, NULL, &err), 0);
+		assert_false(allowed);
+		assert_int_equal(hr_seccomp_can_allow(&p, x86_family[i], "clone", &newuser, 1, true, &allowed, NULL, &err), 0);
+		assert_false(allowed);
+		assert_int_equal(hr_seccomp_can_allow(&p, x86_family[i], "clone", NULL, 0, false, &allowed, &w, &err), 0);
+		assert_true(allowed);
+		assert_int_equal(w.args[0] & 0x7e020000, 0);
+	}
+	/* x86 has no newfstatat (it has fstatat64): never allowed there */
+	assert_int_equal(hr_seccomp_can_allow(&p, SCMP_ARCH_X86, "newfstatat", NULL, 0, true, &allowed, NULL, &err), 0);
+	assert_false(allowed);
+	hr_seccomp_program_clear(&p);
+}
+
 static void assert_bad(const struct sock_filter *prog, size_t n, const char *what)
 {
 	struct seccomp_data d = { .nr = 0, .arch = SCMP_ARCH_X86_64 };
@@ -258,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_unlisted_arch_is_killed),
 		cmocka_unit_test(test_explore_default_profile),
 		cmocka_unit_test(test_explore_two_args),
+		cmocka_unit_test(test_can_allow),
 		cmocka_unit_test(test_bad_programs),
 		cmocka_unit_test(test_agrees_with_kernel),
 	};
