@@ -7,8 +7,7 @@
 
 #include "cli.h"
 #include "base/log.h"
-#include "profile/lint.h"
-#include "profile/probe.h"
+#include "hardrun/profile.h"
 
 #define EXIT_BAD_INPUT 2
 

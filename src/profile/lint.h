@@ -1,4 +1,5 @@
-/* `hardrun profile lint` and `profile diff`: seccomp profiles judged by
+/* `hardrun profile lint` and `profile diff` inside the profile folder (the
+ * entry points are in hardrun/profile.h): seccomp profiles judged by
  * evaluating their compiled filters (seccomp/eval.h), never by their text. */
 #ifndef HARDRUN_PROFILE_LINT_H
 #define HARDRUN_PROFILE_LINT_H
@@ -9,15 +10,9 @@
 #include <stdio.h>
 
 #include "hardrun/error.h"
+#include "hardrun/profile.h"
 #include "seccomp/eval.h"
 #include "spec/spec.h"
-
-/* How a profile file is read (lint_input.c). */
-struct hr_profile_input {
-	uint32_t arch;        /* SCMP_ARCH_* the profile is resolved for; 0: native */
-	const char *caps;     /* "CAP_A,CAP_B": Docker includes/excludes; NULL: Docker's default set */
-	const char *kernel;   /* "5.10": Docker minKernel; NULL: this kernel's release */
-};
 
 /* A loaded profile: the OCI form, and what libseccomp does not know. */
 struct hr_profile {
@@ -33,8 +28,6 @@ int hr_profile_load(const char *path, const struct hr_profile_input *in, struct 
 		    struct hr_error *err);
 void hr_profile_clear(struct hr_profile *p);
 
-/* SCMP_ARCH_X86_64 / x86_64 / amd64 -> token; 0 if unknown. */
-uint32_t hr_profile_arch_from_name(const char *name);
 /* "x86_64", "x86", "x32", ... */
 const char *hr_profile_arch_name(uint32_t token);
 /* The architectures a kernel of arch also runs (x86_64: x86, x32), arch first. */
@@ -51,17 +44,6 @@ struct hr_lint_case {
 	const char *why;
 };
 const struct hr_lint_case *hr_lint_cases(size_t *n);
-
-/* Lint: findings as a JSON object {"profile","format","arch","findings":[...],
- * "errors","warnings"}; returns the number of findings, -1 on error. */
-int hr_profile_lint(const char *path, const struct hr_profile_input *in, json_t **report,
-		    struct hr_error *err);
-void hr_profile_lint_print(const json_t *report, FILE *out);
-
-/* Diff: {"a","b","differences":[...]}; returns the number of differences. */
-int hr_profile_diff(const char *path_a, const char *path_b, const struct hr_profile_input *in,
-		    json_t **report, struct hr_error *err);
-void hr_profile_diff_print(const json_t *report, FILE *out);
 
 /* "arg0=0x10000000 arg2=0x1", "" when every argument is 0 (lint_cases.c). */
 void hr_lint_format_args(const struct seccomp_data *d, uint32_t arch, char *buf, size_t n);
