@@ -252,7 +252,8 @@ int hr_profile_probe(const char *root, const char *bundle, bool debug, json_t **
 	*report = json_loads(out, 0, &jerr);
 	if (!*report)
 		return hr_error_set(err, 0, "profile probe: the probe's report is not JSON (%s)", jerr.text);
-	json_object_set_new(*report, "bundle", json_string(bundle));
+	char abs_bundle[PATH_MAX];
+	json_object_set_new(*report, "bundle", json_string(realpath(bundle, abs_bundle) ? abs_bundle : bundle));
 	json_object_set_new(*report, "container_id", json_string(r.id));
 	compare_namespaces(*report);
 	return 0;
