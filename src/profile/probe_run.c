@@ -234,6 +234,7 @@ int hr_profile_probe(const char *root, const char *bundle, bool debug, json_t **
 		     struct hr_error *err)
 {
 	struct probe_run r = { 0 };
+	char abs_bundle[PATH_MAX];
 	_cleanup_free_ char *out = NULL;
 	json_error_t jerr;
 	int status = 0, rc;
@@ -252,7 +253,6 @@ int hr_profile_probe(const char *root, const char *bundle, bool debug, json_t **
 	*report = json_loads(out, 0, &jerr);
 	if (!*report)
 		return hr_error_set(err, 0, "profile probe: the probe's report is not JSON (%s)", jerr.text);
-	char abs_bundle[PATH_MAX];
 	json_object_set_new(*report, "bundle", json_string(realpath(bundle, abs_bundle) ? abs_bundle : bundle));
 	json_object_set_new(*report, "container_id", json_string(r.id));
 	compare_namespaces(*report);
