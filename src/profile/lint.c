@@ -24,6 +24,7 @@ struct lint {
 	uint32_t arches[4];   /* the family members present in the filter */
 	size_t n_arches;
 	json_t *findings;
+	json_t *inexact;      /* cases whose argument search was not exact */
 	struct hr_error *err;
 };
 
@@ -180,14 +181,19 @@ static int check_case(struct lint *l, const struct hr_lint_case *c)
 	for (size_t i = 0; i < l->n_arches; i++) {
 		struct case_outcome o = { 0 };
 		int nr = hr_seccomp_syscall_nr(l->arches[i], c->syscall);
+		bool complete = true;
 		if (nr < 0)
 			continue;
 		if (hr_seccomp_explore(l->prog.filter, l->prog.n_insns, l->arches[i], nr, c->conds, c->n_conds,
-				       note_outcome, &o, NULL, l->err) < 0) {
+				       note_outcome, &o, &complete, l->err) < 0) {
 			json_decref(allowed);
 			json_decref(delegated);
 			return -1;
 		}
+		/* a search stopped at the first allow is complete enough */
+		if (!complete && !o.allowed)
+			json_array_append_new(l->inexact, json_sprintf("%s/%s on %s", c->syscall, c->label ? c->label : "any",
+								       hr_profile_arch_name(l->arches[i])));
 		if (o.allowed || o.delegated)
 			json_array_append_new(o.allowed ? allowed : delegated,
 					      json_string(hr_profile_arch_name(l->arches[i])));
@@ -262,14 +268,17 @@ int hr_profile_lint(const char *path, const struct hr_profile_input *in, json_t 
 		return hr_error_wrap(err, "%s", path);
 	}
 	l.findings = json_array();
+	l.inexact = json_array();
 	rc = run_checks(&l);
 	if (rc == 0) {
 		*report = report_new(path, &l);
 		json_object_set_new(*report, "findings", json_incref(l.findings));
+		json_object_set_new(*report, "inexact", json_incref(l.inexact));
 		count(*report, l.findings);
 		rc = (int)json_array_size(l.findings);
 	}
 	json_decref(l.findings);
+	json_decref(l.inexact);
 	hr_seccomp_program_clear(&l.prog);
 	hr_profile_clear(&profile);
 	return rc;
@@ -298,6 +307,9 @@ void hr_profile_lint_print(const json_t *report, FILE *out)
 			fprintf(out, " (e.g. %s)", example);
 		fputc('\n', out);
 	}
+	json_array_foreach(json_object_get(report, "inexact"), i, f)
+		fprintf(out, "note: %s: the argument search was not exact (arithmetic on arguments, or too many paths)\n",
+			json_string_value(f));
 	fprintf(out, "%s (%s, %s): %lld errors, %lld warnings\n",
 		json_string_value(json_object_get(report, "profile")),
 		json_string_value(json_object_get(report, "format")),
