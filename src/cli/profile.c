@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "base/log.h"
+#include "hardrun/hardrun.h"
 #include "hardrun/profile.h"
 
 #define EXIT_BAD_INPUT 2
@@ -102,7 +102,7 @@ static int run_probe(struct hr_global *g, const struct cli_args *a, struct hr_er
 	if (a->argc != 1)
 		return hr_error_set(err, 0, "profile probe: unexpected argument \"%s\"", a->argv[1]);
 	if (hr_profile_probe(g->root, bundle, g->debug, &report, err) < 0) {
-		hr_log_error(err);
+		hr_report_error(err);
 		return 1;
 	}
 	emit(report, as_json(a), hr_profile_probe_print);

@@ -133,6 +133,8 @@ static int prepare(const char *bundle, struct probe_run *r, struct hr_error *err
 		return -1;
 	snprintf(cfg_path, sizeof(cfg_path), "%s/config.json", bundle);
 	cfg = json_load_file(cfg_path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!cfg && jerr.line < 0) /* not read at all */
+		return hr_error_set(err, 0, "profile probe: %s", jerr.text);
 	if (!cfg)
 		return hr_error_set(err, 0, "%s:%d:%d: %s", cfg_path, jerr.line, jerr.column, jerr.text);
 	snprintf(r->tmpdir, sizeof(r->tmpdir), "%s/hardrun-probe.XXXXXX", tmp && *tmp ? tmp : "/tmp");
