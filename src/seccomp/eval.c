@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -189,7 +190,18 @@ int hr_seccomp_syscall_nr(uint32_t arch_token, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(arch_token, name);
 
-	return nr < 0 ? -1 : nr; /* __NR_SCMP_ERROR or a multiplexed pseudo number */
+	if (nr >= 0 || nr == __NR_SCMP_ERROR)
+		return nr < 0 ? -1 : nr;
+	/* a pseudo number: libseccomp filters both the multiplexer (socketcall,
+	 * ipc) and the direct syscall where it exists (x86's socket is 359) */
+	for (int n = 0; n < 1024; n++) {
+		char *direct = seccomp_syscall_resolve_num_arch(arch_token, n);
+		bool same = direct && strcmp(direct, name) == 0;
+		free(direct);
+		if (same)
+			return n;
+	}
+	return -1;
 }
 
 static uint64_t swap_halves(uint64_t v)

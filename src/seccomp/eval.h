@@ -35,8 +35,8 @@ const char *hr_seccomp_verdict_str(const struct hr_seccomp_verdict *v, char *buf
 
 /* A libseccomp architecture token (SCMP_ARCH_*) as the kernel reports it in
  * seccomp_data.arch (x32 reports x86_64 and sets bit 30 of nr), and the
- * syscall number of name there. -1 when the arch has no such syscall or only
- * reaches it through a multiplexer (socketcall, ipc). */
+ * syscall number of name there (the direct one where a multiplexer such as
+ * socketcall also reaches it). -1 when the arch has no such syscall. */
 uint32_t hr_seccomp_audit_arch(uint32_t arch_token);
 int hr_seccomp_syscall_nr(uint32_t arch_token, const char *name);
 
