@@ -1,0 +1,368 @@
+/* The host policy file, parsed like config.json: errors name the file and
+ * line:col (syntax) or the JSON path (schema), and unknown keys are errors,
+ * since a typo in a security policy must not be silently ignored. Keys that
+ * begin with "_comment" are comments, anywhere. */
+#include "policy/floor.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "container/capabilities.h"
+#include "spec/json.h"
+
+#define MODES_ALL ((1u << HR_POLICY_WARN) | (1u << HR_POLICY_INJECT) | (1u << HR_POLICY_REFUSE))
+#define MODES_CHECK ((1u << HR_POLICY_WARN) | (1u << HR_POLICY_REFUSE))
+
+static const char *const mode_names[] = {
+	[HR_POLICY_OFF] = "off", [HR_POLICY_WARN] = "warn",
+	[HR_POLICY_INJECT] = "inject", [HR_POLICY_REFUSE] = "refuse",
+};
+
+const char *hr_policy_mode_name(enum hr_policy_mode m)
+{
+	return mode_names[m];
+}
+
+/* Every key of obj is in allowed (NULL-terminated) or a comment. */
+static int check_keys(json_t *obj, const char *path, const char *const *allowed,
+		      struct hr_error *err)
+{
+	const char *key;
+	json_t *v;
+	char p[HR_JPATH_MAX];
+
+	if (hr_jcheck_object(obj, path, err) < 0)
+		return -1;
+	json_object_foreach(obj, key, v) {
+		bool known = strncmp(key, "_comment", 8) == 0;
+		for (size_t i = 0; !known && allowed[i]; i++)
+			known = strcmp(key, allowed[i]) == 0;
+		if (!known)
+			return hr_jerr(err, hr_jpath_key(p, path, key), "unknown key");
+	}
+	return 0;
+}
+
+static int get_mode(json_t *obj, const char *path, unsigned allowed, enum hr_policy_mode *out,
+		    struct hr_error *err)
+{
+	_cleanup_free_ char *s = NULL;
+	char p[HR_JPATH_MAX];
+
+	if (hr_jget_string(obj, path, "mode", true, &s, err) < 0)
+		return -1;
+	for (unsigned m = HR_POLICY_WARN; m <= HR_POLICY_REFUSE; m++) {
+		if (strcmp(s, mode_names[m]) == 0 && (allowed & (1u << m))) {
+			*out = m;
+			return 0;
+		}
+	}
+	return hr_jerr(err, hr_jpath_key(p, path, "mode"), "\"%s\" is not one of %s", s,
+		       (allowed & (1u << HR_POLICY_INJECT)) ? "\"inject\", \"refuse\", \"warn\""
+							    : "\"refuse\", \"warn\"");
+}
+
+/* A rule that is only a mode: {"mode": "inject"}. */
+static int parse_mode_rule(json_t *root, const char *key, enum hr_policy_mode *out,
+			   struct hr_error *err)
+{
+	static const char *const keys[] = { "mode", NULL };
+	json_t *obj = hr_jmember(root, key);
+
+	if (!obj)
+		return 0;
+	if (check_keys(obj, key, keys, err) < 0)
+		return -1;
+	return get_mode(obj, key, MODES_ALL, out, err);
+}
+
+typedef int (*item_check_fn)(const char *item, const char *path, struct hr_error *err);
+
+static int check_cap(const char *item, const char *path, struct hr_error *err)
+{
+	if (hr_cap_from_name(item) < 0 || strncasecmp(item, "CAP_", 4) != 0)
+		return hr_jerr(err, path, "unknown capability \"%s\" (expected CAP_...)", item);
+	return 0;
+}
+
+static int check_ns(const char *item, const char *path, struct hr_error *err)
+{
+	for (int t = 0; t < HR_NS_COUNT; t++)
+		if (strcmp(item, hr_ns_type_name(t)) == 0)
+			return 0;
+	return hr_jerr(err, path, "unknown namespace type \"%s\"", item);
+}
+
+static int check_abs(const char *item, const char *path, struct hr_error *err)
+{
+	if (!hr_path_is_absolute(item))
+		return hr_jerr(err, path, "\"%s\" must be an absolute path", item);
+	return 0;
+}
+
+static int check_sysctl(const char *item, const char *path, struct hr_error *err)
+{
+	const char *star = strchr(item, '*');
+
+	if (!*item || (star && star[1]) || strchr(item, '/'))
+		return hr_jerr(err, path, "\"%s\" must be a sysctl key, or a prefix ending in \"*\"",
+			       item);
+	return 0;
+}
+
+static int check_degrade(const char *item, const char *path, struct hr_error *err)
+{
+	if (strcmp(item, "apparmor") && strcmp(item, "cgroup.pids"))
+		return hr_jerr(err, path, "\"%s\" cannot degrade (known: \"apparmor\", \"cgroup.pids\")",
+			       item);
+	return 0;
+}
+
+static int get_items(json_t *obj, const char *path, const char *key, bool required,
+		     item_check_fn check, char ***out, struct hr_error *err)
+{
+	char p[HR_JPATH_MAX], ip[HR_JPATH_MAX];
+	int r = hr_jget_strv(obj, path, key, required, false, out, NULL, err);
+
+	if (r <= 0)
+		return r;
+	hr_jpath_key(p, path, key);
+	for (size_t i = 0; check && (*out)[i]; i++)
+		if (check((*out)[i], hr_jpath_idx(ip, p, i), err) < 0)
+			return -1;
+	return 1;
+}
+
+/* {"mode": ..., "<items_key>": [...]} */
+static int parse_list_rule(json_t *root, const char *key, const char *items_key, unsigned modes,
+			   item_check_fn check, struct hr_policy_list_rule *out, struct hr_error *err)
+{
+	const char *keys[] = { "mode", items_key, NULL };
+	json_t *obj = hr_jmember(root, key);
+
+	if (!obj)
+		return 0;
+	if (check_keys(obj, key, keys, err) < 0 || get_mode(obj, key, modes, &out->mode, err) < 0)
+		return -1;
+	if (get_items(obj, key, items_key, true, check, &out->items, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_host_namespaces(json_t *root, struct hr_policy *p, struct hr_error *err)
+{
+	static const char *const keys[] = { "mode", "namespaces", NULL };
+	static const char *const dflt[] = { "network", "pid", "ipc", "uts", "mount", NULL };
+	json_t *obj = hr_jmember(root, "hostNamespaces");
+	int r;
+
+	if (!obj)
+		return 0;
+	if (check_keys(obj, "hostNamespaces", keys, err) < 0 ||
+	    get_mode(obj, "hostNamespaces", MODES_ALL, &p->host_namespaces.mode, err) < 0)
+		return -1;
+	r = get_items(obj, "hostNamespaces", "namespaces", false, check_ns, &p->host_namespaces.items,
+		      err);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		p->host_namespaces.items = xcalloc(HR_ARRAY_SIZE(dflt), sizeof(char *));
+		for (size_t i = 0; dflt[i]; i++)
+			p->host_namespaces.items[i] = xstrdup(dflt[i]);
+	}
+	return 0;
+}
+
+/* {"mode": ..., "profile": "..."} for seccomp and apparmor. */
+static int parse_profile_rule(json_t *root, const char *key, enum hr_policy_mode *mode,
+			      char **profile, const char *dflt, struct hr_error *err)
+{
+	static const char *const keys[] = { "mode", "profile", NULL };
+	json_t *obj = hr_jmember(root, key);
+	int r;
+
+	if (!obj)
+		return 0;
+	if (check_keys(obj, key, keys, err) < 0 || get_mode(obj, key, MODES_ALL, mode, err) < 0)
+		return -1;
+	r = hr_jget_string(obj, key, "profile", false, profile, err);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		*profile = xstrdup(dflt);
+	if (!**profile || strcmp(*profile, "unconfined") == 0) {
+		char pp[HR_JPATH_MAX];
+		return hr_jerr(err, hr_jpath_key(pp, key, "profile"), "must name a confining profile");
+	}
+	return 0;
+}
+
+static int parse_bind_mounts(json_t *root, struct hr_policy *p, struct hr_error *err)
+{
+	static const char *const keys[] = { "mode", "denySources", "requireOptions", NULL };
+	json_t *obj = hr_jmember(root, "bindMounts");
+	struct hr_policy_bind_rule *b = &p->bind_mounts;
+
+	if (!obj)
+		return 0;
+	if (check_keys(obj, "bindMounts", keys, err) < 0 ||
+	    get_mode(obj, "bindMounts", MODES_ALL, &b->mode, err) < 0 ||
+	    get_items(obj, "bindMounts", "denySources", false, check_abs, &b->deny_sources, err) < 0 ||
+	    get_items(obj, "bindMounts", "requireOptions", false, NULL, &b->require_options, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_limit(json_t *obj, const char *path, const char *key, int64_t min,
+		       struct hr_policy_limit *l, struct hr_error *err)
+{
+	static const char *const keys[] = { "default", "max", NULL };
+	char p[HR_JPATH_MAX];
+	json_t *o = hr_jmember(obj, key);
+	int r1, r2;
+
+	if (!o)
+		return 0;
+	hr_jpath_key(p, path, key);
+	if (check_keys(o, p, keys, err) < 0)
+		return -1;
+	r1 = hr_jget_int_range(o, p, "default", false, min, INT64_MAX, &l->def, err);
+	if (r1 < 0)
+		return -1;
+	r2 = hr_jget_int_range(o, p, "max", false, min, INT64_MAX, &l->max, err);
+	if (r2 < 0)
+		return -1;
+	l->has_default = r1 == 1;
+	l->has_max = r2 == 1;
+	if (l->has_default && l->has_max && l->def > l->max)
+		return hr_jerr(err, p, "default %lld is above max %lld", (long long)l->def,
+			       (long long)l->max);
+	return 0;
+}
+
+static int parse_resources(json_t *root, struct hr_policy *p, struct hr_error *err)
+{
+	static const char *const keys[] = { "mode", "memory", "pids", "cpu", NULL };
+	json_t *obj = hr_jmember(root, "resources");
+	struct hr_policy_resources_rule *r = &p->resources;
+
+	if (!obj)
+		return 0;
+	if (check_keys(obj, "resources", keys, err) < 0 ||
+	    get_mode(obj, "resources", MODES_ALL, &r->mode, err) < 0 ||
+	    parse_limit(obj, "resources", "memory", 1 << 20, &r->memory, err) < 0 ||
+	    parse_limit(obj, "resources", "pids", 1, &r->pids, err) < 0 ||
+	    parse_limit(obj, "resources", "cpu", 1, &r->cpu, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_version(json_t *root, struct hr_error *err)
+{
+	int64_t v;
+
+	if (hr_jget_int_range(root, "", "version", true, 1, INT64_MAX, &v, err) < 0)
+		return -1;
+	if (v != 1)
+		return hr_jerr(err, "version", "%lld is not supported (this hardrun reads version 1)",
+			       (long long)v);
+	return 0;
+}
+
+static int parse_root(json_t *root, struct hr_policy *p, struct hr_error *err)
+{
+	static const char *const keys[] = {
+		"version", "degrade", "noNewPrivileges", "readonlyRootfs", "capabilities",
+		"hostNamespaces", "seccomp", "apparmor", "bindMounts", "devices", "sysctls",
+		"hooks", "maskedPaths", "readonlyPaths", "resources", NULL,
+	};
+
+	if (json_is_object(root) && json_object_get(root, "userNamespace"))
+		return hr_jerr(err, "userNamespace",
+			       "not supported by this hardrun yet: refusing a policy it cannot enforce");
+	if (check_keys(root, "", keys, err) < 0 || parse_version(root, err) < 0 ||
+	    get_items(root, "", "degrade", false, check_degrade, &p->degrade, err) < 0 ||
+	    parse_mode_rule(root, "noNewPrivileges", &p->no_new_privileges, err) < 0 ||
+	    parse_mode_rule(root, "readonlyRootfs", &p->readonly_rootfs, err) < 0 ||
+	    parse_list_rule(root, "capabilities", "allowed", MODES_ALL, check_cap, &p->capabilities,
+			    err) < 0 ||
+	    parse_host_namespaces(root, p, err) < 0 ||
+	    parse_profile_rule(root, "seccomp", &p->seccomp.mode, &p->seccomp.profile, "default",
+			       err) < 0 ||
+	    parse_profile_rule(root, "apparmor", &p->apparmor.mode, &p->apparmor.profile,
+			       "hardrun-default", err) < 0 ||
+	    parse_bind_mounts(root, p, err) < 0 ||
+	    parse_list_rule(root, "devices", "allowed", MODES_CHECK, check_abs, &p->devices, err) < 0 ||
+	    parse_list_rule(root, "sysctls", "allowed", MODES_CHECK, check_sysctl, &p->sysctls,
+			    err) < 0 ||
+	    parse_list_rule(root, "hooks", "allowed", MODES_CHECK, check_abs, &p->hooks, err) < 0 ||
+	    parse_list_rule(root, "maskedPaths", "required", MODES_ALL, check_abs, &p->masked_paths,
+			    err) < 0 ||
+	    parse_list_rule(root, "readonlyPaths", "required", MODES_ALL, check_abs,
+			    &p->readonly_paths, err) < 0 ||
+	    parse_resources(root, p, err) < 0)
+		return -1;
+	return 0;
+}
+
+int hr_policy_load_string(const char *json, const char *source_name, struct hr_policy **out,
+			  struct hr_error *err)
+{
+	const char *name = source_name ? source_name : "policy.json";
+	struct hr_policy *p = xcalloc(1, sizeof(*p));
+	json_t *root = hr_json_parse(json, name, err);
+	int rc = -1;
+
+	*out = NULL;
+	p->source_name = xstrdup(name);
+	if (root && parse_root(root, p, err) < 0)
+		hr_error_wrap(err, "%s", name);
+	else if (root)
+		rc = 0;
+	json_decref(root);
+	if (rc < 0)
+		hr_policy_free(p);
+	else
+		*out = p;
+	return rc;
+}
+
+int hr_policy_load_file(const char *path, struct hr_policy **out, struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+
+	*out = NULL;
+	if (hr_read_file_at(AT_FDCWD, path, &text, NULL, err) < 0)
+		return hr_error_wrap(err, "policy");
+	return hr_policy_load_string(text, path, out, err);
+}
+
+void hr_policy_free(struct hr_policy *p)
+{
+	if (!p)
+		return;
+	free(p->source_name);
+	hr_strv_free(p->degrade);
+	hr_strv_free(p->capabilities.items);
+	hr_strv_free(p->host_namespaces.items);
+	free(p->seccomp.profile);
+	free(p->apparmor.profile);
+	hr_strv_free(p->bind_mounts.deny_sources);
+	hr_strv_free(p->bind_mounts.require_options);
+	hr_strv_free(p->devices.items);
+	hr_strv_free(p->sysctls.items);
+	hr_strv_free(p->hooks.items);
+	hr_strv_free(p->masked_paths.items);
+	hr_strv_free(p->readonly_paths.items);
+	free(p);
+}
+
+bool hr_policy_may_degrade(const struct hr_policy *p, const char *what)
+{
+	for (size_t i = 0; p->degrade && p->degrade[i]; i++)
+		if (strcmp(p->degrade[i], what) == 0)
+			return true;
+	return false;
+}
