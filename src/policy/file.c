@@ -10,6 +10,7 @@
 
 #include "base/util.h"
 #include "container/capabilities.h"
+#include "policy/locate.h"
 #include "spec/json.h"
 
 #define MODES_ALL ((1u << HR_POLICY_WARN) | (1u << HR_POLICY_INJECT) | (1u << HR_POLICY_REFUSE))
@@ -307,6 +308,19 @@ static int parse_root(json_t *root, struct hr_policy *p, struct hr_error *err)
 	return 0;
 }
 
+/* "<path>: what" becomes "<name>:<line>:<col>: <path>: what". */
+static void name_position(const char *json, const char *name, struct hr_error *err)
+{
+	const char *colon = strstr(err->msg, ": ");
+	_cleanup_free_ char *path = colon ? xstrndup(err->msg, (size_t)(colon - err->msg)) : NULL;
+	int line, col;
+
+	if (path && !strchr(path, ' ') && hr_json_locate(json, path, &line, &col))
+		hr_error_wrap(err, "%s:%d:%d", name, line, col);
+	else
+		hr_error_wrap(err, "%s", name);
+}
+
 int hr_policy_load_string(const char *json, const char *source_name, struct hr_policy **out,
 			  struct hr_error *err)
 {
@@ -318,7 +332,7 @@ int hr_policy_load_string(const char *json, const char *source_name, struct hr_p
 	*out = NULL;
 	p->source_name = xstrdup(name);
 	if (root && parse_root(root, p, err) < 0)
-		hr_error_wrap(err, "%s", name);
+		name_position(json, name, err);
 	else if (root)
 		rc = 0;
 	json_decref(root);

@@ -129,9 +129,13 @@ static void test_file_errors(void **state)
 	expect_policy_error("{\"version\": 1,\n \"noNewPrivileges\": {\"mode\": \"inject\"},}",
 			    "policy.json:2:");
 	expect_policy_error("{\"version\": 1, \"noNewPrivilege\": {\"mode\": \"inject\"}}",
-			    "policy.json: noNewPrivilege: unknown key");
-	expect_policy_error("{\"version\": 1, \"bindMounts\": {\"mode\": \"inject\", \"deny\": []}}",
-			    "policy.json: bindMounts.deny: unknown key");
+			    "policy.json:1:16: noNewPrivilege: unknown key");
+	expect_policy_error("{\"version\": 1,\n \"bindMounts\": {\"mode\": \"inject\",\n"
+			    "   \"_comment\": \"a [b] {c}\", \"_comment_x\": [1, {\"y\": 2}], \"deny\": []}}",
+			    "policy.json:3:58: bindMounts.deny: unknown key");
+	expect_policy_error("{\"version\": 1, \"sysctls\": {\"mode\": \"refuse\",\n"
+			    " \"allowed\": [\"a\", \n  \"b/c\"]}}",
+			    "policy.json:3:3: sysctls.allowed[1]: \"b/c\" must be a sysctl key");
 	expect_policy_error("{\"noNewPrivileges\": {\"mode\": \"inject\"}}",
 			    "policy.json: version: required");
 	expect_policy_error("{\"version\": 2}", "version: 2 is not supported");
