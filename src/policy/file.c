@@ -331,6 +331,7 @@ int hr_policy_load_string(const char *json, const char *source_name, struct hr_p
 
 	*out = NULL;
 	p->source_name = xstrdup(name);
+	p->text = xstrdup(json);
 	if (root && parse_root(root, p, err) < 0)
 		name_position(json, name, err);
 	else if (root)
@@ -358,6 +359,7 @@ void hr_policy_free(struct hr_policy *p)
 	if (!p)
 		return;
 	free(p->source_name);
+	free(p->text);
 	hr_strv_free(p->degrade);
 	hr_strv_free(p->capabilities.items);
 	hr_strv_free(p->host_namespaces.items);

@@ -58,6 +58,7 @@ struct hr_policy_resources_rule {
 
 struct hr_policy {
 	char *source_name;     /* file it came from, for messages */
+	char *text;            /* as read: kept in the container's policy record */
 	char **degrade;        /* what may degrade on this host: "apparmor", "cgroup.pids" */
 	enum hr_policy_mode no_new_privileges;
 	enum hr_policy_mode readonly_rootfs;
@@ -80,6 +81,10 @@ int hr_policy_load_string(const char *json, const char *source_name, struct hr_p
 void hr_policy_free(struct hr_policy *p);
 const char *hr_policy_mode_name(enum hr_policy_mode m);
 bool hr_policy_may_degrade(const struct hr_policy *p, const char *what);
+
+/* The host policy: path, or the default file when path is NULL; without
+ * the default file: 0 and *out NULL (no policy, today's behaviour). */
+int hr_policy_load_host(const char *path, struct hr_policy **out, struct hr_error *err);
 
 /* What the host offers, probed once by the checkpoint (tests fill it in). */
 struct hr_policy_ns_id {
@@ -128,6 +133,19 @@ char *hr_policy_decision_json(const struct hr_policy *p, const struct hr_policy_
  * if there is one (err set), else 0. */
 int hr_policy_refusal_error(const struct hr_policy *p, const struct hr_policy_decisions *d,
 			    struct hr_error *err);
+
+/* Audit: one JSON line per decision, in the log and on stderr. */
+void hr_policy_audit(const struct hr_policy *p, const struct hr_policy_decisions *d);
+/* The decisions as a JSON array of audit objects (caller frees). */
+char *hr_policy_decisions_json(const struct hr_policy *p, const struct hr_policy_decisions *d);
+struct hr_container;
+/* Keeps the policy and its decisions in the container's state. */
+int hr_policy_save_record(struct hr_container *c, const struct hr_policy *p,
+			  const struct hr_policy_decisions *d, struct hr_error *err);
+/* The container's effective config: the saved config.json raised again by
+ * the policy it was created under (exec and inspect see what create ran). */
+int hr_policy_container_spec(struct hr_container *c, const struct hr_spec **out,
+			     struct hr_error *err);
 
 /* Applies the policy to a spec (create/run), raising it in place where a
  * rule injects. Decisions are appended to d; a refusal does not stop the

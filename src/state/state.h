@@ -97,6 +97,22 @@ char *hr_state_json_make(const char *id, const char *status, pid_t pid, const ch
  * last, so an interrupted removal can be finished. */
 int hr_container_remove_dir(struct hr_container *c, struct hr_error *err);
 
+/* The host policy the container was created under (policy_record.c):
+ * its file name, its text, and the decisions it took (a JSON array of audit
+ * objects). Saved once by create; absent for a container created without a
+ * policy, or by a hardrun from before the record. */
+struct hr_policy_record {
+	char *source;
+	char *text;
+	char *decisions_json;
+};
+int hr_container_save_policy(struct hr_container *c, const char *source, const char *text,
+			     const char *decisions_json, struct hr_error *err);
+/* 1 and *out filled; 0 (out zeroed) when there is no record; -1 (err). */
+int hr_container_load_policy(struct hr_container *c, struct hr_policy_record *out,
+			     struct hr_error *err);
+void hr_policy_record_clear(struct hr_policy_record *r);
+
 /* /proc/PID/stat start time, 0 if the process is gone. */
 unsigned long long hr_proc_start_time(pid_t pid);
 
