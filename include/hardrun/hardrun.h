@@ -125,6 +125,10 @@ int hr_features_json(char **json, struct hr_error *err);
 int hr_log_open(const char *path, bool json, bool debug, struct hr_error *err);
 void hr_report_error(const struct hr_error *err);
 
+/* The effective hardening of a container read from outside (its init's
+ * /proc entries, its cgroup) and the host policy's decisions, as JSON. */
+int hr_lifecycle_inspect(const char *root, const char *id, char **json, struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 
