@@ -7,6 +7,7 @@
 #define HARDRUN_STATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "hardrun/error.h"
@@ -112,6 +113,22 @@ int hr_container_save_policy(struct hr_container *c, const char *source, const c
 int hr_container_load_policy(struct hr_container *c, struct hr_policy_record *out,
 			     struct hr_error *err);
 void hr_policy_record_clear(struct hr_policy_record *r);
+
+/* Host id ranges for injected user namespaces (idpool.c): a pool of
+ * [start, start+size) handed out in ranges of `range` ids, one per
+ * container, race-free under a lock in the state root. */
+struct hr_idpool_cfg {
+	uint32_t start, size, range;
+};
+/* A new range for container id; "already exists" if id holds one. */
+int hr_idpool_allocate(const char *root, const char *id, const struct hr_idpool_cfg *cfg,
+		       uint32_t *start, struct hr_error *err);
+/* Frees id's range: at delete; only_own: only if this process allocated it
+ * (create's rollback, which must not free another create's range). */
+int hr_idpool_release(const char *root, const char *id, bool only_own, struct hr_error *err);
+/* 1 and the range if id holds one, 0 if not. */
+int hr_idpool_lookup(const char *root, const char *id, uint32_t *start, uint32_t *size,
+		     struct hr_error *err);
 
 /* /proc/PID/stat start time, 0 if the process is gone. */
 unsigned long long hr_proc_start_time(pid_t pid);

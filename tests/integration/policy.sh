@@ -1,0 +1,284 @@
+#!/bin/bash
+# The host policy floor through the CLI (issue 13): each rule in its modes,
+# seen from inside the workload (/proc/self/status, a write to / failing,
+# its cgroup), in the audit lines, in `inspect`, and `policy check|init`.
+. "$(dirname "$0")/../lib.sh"
+
+hrp() { local p=$1; shift; "$HARDRUN" --root "$STATE_ROOT" --policy "$p" "$@"; }
+
+# policy FILE JSON-MEMBERS: a version-1 policy with these rules.
+policy() { printf '{"version": 1%s}\n' "${2:+, $2}" >"$1"; }
+
+# below BUNDLE CMD...: a bundle whose config is below every floor.
+below() {
+	local b=$1; shift
+	make_bundle "$b" "$@" || return 1
+	cfg "$b" '.process.noNewPrivileges = false | .root.readonly = false | del(.linux.seccomp)
+		| .process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+}
+
+status_field() { awk -v k="$1:" '$1 == k {print $2}' <<<"$2"; }
+
+test_no_new_privs_injected_seen_inside_and_audited() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out err
+	policy "$p" '"noNewPrivileges": {"mode": "inject"}'
+	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || fail "run: $(cat "$b.err")"
+	err=$(cat "$b.err"); rm -rf "$b" "$b.err"
+	assert_eq "$(status_field NoNewPrivs "$out")" 1
+	assert_contains "$err" '"rule":"noNewPrivileges","action":"inject"'
+	assert_contains "$err" '"detail":"process.noNewPrivileges is false: set to true"'
+}
+
+test_no_new_privs_refused_creates_nothing() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json id out
+	id=$(unique_id)
+	policy "$p" '"noNewPrivileges": {"mode": "refuse"}'
+	below "$b" /bin/true || return 1
+	if out=$(hrp "$p" run -b "$b" "$id" 2>&1); then rm -rf "$b"; fail "run succeeded"; fi
+	rm -rf "$b"
+	assert_contains "$out" "refused by policy $p: noNewPrivileges: process.noNewPrivileges is false"
+	assert_contains "$out" '"action":"refuse"'
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left for a refused container"
+}
+
+test_no_new_privs_warn_runs_as_asked() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"noNewPrivileges": {"mode": "warn"}'
+	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || fail "run: $(cat "$b.err")"
+	assert_eq "$(status_field NoNewPrivs "$out")" 0
+	assert_contains "$(cat "$b.err")" '"action":"warn"'
+	rm -rf "$b" "$b.err"
+}
+
+test_readonly_rootfs_injected_write_fails() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"readonlyRootfs": {"mode": "inject"}'
+	below "$b" /bin/sh -c 'touch /written 2>&1; echo rc=$?' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>/dev/null) || fail "run failed"
+	[ ! -e "$b/rootfs/written" ] || fail "the write to / went through"
+	rm -rf "$b"
+	assert_contains "$out" "Read-only file system"
+	assert_contains "$out" "rc=1"
+}
+
+test_capability_ceiling_drops_with_audit() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out err
+	policy "$p" '"capabilities": {"mode": "inject", "allowed": ["CAP_KILL"]}'
+	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || fail "run: $(cat "$b.err")"
+	err=$(cat "$b.err"); rm -rf "$b" "$b.err"
+	# CAP_KILL alone is bit 5
+	assert_eq "$(status_field CapBnd "$out")" 0000000000000020
+	assert_eq "$(status_field CapEff "$out")" 0000000000000020
+	assert_contains "$err" 'CAP_SYS_ADMIN in process.capabilities.bounding is above the ceiling: dropped'
+}
+
+test_capability_ceiling_refused() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"capabilities": {"mode": "refuse", "allowed": ["CAP_KILL", "CAP_AUDIT_WRITE", "CAP_NET_BIND_SERVICE"]}'
+	below "$b" /bin/true || return 1
+	if out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1); then rm -rf "$b"; fail "run succeeded"; fi
+	rm -rf "$b"
+	assert_contains "$out" "capabilities: CAP_SYS_ADMIN in process.capabilities.bounding is above the ceiling (and 2 more refusals)"
+}
+
+# exec --cap above the ceiling: dropped (inject) or refused.
+test_exec_cap_above_ceiling() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json r=$TEST_TMP/polr-$$.json id out
+	id=$(unique_id)
+	policy "$p" '"capabilities": {"mode": "inject", "allowed": ["CAP_KILL", "CAP_AUDIT_WRITE", "CAP_NET_BIND_SERVICE"]}'
+	policy "$r" '"capabilities": {"mode": "refuse", "allowed": ["CAP_KILL", "CAP_AUDIT_WRITE", "CAP_NET_BIND_SERVICE"]}'
+	make_bundle "$b" /bin/sleep 60 || return 1
+	hrp "$p" run -d -b "$b" "$id" >/dev/null 2>&1 </dev/null || { rm -rf "$b"; fail "run -d failed"; }
+	out=$(hrp "$p" exec --cap CAP_SYS_ADMIN "$id" /bin/sh -c 'cat /proc/self/status' 2>"$b.err") || {
+		hr delete -f "$id"; rm -rf "$b"; fail "exec: $(cat "$b.err")"; }
+	local err2 out2
+	err2=$(hrp "$r" exec --cap CAP_SYS_ADMIN "$id" /bin/true 2>&1) && out2=ok || out2=refused
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_not_contains "$(status_field CapEff "$out")" "2000"
+	assert_eq "$(( 0x$(status_field CapBnd "$out") & (1 << 21) ))" 0
+	assert_contains "$(cat "$b.err")" 'CAP_SYS_ADMIN in exec process.capabilities.bounding is above the ceiling: dropped'
+	rm -rf "$b" "$b.err"
+	assert_eq "$out2" refused
+	assert_contains "$err2" "refused by policy $r: capabilities: CAP_SYS_ADMIN"
+}
+
+test_host_network_namespace_refused() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"hostNamespaces": {"mode": "refuse"}'
+	make_bundle "$b" /bin/true || return 1
+	cfg "$b" 'del(.linux.namespaces[] | select(.type == "network"))'
+	if out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1); then rm -rf "$b"; fail "run succeeded"; fi
+	assert_contains "$out" "hostNamespaces: no network namespace in linux.namespaces: the container shares the host's"
+	# joining the host's namespace by path is the same thing
+	cfg "$b" '.linux.namespaces += [{"type": "network", "path": "/proc/1/ns/net"}]'
+	[ "$(stat -L -c %i /proc/1/ns/net)" = "$(stat -L -c %i /proc/self/ns/net)" ] || { rm -rf "$b"; skip "pid 1 is in another network namespace"; }
+	if out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1); then rm -rf "$b"; fail "run succeeded"; fi
+	rm -rf "$b"
+	assert_contains "$out" "the network namespace /proc/1/ns/net is the host's"
+}
+
+test_host_uts_namespace_injected() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"hostNamespaces": {"mode": "inject", "namespaces": ["uts"]}'
+	make_bundle "$b" /bin/sh -c 'readlink /proc/self/ns/uts' || return 1
+	cfg "$b" 'del(.linux.namespaces[] | select(.type == "uts")) | del(.hostname)'
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>/dev/null) || { rm -rf "$b"; fail "run failed"; }
+	rm -rf "$b"
+	[ "$out" != "$(readlink /proc/self/ns/uts)" ] || fail "the container shares the host's uts namespace"
+}
+
+test_seccomp_default_injected_and_unconfined_refused() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"seccomp": {"mode": "inject"}'
+	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>/dev/null) || { rm -rf "$b"; fail "run failed"; }
+	assert_eq "$(status_field Seccomp "$out")" 2
+	cfg "$b" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}'
+	if out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1); then rm -rf "$b"; fail "run succeeded"; fi
+	rm -rf "$b"
+	assert_contains "$out" "seccomp: linux.seccomp is unconfined"
+}
+
+test_bind_source_denied_and_options_injected() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out src=$TEST_TMP/src-$$
+	mkdir -p "$src"
+	policy "$p" '"bindMounts": {"mode": "inject", "denySources": ["/", "/etc", "/proc"], "requireOptions": ["nosuid", "nodev"]}'
+	make_bundle "$b" /bin/sh -c 'grep " /data " /proc/self/mountinfo' || return 1
+	cfg "$b" ".mounts += [{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$src\", \"options\": [\"rbind\"]}]"
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>/dev/null) || { rm -rf "$b"; fail "run failed"; }
+	assert_contains "$out" nosuid
+	assert_contains "$out" nodev
+	ln -sfn /etc "$src/link"
+	cfg "$b" ".mounts += [{\"destination\": \"/e\", \"type\": \"bind\", \"source\": \"$src/link\", \"options\": [\"rbind\", \"nosuid\", \"nodev\"]}]"
+	if out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1); then rm -rf "$b" "$src"; fail "run succeeded"; fi
+	rm -rf "$b" "$src"
+	assert_contains "$out" "source $src/link -> /etc is denied (/etc)"
+}
+
+test_sysctl_device_hook_not_allowed_refused() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"sysctls": {"mode": "refuse", "allowed": ["net.ipv4.ping_group_range"]},
+		"hooks": {"mode": "refuse", "allowed": []},
+		"devices": {"mode": "refuse", "allowed": []}'
+	make_bundle "$b" /bin/true || return 1
+	cfg "$b" '.linux.sysctl = {"kernel.msgmax": "8192"}'
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && fail "sysctl: run succeeded"
+	assert_contains "$out" "sysctls: linux.sysctl kernel.msgmax is not on the allowed list"
+	cfg "$b" 'del(.linux.sysctl) | .hooks = {"prestart": [{"path": "/bin/true"}]}'
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && fail "hook: run succeeded"
+	assert_contains "$out" "hooks: hooks.prestart[0] /bin/true is not on the allowed list"
+	cfg "$b" 'del(.hooks) | .linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]'
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && fail "device: run succeeded"
+	rm -rf "$b"
+	assert_contains "$out" "devices: linux.devices[0] /dev/fuse is not on the allowed list"
+}
+
+test_masked_path_minimum_merged() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"maskedPaths": {"mode": "inject", "required": ["/proc/kcore", "/proc/cpuinfo"]}'
+	make_bundle "$b" /bin/sh -c 'wc -c </proc/cpuinfo' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>/dev/null) || { rm -rf "$b"; fail "run failed"; }
+	rm -rf "$b"
+	assert_eq "$out" 0
+}
+
+test_resources_injected_and_ceilings_refused() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json id out
+	id=$(unique_id)
+	policy "$p" '"resources": {"mode": "inject", "memory": {"default": 268435456, "max": 536870912}, "pids": {"default": 77, "max": 100}}'
+	make_bundle "$b" /bin/sleep 60 || return 1
+	hrp "$p" run -d -b "$b" "$id" >/dev/null 2>&1 </dev/null || { rm -rf "$b"; fail "run -d failed"; }
+	out=$(hrp "$p" inspect "$id") || { hr delete -f "$id"; rm -rf "$b"; fail "inspect failed"; }
+	local upd
+	upd=$(hrp "$p" update --pids-limit 1000 "$id" 2>&1) && upd="ok: $upd"
+	hr delete -f "$id" >/dev/null 2>&1
+	assert_eq "$(jq -r '.process.cgroup["pids.max"]' <<<"$out")" 77
+	assert_eq "$(jq -r '.process.cgroup["memory.max"]' <<<"$out")" 268435456
+	assert_contains "$(jq -c '.policy.decisions' <<<"$out")" '"rule":"resources","action":"inject"'
+	assert_contains "$upd" "resources: linux.resources.pids.limit 1000 is above the ceiling 100"
+	cfg "$b" '.linux.resources.memory = {"limit": 1073741824}'
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && { rm -rf "$b"; fail "run above the memory ceiling succeeded"; }
+	rm -rf "$b"
+	assert_contains "$out" "linux.resources.memory.limit 1073741824 bytes is above the ceiling 536870912 bytes"
+}
+
+test_apparmor_required_refused_or_degraded() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	[ "$("$HARDRUN" apparmor status 2>/dev/null)" = enabled ] && skip "AppArmor is enabled here: the degrade path needs a host without it"
+	policy "$p" '"apparmor": {"mode": "inject"}'
+	make_bundle "$b" /bin/true || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && { rm -rf "$b"; fail "run succeeded"; }
+	assert_contains "$out" "apparmor: AppArmor is not enabled on this host"
+	policy "$p" '"degrade": ["apparmor"], "apparmor": {"mode": "inject"}'
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) || { rm -rf "$b"; fail "degraded run failed: $out"; }
+	rm -rf "$b"
+	assert_contains "$out" '"rule":"apparmor","action":"degrade"'
+}
+
+test_audit_lines_in_log_file() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json log=$TEST_TMP/log-$$.json
+	policy "$p" '"readonlyRootfs": {"mode": "inject"}'
+	below "$b" /bin/true || return 1
+	rm -f "$log"
+	"$HARDRUN" --root "$STATE_ROOT" --policy "$p" --log "$log" --log-format json run -b "$b" "$(unique_id)" 2>/dev/null || { rm -rf "$b"; fail "run failed"; }
+	rm -rf "$b"
+	jq -e 'select(.rule == "readonlyRootfs" and .action == "inject" and .level == "warning")' "$log" >/dev/null || fail "no audit line in the log: $(cat "$log")"
+	rm -f "$log"
+}
+
+test_policy_check_dry_run() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out rc=0
+	policy "$p" '"readonlyRootfs": {"mode": "inject"}, "noNewPrivileges": {"mode": "refuse"}'
+	below "$b" /bin/true || return 1
+	out=$(hrp "$p" policy check --bundle "$b" 2>&1) || rc=$?
+	assert_eq "$rc" 1
+	assert_contains "$out" "inject readonlyRootfs: root.readonly is false: set to true"
+	assert_contains "$out" "refuse noNewPrivileges: process.noNewPrivileges is false"
+	policy "$p" '"readonlyRootfs": {"mode": "inject"}'
+	out=$(hrp "$p" policy check --bundle "$b" 2>&1) || fail "check refused: $out"
+	rm -rf "$b"
+	assert_contains "$out" "inject readonlyRootfs"
+}
+
+test_policy_init_is_valid_and_errors_point_at_the_key() {
+	local p=$TEST_TMP/pol-$$.json b=$TEST_TMP/$(unique_id) out
+	"$HARDRUN" policy init >"$p" || fail "policy init failed"
+	jq -e '.capabilities.allowed == ["CAP_NET_BIND_SERVICE"]' "$p" >/dev/null || fail "unexpected init: $(cat "$p")"
+	make_bundle "$b" /bin/true || return 1
+	hrp "$p" policy check --bundle "$b" >/dev/null 2>&1 || true
+	printf '{"version": 1,\n  "readonlyRootFS": {"mode": "inject"}}\n' >"$p"
+	out=$(hrp "$p" policy check --bundle "$b" 2>&1) && fail "a typo was accepted"
+	rm -rf "$b"
+	assert_contains "$out" "$p:2:3: readonlyRootFS: unknown key"
+}
+
+test_restricted_policy_runs_the_default_spec() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	"$HARDRUN" policy init >"$p" || fail "policy init failed"
+	# the hardrun-default AppArmor profile may not be loaded here: let it degrade
+	[ "$("$HARDRUN" apparmor status 2>/dev/null)" = enabled ] && jq '.degrade += ["apparmor"] | del(.apparmor)' "$p" >"$p.n" && mv "$p.n" "$p"
+	make_bundle "$b" /bin/sh -c 'cat /proc/self/status; touch /x 2>/dev/null && echo wrote' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || { cat "$b.err"; rm -rf "$b" "$b.err"; fail "run failed"; }
+	rm -rf "$b" "$b.err"
+	assert_eq "$(status_field NoNewPrivs "$out")" 1
+	assert_eq "$(status_field Seccomp "$out")" 2
+	assert_eq "$(status_field CapBnd "$out")" 0000000000000400
+	assert_not_contains "$out" wrote
+}
+
+test_no_policy_file_changes_nothing() {
+	local b=$TEST_TMP/$(unique_id) out
+	[ -e /etc/hardrun/policy.json ] && skip "this host has a policy file"
+	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	out=$(hr run -b "$b" "$(unique_id)" 2>&1) || { rm -rf "$b"; fail "run failed: $out"; }
+	rm -rf "$b"
+	assert_eq "$(status_field NoNewPrivs "$out")" 0
+	assert_not_contains "$out" '"rule"'
+}
+
+run_tests
