@@ -260,6 +260,54 @@ static int parse_resources(json_t *root, struct hr_policy *p, struct hr_error *e
 	return 0;
 }
 
+static int parse_pool(json_t *obj, struct hr_policy_userns_rule *u, struct hr_error *err)
+{
+	static const char *const keys[] = { "start", "size", NULL };
+	json_t *pool = hr_jmember(obj, "pool");
+	int64_t start, size;
+
+	if (!pool)
+		return hr_jerr(err, "userNamespace.pool", "required with mode \"inject\"");
+	if (check_keys(pool, "userNamespace.pool", keys, err) < 0 ||
+	    hr_jget_int_range(pool, "userNamespace.pool", "start", true, 1, UINT32_MAX - 1, &start,
+			      err) < 0 ||
+	    hr_jget_int_range(pool, "userNamespace.pool", "size", true, 1, UINT32_MAX, &size, err) < 0)
+		return -1;
+	if (start + size > UINT32_MAX)
+		return hr_jerr(err, "userNamespace.pool", "start + size is above 4294967295");
+	if (size < u->range)
+		return hr_jerr(err, "userNamespace.pool.size", "%lld is smaller than rangeSize %u",
+			       (long long)size, u->range);
+	u->pool_start = (uint32_t)start;
+	u->pool_size = (uint32_t)size;
+	return 0;
+}
+
+/* {"mode", "pool": {"start", "size"}, "rangeSize", "idmapFallback"};
+ * pool.start >= 1: container root is never host root. */
+static int parse_userns(json_t *root, struct hr_policy *p, struct hr_error *err)
+{
+	static const char *const keys[] = { "mode", "pool", "rangeSize", "idmapFallback", NULL };
+	json_t *obj = hr_jmember(root, "userNamespace");
+	struct hr_policy_userns_rule *u = &p->user_namespace;
+	int64_t range = 65536;
+
+	if (!obj)
+		return 0;
+	if (check_keys(obj, "userNamespace", keys, err) < 0 ||
+	    get_mode(obj, "userNamespace", MODES_ALL, &u->mode, err) < 0 ||
+	    hr_jget_int_range(obj, "userNamespace", "rangeSize", false, 1, UINT32_MAX, &range,
+			      err) < 0 ||
+	    hr_jget_bool(obj, "userNamespace", "idmapFallback", false, &u->idmap_fallback, err) < 0)
+		return -1;
+	u->range = (uint32_t)range;
+	if (u->mode == HR_POLICY_INJECT)
+		return parse_pool(obj, u, err);
+	if (hr_jmember(obj, "pool"))
+		return parse_pool(obj, u, err);
+	return 0;
+}
+
 static int parse_version(json_t *root, struct hr_error *err)
 {
 	int64_t v;
@@ -277,12 +325,9 @@ static int parse_root(json_t *root, struct hr_policy *p, struct hr_error *err)
 	static const char *const keys[] = {
 		"version", "degrade", "noNewPrivileges", "readonlyRootfs", "capabilities",
 		"hostNamespaces", "seccomp", "apparmor", "bindMounts", "devices", "sysctls",
-		"hooks", "maskedPaths", "readonlyPaths", "resources", NULL,
+		"hooks", "maskedPaths", "readonlyPaths", "resources", "userNamespace", NULL,
 	};
 
-	if (json_is_object(root) && json_object_get(root, "userNamespace"))
-		return hr_jerr(err, "userNamespace",
-			       "not supported by this hardrun yet: refusing a policy it cannot enforce");
 	if (check_keys(root, "", keys, err) < 0 || parse_version(root, err) < 0 ||
 	    get_items(root, "", "degrade", false, check_degrade, &p->degrade, err) < 0 ||
 	    parse_mode_rule(root, "noNewPrivileges", &p->no_new_privileges, err) < 0 ||
@@ -303,7 +348,7 @@ static int parse_root(json_t *root, struct hr_policy *p, struct hr_error *err)
 			    err) < 0 ||
 	    parse_list_rule(root, "readonlyPaths", "required", MODES_ALL, check_abs,
 			    &p->readonly_paths, err) < 0 ||
-	    parse_resources(root, p, err) < 0)
+	    parse_resources(root, p, err) < 0 || parse_userns(root, p, err) < 0)
 		return -1;
 	return 0;
 }

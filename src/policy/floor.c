@@ -163,5 +163,5 @@ int hr_policy_apply_spec(const struct hr_policy *p, const struct hr_policy_host 
 	hr_policy_rule_hooks(p, spec, d);
 	hr_policy_rule_path_minimum(p, spec, d);
 	hr_policy_rule_resources(p, host, spec, d);
-	return 0;
+	return hr_policy_rule_userns(p, host, spec, d, err);
 }

@@ -56,6 +56,13 @@ struct hr_policy_resources_rule {
 	struct hr_policy_limit cpu;     /* millicores (1000 = one CPU) */
 };
 
+struct hr_policy_userns_rule {
+	enum hr_policy_mode mode;
+	uint32_t pool_start, pool_size;  /* host ids handed out: [start, start+size) */
+	uint32_t range;                  /* ids per container */
+	bool idmap_fallback;             /* run without idmapped mounts where impossible */
+};
+
 struct hr_policy {
 	char *source_name;     /* file it came from, for messages */
 	char *text;            /* as read: kept in the container's policy record */
@@ -73,6 +80,7 @@ struct hr_policy {
 	struct hr_policy_list_rule masked_paths;     /* items = required minimum */
 	struct hr_policy_list_rule readonly_paths;
 	struct hr_policy_resources_rule resources;
+	struct hr_policy_userns_rule user_namespace;
 };
 
 int hr_policy_load_file(const char *path, struct hr_policy **out, struct hr_error *err);
@@ -100,7 +108,20 @@ struct hr_policy_host {
 	bool resolve_symlinks;                  /* bind sources also checked after realpath(3) */
 	/* Identity of a namespace file named in a config; NULL: stat(2). */
 	int (*ns_identity)(const char *path, struct hr_policy_ns_id *out);
+	/* userNamespace: the container's host id range (create allocates it
+	 * from the pool, exec/inspect look it up); NULL: cannot inject. */
+	int (*id_range)(const struct hr_policy_host *host, const struct hr_policy *p,
+			uint32_t *start, struct hr_error *err);
+	const char *state_root;                 /* for id_range */
+	const char *container_id;
 };
+
+/* id_range for create (a new range from the pool; "already exists" if the
+ * id holds one) and for a created container (its recorded range). */
+int hr_policy_ids_allocate(const struct hr_policy_host *host, const struct hr_policy *p,
+			   uint32_t *start, struct hr_error *err);
+int hr_policy_ids_lookup(const struct hr_policy_host *host, const struct hr_policy *p,
+			 uint32_t *start, struct hr_error *err);
 
 /* Fills host from /proc/self/ns, AppArmor and the cgroup v2 controllers. */
 void hr_policy_host_probe(struct hr_policy_host *host);

@@ -46,6 +46,10 @@ void hr_policy_rule_bind_mounts(const struct hr_policy *p, const struct hr_polic
 void hr_policy_rule_resources(const struct hr_policy *p, const struct hr_policy_host *host,
 			      struct hr_spec *spec, struct hr_policy_decisions *d);
 
+/* rules_userns.c */
+int hr_policy_rule_userns(const struct hr_policy *p, const struct hr_policy_host *host,
+			  struct hr_spec *spec, struct hr_policy_decisions *d, struct hr_error *err);
+
 /* Appends a copy of s to a NULL-terminated list. */
 void hr_policy_strv_append(char ***v, const char *s);
 

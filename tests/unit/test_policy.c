@@ -161,7 +161,13 @@ static void test_file_errors(void **state)
 			    "\"allowed\": [\"dev/fuse\"]}}",
 			    "devices.allowed[0]: \"dev/fuse\" must be an absolute path");
 	expect_policy_error("{\"version\": 1, \"userNamespace\": {\"mode\": \"inject\"}}",
-			    "userNamespace: not supported by this hardrun yet");
+			    "userNamespace.pool: required with mode \"inject\"");
+	expect_policy_error("{\"version\": 1, \"userNamespace\": {\"mode\": \"inject\", "
+			    "\"pool\": {\"start\": 0, \"size\": 65536}}}",
+			    "userNamespace.pool.start: 0 out of range (1..4294967294)");
+	expect_policy_error("{\"version\": 1, \"userNamespace\": {\"mode\": \"inject\", "
+			    "\"pool\": {\"start\": 100000, \"size\": 1000}}}",
+			    "userNamespace.pool.size: 1000 is smaller than rangeSize 65536");
 }
 
 static void test_restricted_parses(void **state)
@@ -538,6 +544,67 @@ static void test_empty_policy_changes_nothing(void **state)
 	hr_spec_free(s);
 }
 
+static int fake_id_range(const struct hr_policy_host *host, const struct hr_policy *p,
+			 uint32_t *start, struct hr_error *err)
+{
+	(void)host, (void)p, (void)err;
+	*start = 300000;
+	return 0;
+}
+
+#define USERNS_POLICY "{\"version\": 1, \"userNamespace\": {\"mode\": \"inject\", " \
+	"\"pool\": {\"start\": 100000, \"size\": 6553600}}}"
+
+static void test_userns_injected_with_idmapped_mounts(void **state)
+{
+	struct hr_policy_host h = host_of(true, true);
+	struct hr_policy_decisions d = { 0 };
+	struct hr_spec *s;
+	const struct hr_id_mapping *m;
+
+	(void)state;
+	h.id_range = fake_id_range;
+	s = apply(USERNS_POLICY, h, &d);
+	expect_decision(&d, "userNamespace", HR_DECIDE_INJECT, "a new one with host ids 300000-365535");
+	assert_non_null(hr_spec_find_ns(s, HR_NS_USER));
+	assert_int_equal(s->linux_.n_uid_mappings, 1);
+	m = &s->linux_.uid_mappings[0];
+	assert_int_equal(m->container_id, 0);
+	assert_int_equal(m->host_id, 300000);
+	assert_int_equal(m->size, 65536);
+	assert_int_equal(s->linux_.gid_mappings[0].host_id, 300000);
+	assert_true(s->root_idmap);
+	assert_false(s->root_idmap_optional);
+	/* both bind mounts idmapped the same way */
+	assert_int_equal(s->mounts[0].n_uid_mappings, 1);
+	assert_int_equal(s->mounts[1].gid_mappings[0].host_id, 300000);
+	hr_policy_decisions_clear(&d);
+	hr_spec_free(s);
+}
+
+static void test_userns_refused_or_host_root_mapping(void **state)
+{
+	struct hr_policy_decisions d = { 0 };
+	struct hr_policy *p = policy_of("{\"version\": 1, \"userNamespace\": {\"mode\": \"refuse\"}}");
+	struct hr_spec *s = spec_of(CONFIG_BELOW);
+	struct hr_policy_host h = host_of(true, true);
+	struct hr_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
+	expect_decision(&d, "userNamespace", HR_DECIDE_REFUSE, "no user namespace: container root is host root");
+	hr_policy_decisions_clear(&d);
+	hr_spec_free(s);
+	s = spec_of("{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"r\"}, \"linux\": {\"namespaces\":"
+		    " [{\"type\": \"user\"}], \"uidMappings\": [{\"containerID\": 0, \"hostID\": 0,"
+		    " \"size\": 1}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}");
+	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
+	expect_decision(&d, "userNamespace", HR_DECIDE_REFUSE, "map a container id onto host id 0");
+	hr_policy_decisions_clear(&d);
+	hr_spec_free(s);
+	hr_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +626,8 @@ int main(void)
 		cmocka_unit_test(test_update_ceilings),
 		cmocka_unit_test(test_decision_json),
 		cmocka_unit_test(test_empty_policy_changes_nothing),
+		cmocka_unit_test(test_userns_injected_with_idmapped_mounts),
+		cmocka_unit_test(test_userns_refused_or_host_root_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
