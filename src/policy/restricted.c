@@ -60,6 +60,16 @@ static const char restricted_fmt[] =
 	"    \"memory\": { \"default\": 536870912, \"max\": 68719476736 },\n"
 	"    \"pids\": { \"default\": 1024, \"max\": 65536 },\n"
 	"    \"cpu\": { \"default\": 1000, \"max\": 64000 }\n"
+	"  },\n"
+	"  \"_comment_userNamespace\": \"Container root is never host root: a config without a user "
+	"namespace gets one, mapped onto its own 65536 host ids from the pool (0x70000000 up, above "
+	"the ranges /etc/subuid and systemd hand out). idmapFallback: run with a rootfs that is not "
+	"idmapped (its files then appear owned by nobody) where idmapped mounts are impossible.\",\n"
+	"  \"userNamespace\": {\n"
+	"    \"mode\": \"inject\",\n"
+	"    \"pool\": { \"start\": 1879048192, \"size\": 268369920 },\n"
+	"    \"rangeSize\": 65536,\n"
+	"    \"idmapFallback\": true\n"
 	"  }\n"
 	"}\n";
 
