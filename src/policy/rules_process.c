@@ -9,15 +9,6 @@
 #include "container/capabilities.h"
 #include "seccomp/seccomp.h"
 
-void hr_policy_strv_append(char ***v, const char *s)
-{
-	size_t n = hr_strv_len(*v);
-
-	*v = xrealloc(*v, (n + 2) * sizeof(char *));
-	(*v)[n] = xstrdup(s);
-	(*v)[n + 1] = NULL;
-}
-
 void hr_policy_rule_nnp(const struct hr_policy *p, struct hr_process *proc, const char *path,
 			struct hr_policy_decisions *d)
 {
