@@ -11,51 +11,60 @@
 #include "base/util.h"
 
 static const char *const action_names[] = {
-	[HR_DECIDE_INJECT] = "inject", [HR_DECIDE_REFUSE] = "refuse",
-	[HR_DECIDE_WARN] = "warn", [HR_DECIDE_DEGRADE] = "degrade",
+	[HR_DECISION_INJECT] = "inject", [HR_DECISION_REFUSE] = "refuse",
+	[HR_DECISION_WARN] = "warn", [HR_DECISION_DEGRADE] = "degrade",
 };
 
-const char *hr_policy_action_name(enum hr_policy_action a)
+const char *hr_policy_action_name(enum hr_decision_kind a)
 {
 	return action_names[a];
 }
 
-void hr_policy_decide(struct hr_policy_decisions *d, const char *rule, enum hr_policy_action a,
+void hr_policy_decide(struct hr_policy_result *d, const char *rule, enum hr_decision_kind a,
 		      const char *fmt, ...)
 {
 	va_list ap;
-	char *detail;
+	_cleanup_free_ char *detail = NULL;
 
 	va_start(ap, fmt);
 	if (vasprintf(&detail, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
-	d->v[d->n++] = (struct hr_policy_decision){ .rule = rule, .action = a, .detail = detail };
+	hr_policy_record(d, a, rule, detail);
 }
 
-size_t hr_policy_refusals(const struct hr_policy_decisions *d)
+/* Here rather than in policy.c: every rule file records, and policy.c runs
+ * the rules (a file-level cycle otherwise). */
+void hr_policy_record(struct hr_policy_result *r, enum hr_decision_kind kind, const char *rule, const char *detail)
+{
+	r->decisions = xrealloc(r->decisions, (r->n_decisions + 1) * sizeof(*r->decisions));
+	r->decisions[r->n_decisions++] = (struct hr_decision){ kind, xstrdup(rule), xstrdup(detail ? detail : "") };
+}
+
+size_t hr_policy_refusals(const struct hr_policy_result *d)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < d->n; i++)
-		n += d->v[i].action == HR_DECIDE_REFUSE;
+	for (size_t i = 0; i < d->n_decisions; i++)
+		n += d->decisions[i].kind == HR_DECISION_REFUSE;
 	return n;
 }
 
-void hr_policy_decisions_clear(struct hr_policy_decisions *d)
+void hr_policy_result_clear(struct hr_policy_result *r)
 {
-	for (size_t i = 0; i < d->n; i++)
-		free(d->v[i].detail);
-	free(d->v);
-	d->v = NULL;
-	d->n = 0;
+	for (size_t i = 0; i < r->n_decisions; i++) {
+		free(r->decisions[i].rule);
+		free(r->decisions[i].detail);
+	}
+	free(r->decisions);
+	r->decisions = NULL;
+	r->n_decisions = 0;
 }
 
-char *hr_policy_decision_json(const struct hr_policy *p, const struct hr_policy_decision *dec)
+char *hr_policy_decision_json(const struct hr_policy *p, const struct hr_decision *dec)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "policy", p->source_name, "rule", dec->rule,
-			      "action", action_names[dec->action], "detail", dec->detail);
+			      "action", action_names[dec->kind], "detail", dec->detail);
 	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
 	json_decref(o);
@@ -64,32 +73,32 @@ char *hr_policy_decision_json(const struct hr_policy *p, const struct hr_policy_
 	return s;
 }
 
-int hr_policy_refusal_error(const struct hr_policy *p, const struct hr_policy_decisions *d,
+int hr_policy_refusal_error(const struct hr_policy *p, const struct hr_policy_result *d,
 			    struct hr_error *err)
 {
 	size_t n = hr_policy_refusals(d);
 
-	for (size_t i = 0; i < d->n; i++) {
-		if (d->v[i].action != HR_DECIDE_REFUSE)
+	for (size_t i = 0; i < d->n_decisions; i++) {
+		if (d->decisions[i].kind != HR_DECISION_REFUSE)
 			continue;
 		if (n > 1)
 			return hr_error_set(err, 0, "refused by policy %s: %s: %s (and %zu more refusals)",
-					    p->source_name, d->v[i].rule, d->v[i].detail, n - 1);
+					    p->source_name, d->decisions[i].rule, d->decisions[i].detail, n - 1);
 		return hr_error_set(err, 0, "refused by policy %s: %s: %s", p->source_name,
-				    d->v[i].rule, d->v[i].detail);
+				    d->decisions[i].rule, d->decisions[i].detail);
 	}
 	return 0;
 }
 
-void hr_policy_below(struct hr_policy_decisions *d, const char *rule, enum hr_policy_mode mode,
+void hr_policy_below(struct hr_policy_result *d, const char *rule, enum hr_policy_mode mode,
 		     const char *shortfall, const char *fix)
 {
 	if (mode == HR_POLICY_INJECT)
-		hr_policy_decide(d, rule, HR_DECIDE_INJECT, "%s: %s", shortfall, fix);
+		hr_policy_decide(d, rule, HR_DECISION_INJECT, "%s: %s", shortfall, fix);
 	else if (mode == HR_POLICY_REFUSE)
-		hr_policy_decide(d, rule, HR_DECIDE_REFUSE, "%s", shortfall);
+		hr_policy_decide(d, rule, HR_DECISION_REFUSE, "%s", shortfall);
 	else if (mode == HR_POLICY_WARN)
-		hr_policy_decide(d, rule, HR_DECIDE_WARN, "%s", shortfall);
+		hr_policy_decide(d, rule, HR_DECISION_WARN, "%s", shortfall);
 }
 
 void hr_policy_strv_append(char ***v, const char *s)

@@ -6,7 +6,7 @@
 
 int hr_policy_apply_process(const struct hr_policy *p, const struct hr_policy_host *host,
 			    struct hr_process *proc, const char *path,
-			    struct hr_policy_decisions *d, struct hr_error *err)
+			    struct hr_policy_result *d, struct hr_error *err)
 {
 	(void)err;
 	hr_policy_rule_nnp(p, proc, path, d);
@@ -16,7 +16,7 @@ int hr_policy_apply_process(const struct hr_policy *p, const struct hr_policy_ho
 }
 
 int hr_policy_apply_spec(const struct hr_policy *p, const struct hr_policy_host *host,
-			 struct hr_spec *spec, struct hr_policy_decisions *d, struct hr_error *err)
+			 struct hr_spec *spec, struct hr_policy_result *d, struct hr_error *err)
 {
 	if (spec->has_process &&
 	    hr_policy_apply_process(p, host, &spec->process, "process", d, err) < 0)

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "hardrun/error.h"
+#include "policy/policy.h"
 #include "spec/spec.h"
 
 #define HR_POLICY_DEFAULT_PATH "/etc/hardrun/policy.json"
@@ -112,6 +113,8 @@ struct hr_policy_host {
 	 * from the pool, exec/inspect look it up); NULL: cannot inject. */
 	int (*id_range)(const struct hr_policy_host *host, const struct hr_policy *p,
 			uint32_t *start, struct hr_error *err);
+	bool dry_run;                           /* `policy check`: no id range is taken */
+	bool rootfs_idmap;                      /* launch can idmap the rootfs itself */
 	const char *state_root;                 /* for id_range */
 	const char *container_id;
 };
@@ -130,56 +133,51 @@ void hr_policy_host_probe(struct hr_policy_host *host);
  * "degrade" list names what this host lacks. Caller frees. */
 char *hr_policy_restricted_json(const struct hr_policy_host *host);
 
-enum hr_policy_action { HR_DECIDE_INJECT, HR_DECIDE_REFUSE, HR_DECIDE_WARN, HR_DECIDE_DEGRADE };
-
-struct hr_policy_decision {
-	const char *rule;      /* the policy key: "capabilities" */
-	enum hr_policy_action action;
-	char *detail;          /* "dropped CAP_SYS_ADMIN from process.capabilities.bounding" */
-};
-
-struct hr_policy_decisions {
-	struct hr_policy_decision *v;
-	size_t n;
-};
-
-const char *hr_policy_action_name(enum hr_policy_action a);
-void hr_policy_decide(struct hr_policy_decisions *d, const char *rule, enum hr_policy_action a,
+/* Decisions go into the checkpoint's struct hr_policy_result (policy.h);
+ * rule = the policy key ("capabilities"), detail = what and where. */
+const char *hr_policy_action_name(enum hr_decision_kind a);
+void hr_policy_decide(struct hr_policy_result *d, const char *rule, enum hr_decision_kind a,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-size_t hr_policy_refusals(const struct hr_policy_decisions *d);
-void hr_policy_decisions_clear(struct hr_policy_decisions *d);
+size_t hr_policy_refusals(const struct hr_policy_result *d);
 /* One audit JSON object (no newline): {"policy":FILE,"rule","action","detail"}. */
-char *hr_policy_decision_json(const struct hr_policy *p, const struct hr_policy_decision *dec);
+char *hr_policy_decision_json(const struct hr_policy *p, const struct hr_decision *dec);
 /* The first refusal as an error naming the policy file and rule. Returns -1
  * if there is one (err set), else 0. */
-int hr_policy_refusal_error(const struct hr_policy *p, const struct hr_policy_decisions *d,
+int hr_policy_refusal_error(const struct hr_policy *p, const struct hr_policy_result *d,
 			    struct hr_error *err);
 
 /* Audit: one JSON line per decision, in the log and on stderr. */
-void hr_policy_audit(const struct hr_policy *p, const struct hr_policy_decisions *d);
+void hr_policy_audit(const struct hr_policy *p, const struct hr_policy_result *d);
 /* The decisions as a JSON array of audit objects (caller frees). */
-char *hr_policy_decisions_json(const struct hr_policy *p, const struct hr_policy_decisions *d);
+char *hr_policy_decisions_json(const struct hr_policy *p, const struct hr_policy_result *d);
 struct hr_container;
 /* Keeps the policy and its decisions in the container's state. */
 int hr_policy_save_record(struct hr_container *c, const struct hr_policy *p,
-			  const struct hr_policy_decisions *d, struct hr_error *err);
+			  const struct hr_policy_result *d, struct hr_error *err);
 /* The container's effective config: the saved config.json raised again by
  * the policy it was created under (exec and inspect see what create ran). */
 int hr_policy_container_spec(struct hr_container *c, const struct hr_spec **out,
 			     struct hr_error *err);
+/* exec: the container's process raised as create raised it (the same caps
+ * dropped, no_new_privs set) before the current host policy judges it. */
+int hr_policy_container_process(struct hr_container *c, struct hr_process *proc,
+				struct hr_error *err);
+/* update: the ceilings of the policy the container was created under. */
+int hr_policy_container_update(struct hr_container *c, const struct hr_resources *res,
+			       struct hr_error *err);
 
 /* Applies the policy to a spec (create/run), raising it in place where a
  * rule injects. Decisions are appended to d; a refusal does not stop the
  * evaluation (so `policy check` lists every one). Returns -1 only for a
  * failure to evaluate (err set), not for a refusal. */
 int hr_policy_apply_spec(const struct hr_policy *p, const struct hr_policy_host *host,
-			 struct hr_spec *spec, struct hr_policy_decisions *d, struct hr_error *err);
+			 struct hr_spec *spec, struct hr_policy_result *d, struct hr_error *err);
 /* exec: the process (its capabilities, no_new_privs, AppArmor label). */
 int hr_policy_apply_process(const struct hr_policy *p, const struct hr_policy_host *host,
 			    struct hr_process *proc, const char *path,
-			    struct hr_policy_decisions *d, struct hr_error *err);
+			    struct hr_policy_result *d, struct hr_error *err);
 /* update: resource ceilings (defaults are not injected on update). */
 void hr_policy_apply_update(const struct hr_policy *p, const struct hr_resources *r,
-			    struct hr_policy_decisions *d);
+			    struct hr_policy_result *d);
 
 #endif

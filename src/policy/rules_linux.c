@@ -9,7 +9,7 @@
 #include "base/util.h"
 
 void hr_policy_rule_readonly_rootfs(const struct hr_policy *p, struct hr_spec *spec,
-				    struct hr_policy_decisions *d)
+				    struct hr_policy_result *d)
 {
 	if (spec->root_readonly || p->readonly_rootfs == HR_POLICY_OFF)
 		return;
@@ -35,10 +35,10 @@ static void ns_add(struct hr_linux *l, enum hr_ns_type t)
 
 /* A namespace path that names the host's own namespace. */
 static void ns_joined(const struct hr_policy *p, const struct hr_policy_host *host,
-		      const struct hr_namespace *ns, struct hr_policy_decisions *d)
+		      const struct hr_namespace *ns, struct hr_policy_result *d)
 {
-	enum hr_policy_action a = p->host_namespaces.mode == HR_POLICY_WARN ? HR_DECIDE_WARN
-									   : HR_DECIDE_REFUSE;
+	enum hr_decision_kind a = p->host_namespaces.mode == HR_POLICY_WARN ? HR_DECISION_WARN
+									   : HR_DECISION_REFUSE;
 	const char *name = hr_ns_type_name(ns->type);
 	struct hr_policy_ns_id id;
 
@@ -54,7 +54,7 @@ static void ns_joined(const struct hr_policy *p, const struct hr_policy_host *ho
 }
 
 void hr_policy_rule_host_namespaces(const struct hr_policy *p, const struct hr_policy_host *host,
-				    struct hr_spec *spec, struct hr_policy_decisions *d)
+				    struct hr_spec *spec, struct hr_policy_result *d)
 {
 	enum hr_policy_mode mode = p->host_namespaces.mode;
 
@@ -91,9 +91,9 @@ static bool listed(char *const *list, const char *s)
 	return false;
 }
 
-static enum hr_policy_action check_action(enum hr_policy_mode m)
+static enum hr_decision_kind check_action(enum hr_policy_mode m)
 {
-	return m == HR_POLICY_WARN ? HR_DECIDE_WARN : HR_DECIDE_REFUSE;
+	return m == HR_POLICY_WARN ? HR_DECISION_WARN : HR_DECISION_REFUSE;
 }
 
 /* A cgroup rule granting read or write on every device of a kind. */
@@ -105,7 +105,7 @@ static bool device_rule_wide(const struct hr_device_rule *r)
 }
 
 void hr_policy_rule_devices(const struct hr_policy *p, const struct hr_spec *spec,
-			    struct hr_policy_decisions *d)
+			    struct hr_policy_result *d)
 {
 	const struct hr_linux *l = &spec->linux_;
 	const struct hr_resources *r = &l->resources;
@@ -138,7 +138,7 @@ static bool sysctl_allowed(char *const *allowed, const char *key)
 }
 
 void hr_policy_rule_sysctls(const struct hr_policy *p, const struct hr_spec *spec,
-			    struct hr_policy_decisions *d)
+			    struct hr_policy_result *d)
 {
 	const struct hr_linux *l = &spec->linux_;
 
@@ -151,7 +151,7 @@ void hr_policy_rule_sysctls(const struct hr_policy *p, const struct hr_spec *spe
 }
 
 static void hooks_of(const struct hr_policy *p, const struct hr_hook *h, size_t n,
-		     const char *kind, struct hr_policy_decisions *d)
+		     const char *kind, struct hr_policy_result *d)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!listed(p->hooks.items, h[i].path))
@@ -161,7 +161,7 @@ static void hooks_of(const struct hr_policy *p, const struct hr_hook *h, size_t 
 }
 
 void hr_policy_rule_hooks(const struct hr_policy *p, const struct hr_spec *spec,
-			  struct hr_policy_decisions *d)
+			  struct hr_policy_result *d)
 {
 	const struct hr_hooks *h = &spec->hooks;
 
@@ -177,7 +177,7 @@ void hr_policy_rule_hooks(const struct hr_policy *p, const struct hr_spec *spec,
 
 static void path_minimum(const struct hr_policy_list_rule *rule, const char *name,
 			 const char *key, char ***have, struct hr_spec *spec,
-			 struct hr_policy_decisions *d)
+			 struct hr_policy_result *d)
 {
 	for (size_t i = 0; rule->mode != HR_POLICY_OFF && rule->items[i]; i++) {
 		_cleanup_free_ char *what = NULL;
@@ -193,7 +193,7 @@ static void path_minimum(const struct hr_policy_list_rule *rule, const char *nam
 }
 
 void hr_policy_rule_path_minimum(const struct hr_policy *p, struct hr_spec *spec,
-				 struct hr_policy_decisions *d)
+				 struct hr_policy_result *d)
 {
 	path_minimum(&p->masked_paths, "maskedPaths", "maskedPaths", &spec->linux_.masked_paths,
 		     spec, d);

@@ -87,10 +87,10 @@ static const char *denied_by(char *const *deny, const char *path)
 }
 
 static void check_source(const struct hr_policy *p, const struct hr_policy_host *host,
-			 const struct hr_mount *m, size_t i, struct hr_policy_decisions *d)
+			 const struct hr_mount *m, size_t i, struct hr_policy_result *d)
 {
-	enum hr_policy_action a = p->bind_mounts.mode == HR_POLICY_WARN ? HR_DECIDE_WARN
-								       : HR_DECIDE_REFUSE;
+	enum hr_decision_kind a = p->bind_mounts.mode == HR_POLICY_WARN ? HR_DECISION_WARN
+								       : HR_DECISION_REFUSE;
 	_cleanup_free_ char *lexical = NULL, *resolved = NULL;
 	const char *hit;
 
@@ -113,7 +113,7 @@ static void check_source(const struct hr_policy *p, const struct hr_policy_host 
 }
 
 static void check_options(const struct hr_policy *p, struct hr_mount *m, size_t i,
-			  struct hr_policy_decisions *d)
+			  struct hr_policy_result *d)
 {
 	char **req = p->bind_mounts.require_options;
 
@@ -131,7 +131,7 @@ static void check_options(const struct hr_policy *p, struct hr_mount *m, size_t 
 }
 
 void hr_policy_rule_bind_mounts(const struct hr_policy *p, const struct hr_policy_host *host,
-				struct hr_spec *spec, struct hr_policy_decisions *d)
+				struct hr_spec *spec, struct hr_policy_result *d)
 {
 	if (p->bind_mounts.mode == HR_POLICY_OFF)
 		return;

@@ -10,7 +10,7 @@
 #include "seccomp/seccomp.h"
 
 void hr_policy_rule_nnp(const struct hr_policy *p, struct hr_process *proc, const char *path,
-			struct hr_policy_decisions *d)
+			struct hr_policy_result *d)
 {
 	_cleanup_free_ char *what = NULL;
 
@@ -34,7 +34,7 @@ static bool cap_allowed(char *const *ceiling, const char *name)
 
 /* One capability set: caps above the ceiling dropped (inject) or reported. */
 static void caps_set(const struct hr_policy *p, char **set, const char *path, const char *name,
-		     struct hr_policy_decisions *d)
+		     struct hr_policy_result *d)
 {
 	size_t out = 0;
 
@@ -56,7 +56,7 @@ static void caps_set(const struct hr_policy *p, char **set, const char *path, co
 }
 
 void hr_policy_rule_caps(const struct hr_policy *p, struct hr_process *proc, const char *path,
-			 struct hr_policy_decisions *d)
+			 struct hr_policy_result *d)
 {
 	struct hr_capabilities *c = &proc->capabilities;
 
@@ -70,23 +70,23 @@ void hr_policy_rule_caps(const struct hr_policy *p, struct hr_process *proc, con
 }
 
 /* AppArmor absent from the host: degrade if the policy says it may. */
-static void apparmor_missing(const struct hr_policy *p, struct hr_policy_decisions *d)
+static void apparmor_missing(const struct hr_policy *p, struct hr_policy_result *d)
 {
 	if (p->apparmor.mode == HR_POLICY_WARN)
-		hr_policy_decide(d, "apparmor", HR_DECIDE_WARN, "AppArmor is not enabled on this host");
+		hr_policy_decide(d, "apparmor", HR_DECISION_WARN, "AppArmor is not enabled on this host");
 	else if (hr_policy_may_degrade(p, "apparmor"))
-		hr_policy_decide(d, "apparmor", HR_DECIDE_DEGRADE,
+		hr_policy_decide(d, "apparmor", HR_DECISION_DEGRADE,
 				 "AppArmor is not enabled on this host: running without a profile "
 				 "(the policy lets \"apparmor\" degrade)");
 	else
-		hr_policy_decide(d, "apparmor", HR_DECIDE_REFUSE,
+		hr_policy_decide(d, "apparmor", HR_DECISION_REFUSE,
 				 "AppArmor is not enabled on this host (the policy requires it; "
 				 "\"degrade\": [\"apparmor\"] allows running without)");
 }
 
 void hr_policy_rule_apparmor(const struct hr_policy *p, const struct hr_policy_host *host,
 			     struct hr_process *proc, const char *path,
-			     struct hr_policy_decisions *d)
+			     struct hr_policy_result *d)
 {
 	_cleanup_free_ char *what = NULL;
 	const char *cur = proc->apparmor_profile;
@@ -100,7 +100,7 @@ void hr_policy_rule_apparmor(const struct hr_policy *p, const struct hr_policy_h
 	}
 	if (cur && strcmp(cur, "unconfined") == 0) {
 		what = xasprintf("%s.apparmorProfile is \"unconfined\"", path);
-		hr_policy_decide(d, "apparmor", mode == HR_POLICY_WARN ? HR_DECIDE_WARN : HR_DECIDE_REFUSE,
+		hr_policy_decide(d, "apparmor", mode == HR_POLICY_WARN ? HR_DECISION_WARN : HR_DECISION_REFUSE,
 				 "%s", what);
 		return;
 	}
@@ -139,7 +139,7 @@ static int seccomp_inject(const struct hr_policy *p, struct hr_spec *spec, struc
 }
 
 int hr_policy_rule_seccomp(const struct hr_policy *p, struct hr_spec *spec,
-			   struct hr_policy_decisions *d, struct hr_error *err)
+			   struct hr_policy_result *d, struct hr_error *err)
 {
 	enum hr_policy_mode mode = p->seccomp.mode;
 	const struct hr_seccomp *s = spec->linux_.seccomp;
@@ -147,7 +147,7 @@ int hr_policy_rule_seccomp(const struct hr_policy *p, struct hr_spec *spec,
 	if (mode == HR_POLICY_OFF)
 		return 0;
 	if (s && seccomp_unconfined(s)) {
-		hr_policy_decide(d, "seccomp", mode == HR_POLICY_WARN ? HR_DECIDE_WARN : HR_DECIDE_REFUSE,
+		hr_policy_decide(d, "seccomp", mode == HR_POLICY_WARN ? HR_DECISION_WARN : HR_DECISION_REFUSE,
 				 "linux.seccomp is unconfined (defaultAction %s and no rules)",
 				 s->default_action);
 		return 0;

@@ -19,10 +19,10 @@ struct limit_check {
 
 /* Returns true when the caller must inject the default. */
 static bool check_limit(const struct hr_policy *p, const struct hr_policy_limit *l,
-			const struct limit_check *c, bool update, struct hr_policy_decisions *d)
+			const struct limit_check *c, bool update, struct hr_policy_result *d)
 {
 	enum hr_policy_mode mode = p->resources.mode;
-	enum hr_policy_action a = mode == HR_POLICY_WARN ? HR_DECIDE_WARN : HR_DECIDE_REFUSE;
+	enum hr_decision_kind a = mode == HR_POLICY_WARN ? HR_DECISION_WARN : HR_DECISION_REFUSE;
 	_cleanup_free_ char *what = NULL;
 
 	if (c->present) {
@@ -55,21 +55,21 @@ static int64_t cpu_millis(const struct hr_cpu *cpu)
 }
 
 static bool pids_unavailable(const struct hr_policy *p, const struct hr_policy_host *host,
-			     struct hr_policy_decisions *d)
+			     struct hr_policy_result *d)
 {
 	const struct hr_policy_limit *l = &p->resources.pids;
 
 	if (host->cgroup_pids || (!l->has_default && !l->has_max))
 		return false;
 	if (p->resources.mode == HR_POLICY_WARN)
-		hr_policy_decide(d, "resources", HR_DECIDE_WARN,
+		hr_policy_decide(d, "resources", HR_DECISION_WARN,
 				 "the cgroup pids controller is not available on this host");
 	else if (hr_policy_may_degrade(p, "cgroup.pids"))
-		hr_policy_decide(d, "resources", HR_DECIDE_DEGRADE,
+		hr_policy_decide(d, "resources", HR_DECISION_DEGRADE,
 				 "the cgroup pids controller is not available on this host: no pids "
 				 "limit (the policy lets \"cgroup.pids\" degrade)");
 	else
-		hr_policy_decide(d, "resources", HR_DECIDE_REFUSE,
+		hr_policy_decide(d, "resources", HR_DECISION_REFUSE,
 				 "the cgroup pids controller is not available on this host (the policy "
 				 "requires a pids limit; \"degrade\": [\"cgroup.pids\"] allows running "
 				 "without)");
@@ -78,7 +78,7 @@ static bool pids_unavailable(const struct hr_policy *p, const struct hr_policy_h
 
 /* Checks r (create: injecting into it; update: ceilings only). */
 static void resources(const struct hr_policy *p, const struct hr_policy_host *host,
-		      struct hr_resources *r, bool update, struct hr_policy_decisions *d)
+		      struct hr_resources *r, bool update, struct hr_policy_result *d)
 {
 	const struct hr_policy_resources_rule *rule = &p->resources;
 	struct hr_memory *mem = &r->memory;
@@ -113,20 +113,20 @@ static void resources(const struct hr_policy *p, const struct hr_policy_host *ho
 }
 
 void hr_policy_rule_resources(const struct hr_policy *p, const struct hr_policy_host *host,
-			      struct hr_spec *spec, struct hr_policy_decisions *d)
+			      struct hr_spec *spec, struct hr_policy_result *d)
 {
-	size_t before = d->n;
+	size_t before = d->n_decisions;
 
 	if (p->resources.mode == HR_POLICY_OFF)
 		return;
 	resources(p, host, &spec->linux_.resources, false, d);
-	for (size_t i = before; i < d->n; i++)
-		if (d->v[i].action == HR_DECIDE_INJECT)
+	for (size_t i = before; i < d->n_decisions; i++)
+		if (d->decisions[i].kind == HR_DECISION_INJECT)
 			spec->has_linux = spec->linux_.has_resources = true;
 }
 
 void hr_policy_apply_update(const struct hr_policy *p, const struct hr_resources *r,
-			    struct hr_policy_decisions *d)
+			    struct hr_policy_result *d)
 {
 	struct hr_policy_host any = { .cgroup_pids = true };
 	struct hr_resources copy = *r;

@@ -61,8 +61,26 @@ static void inject(const struct hr_policy *p, struct hr_spec *spec, uint32_t sta
 	}
 }
 
+/* Where the rootfs cannot be idmapped: refused by name, or run without
+ * (its files appear owned by nobody) if the policy allows the fallback. */
+static void rootfs_idmap_missing(const struct hr_policy *p, const struct hr_policy_host *host,
+				 struct hr_spec *spec, struct hr_policy_result *d)
+{
+	if (host->rootfs_idmap)
+		return;
+	spec->root_idmap = false;
+	if (p->user_namespace.idmap_fallback)
+		hr_policy_decide(d, "userNamespace", HR_DECISION_DEGRADE,
+				 "the rootfs is not idmapped (this hardrun cannot idmap the rootfs yet): "
+				 "its files appear owned by nobody inside (idmapFallback)");
+	else
+		hr_policy_decide(d, "userNamespace", HR_DECISION_REFUSE,
+				 "the rootfs cannot be idmapped (this hardrun cannot idmap the rootfs "
+				 "yet); \"idmapFallback\": true runs it without");
+}
+
 int hr_policy_rule_userns(const struct hr_policy *p, const struct hr_policy_host *host,
-			  struct hr_spec *spec, struct hr_policy_decisions *d, struct hr_error *err)
+			  struct hr_spec *spec, struct hr_policy_result *d, struct hr_error *err)
 {
 	enum hr_policy_mode mode = p->user_namespace.mode;
 	const struct hr_namespace *ns = hr_spec_find_ns(spec, HR_NS_USER);
@@ -76,9 +94,18 @@ int hr_policy_rule_userns(const struct hr_policy *p, const struct hr_policy_host
 	if (ns) {
 		if (maps_host_root(l->uid_mappings, l->n_uid_mappings) ||
 		    maps_host_root(l->gid_mappings, l->n_gid_mappings))
-			hr_policy_decide(d, "userNamespace", mode == HR_POLICY_WARN ? HR_DECIDE_WARN
-						: HR_DECIDE_REFUSE, "linux.uidMappings/gidMappings map a "
+			hr_policy_decide(d, "userNamespace", mode == HR_POLICY_WARN ? HR_DECISION_WARN
+						: HR_DECISION_REFUSE, "linux.uidMappings/gidMappings map a "
 						"container id onto host id 0");
+		return 0;
+	}
+	if (mode == HR_POLICY_INJECT && host->dry_run) {
+		hr_policy_decide(d, "userNamespace", HR_DECISION_INJECT,
+				 "no user namespace: container root is host root: a new one with %u host "
+				 "ids of its own from the pool, rootfs and bind mounts idmapped",
+				 p->user_namespace.range);
+		inject(p, spec, p->user_namespace.pool_start);
+		rootfs_idmap_missing(p, host, spec, d);
 		return 0;
 	}
 	if (mode != HR_POLICY_INJECT || !host->id_range) {
@@ -88,12 +115,13 @@ int hr_policy_rule_userns(const struct hr_policy *p, const struct hr_policy_host
 	}
 	if (host->id_range(host, p, &start, err) < 0)
 		return hr_error_wrap(err, "policy %s: userNamespace", p->source_name);
-	hr_policy_decide(d, "userNamespace", HR_DECIDE_INJECT,
+	hr_policy_decide(d, "userNamespace", HR_DECISION_INJECT,
 			 "no user namespace: container root is host root: a new one with host ids "
 			 "%u-%u, rootfs and bind mounts idmapped%s", start,
 			 start + p->user_namespace.range - 1,
 			 p->user_namespace.idmap_fallback ? " (where the filesystem allows)" : "");
 	inject(p, spec, start);
+	rootfs_idmap_missing(p, host, spec, d);
 	return 0;
 }
 

@@ -73,13 +73,17 @@ static int pool_read(struct pool *p, struct hr_error *err)
 	return 0;
 }
 
-static int pool_open(const char *root, struct pool *p, struct hr_error *err)
+/* 0 and the pool locked and read; 1 when there is none and !create. */
+static int pool_open(const char *root, bool create, struct pool *p, struct hr_error *err)
 {
 	*p = (struct pool){ .rootfd = -1, .lockfd = -1 };
-	p->rootfd = hr_state_root_open(root, true, err);
+	p->rootfd = hr_state_root_open(root, create, err);
 	if (p->rootfd < 0)
 		return -1;
-	p->lockfd = openat(p->rootfd, POOL_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	p->lockfd = openat(p->rootfd, POOL_LOCK, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0),
+			   0600);
+	if (p->lockfd < 0 && errno == ENOENT && !create)
+		return 1;
 	if (p->lockfd < 0)
 		return hr_error_set(err, errno, "open the user namespace id pool lock");
 	while (flock(p->lockfd, LOCK_EX) < 0)
@@ -144,7 +148,7 @@ int hr_idpool_allocate(const char *root, const char *id, const struct hr_idpool_
 
 	if (cfg->start == 0 || cfg->range == 0 || (uint64_t)cfg->start + cfg->size > UINT32_MAX)
 		return hr_error_set(err, 0, "user namespace id pool: invalid pool");
-	if (pool_open(root, &p, err) == 0) {
+	if (pool_open(root, true, &p, err) == 0) {
 		drop_stale(&p);
 		for (size_t i = 0; i < p.n; i++)
 			if (strcmp(p.v[i].id, id) == 0) {
@@ -173,9 +177,9 @@ int hr_idpool_release(const char *root, const char *id, bool only_own, struct hr
 {
 	struct pool p;
 	size_t out = 0, before;
-	int rc = -1;
+	int rc = pool_open(root, false, &p, err);
 
-	if (pool_open(root, &p, err) == 0) {
+	if (rc == 0) {
 		before = p.n;
 		for (size_t i = 0; i < p.n; i++)
 			if (strcmp(p.v[i].id, id) != 0 || (only_own && p.v[i].pid != getpid()))
@@ -184,24 +188,24 @@ int hr_idpool_release(const char *root, const char *id, bool only_own, struct hr
 		rc = before == out ? 0 : pool_write(&p, err);
 	}
 	pool_close(&p);
-	return rc;
+	return rc > 0 ? 0 : rc;
 }
 
 int hr_idpool_lookup(const char *root, const char *id, uint32_t *start, uint32_t *size,
 		     struct hr_error *err)
 {
 	struct pool p;
-	int rc = -1;
+	int rc = pool_open(root, false, &p, err);
 
-	if (pool_open(root, &p, err) == 0) {
+	if (rc > 0)
 		rc = 0;
+	else if (rc == 0)
 		for (size_t i = 0; i < p.n && rc == 0; i++)
 			if (strcmp(p.v[i].id, id) == 0) {
 				*start = p.v[i].start;
 				*size = p.v[i].size;
 				rc = 1;
 			}
-	}
 	pool_close(&p);
 	return rc;
 }

@@ -78,32 +78,32 @@ static struct hr_policy_host host_of(bool apparmor, bool pids)
 }
 
 /* The decision for rule whose detail contains needle, or NULL. */
-static const struct hr_policy_decision *find(const struct hr_policy_decisions *d, const char *rule,
+static const struct hr_decision *find(const struct hr_policy_result *d, const char *rule,
 					     const char *needle)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (strcmp(d->v[i].rule, rule) == 0 && strstr(d->v[i].detail, needle))
-			return &d->v[i];
+	for (size_t i = 0; i < d->n_decisions; i++)
+		if (strcmp(d->decisions[i].rule, rule) == 0 && strstr(d->decisions[i].detail, needle))
+			return &d->decisions[i];
 	return NULL;
 }
 
-static void expect_decision(const struct hr_policy_decisions *d, const char *rule,
-			    enum hr_policy_action a, const char *needle)
+static void expect_decision(const struct hr_policy_result *d, const char *rule,
+			    enum hr_decision_kind a, const char *needle)
 {
-	const struct hr_policy_decision *dec = find(d, rule, needle);
+	const struct hr_decision *dec = find(d, rule, needle);
 
 	if (!dec) {
-		for (size_t i = 0; i < d->n; i++)
-			print_message("  %s %s: %s\n", hr_policy_action_name(d->v[i].action),
-				      d->v[i].rule, d->v[i].detail);
+		for (size_t i = 0; i < d->n_decisions; i++)
+			print_message("  %s %s: %s\n", hr_policy_action_name(d->decisions[i].kind),
+				      d->decisions[i].rule, d->decisions[i].detail);
 		fail_msg("no %s decision containing \"%s\"", rule, needle);
 	}
-	assert_string_equal(hr_policy_action_name(dec->action), hr_policy_action_name(a));
+	assert_string_equal(hr_policy_action_name(dec->kind), hr_policy_action_name(a));
 }
 
 /* Applies policy_json to CONFIG_BELOW; the spec and decisions for checks. */
 static struct hr_spec *apply(const char *policy_json, struct hr_policy_host host,
-			     struct hr_policy_decisions *d)
+			     struct hr_policy_result *d)
 {
 	struct hr_policy *p = policy_of(policy_json);
 	struct hr_spec *s = spec_of(CONFIG_BELOW);
@@ -193,23 +193,23 @@ static void test_restricted_parses(void **state)
 static void test_nnp_readonly_inject(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"noNewPrivileges\": {\"mode\": \"inject\"},"
 				  " \"readonlyRootfs\": {\"mode\": \"inject\"}}", host_of(true, true), &d);
 
 	assert_true(s->process.no_new_privileges);
 	assert_true(s->root_readonly);
-	expect_decision(&d, "noNewPrivileges", HR_DECIDE_INJECT, "process.noNewPrivileges is false");
-	expect_decision(&d, "readonlyRootfs", HR_DECIDE_INJECT, "root.readonly is false: set to true");
+	expect_decision(&d, "noNewPrivileges", HR_DECISION_INJECT, "process.noNewPrivileges is false");
+	expect_decision(&d, "readonlyRootfs", HR_DECISION_INJECT, "root.readonly is false: set to true");
 	assert_int_equal(hr_policy_refusals(&d), 0);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
 static void test_nnp_readonly_refuse_warn(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"noNewPrivileges\": {\"mode\": \"refuse\"},"
 				  " \"readonlyRootfs\": {\"mode\": \"warn\"}}", host_of(true, true), &d);
 	struct hr_policy *p = policy_of("{\"version\": 1}");
@@ -217,21 +217,21 @@ static void test_nnp_readonly_refuse_warn(void **state)
 
 	assert_false(s->process.no_new_privileges);
 	assert_false(s->root_readonly);
-	expect_decision(&d, "noNewPrivileges", HR_DECIDE_REFUSE, "noNewPrivileges is false");
-	expect_decision(&d, "readonlyRootfs", HR_DECIDE_WARN, "root.readonly is false");
+	expect_decision(&d, "noNewPrivileges", HR_DECISION_REFUSE, "noNewPrivileges is false");
+	expect_decision(&d, "readonlyRootfs", HR_DECISION_WARN, "root.readonly is false");
 	assert_int_equal(hr_policy_refusals(&d), 1);
 	assert_int_equal(hr_policy_refusal_error(p, &d, &err), -1);
 	assert_string_equal(err.msg, "refused by policy policy.json: noNewPrivileges: "
 				     "process.noNewPrivileges is false");
 	hr_policy_free(p);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
 static void test_caps_ceiling(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"capabilities\": {\"mode\": \"inject\","
 				  " \"allowed\": [\"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]}}",
 				  host_of(true, true), &d);
@@ -242,16 +242,16 @@ static void test_caps_ceiling(void **state)
 	assert_true(strv_has(c->bounding, "CAP_NET_BIND_SERVICE"));
 	assert_null(c->permitted[0]);
 	assert_true(strv_has(c->effective, "CAP_KILL"));
-	expect_decision(&d, "capabilities", HR_DECIDE_INJECT,
+	expect_decision(&d, "capabilities", HR_DECISION_INJECT,
 			"CAP_SYS_ADMIN in process.capabilities.bounding is above the ceiling: dropped");
-	expect_decision(&d, "capabilities", HR_DECIDE_INJECT, "capabilities.permitted");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "capabilities", HR_DECISION_INJECT, "capabilities.permitted");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	s = apply("{\"version\": 1, \"capabilities\": {\"mode\": \"refuse\", \"allowed\": []}}",
 		  host_of(true, true), &d);
 	assert_true(strv_has(s->process.capabilities.bounding, "CAP_SYS_ADMIN"));
 	assert_int_equal(hr_policy_refusals(&d), 5);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
@@ -262,7 +262,7 @@ static void test_exec_process_caps(void **state)
 					" \"allowed\": []}, \"noNewPrivileges\": {\"mode\": \"inject\"}}");
 	struct hr_policy_host h = host_of(true, true);
 	struct hr_process proc = { 0 };
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_error err = { 0 };
 
 	proc.capabilities.bounding = xcalloc(2, sizeof(char *));
@@ -270,9 +270,9 @@ static void test_exec_process_caps(void **state)
 	assert_int_equal(hr_policy_apply_process(p, &h, &proc, "exec process", &d, &err), 0);
 	assert_null(proc.capabilities.bounding[0]);
 	assert_true(proc.no_new_privileges);
-	expect_decision(&d, "capabilities", HR_DECIDE_INJECT,
+	expect_decision(&d, "capabilities", HR_DECISION_INJECT,
 			"CAP_SYS_PTRACE in exec process.capabilities.bounding");
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_process_clear(&proc);
 	hr_policy_free(p);
 }
@@ -280,31 +280,31 @@ static void test_exec_process_caps(void **state)
 static void test_host_namespaces(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"hostNamespaces\": {\"mode\": \"inject\"}}",
 				  host_of(true, true), &d);
 
-	expect_decision(&d, "hostNamespaces", HR_DECIDE_REFUSE,
+	expect_decision(&d, "hostNamespaces", HR_DECISION_REFUSE,
 			"the network namespace /host/net is the host's");
-	expect_decision(&d, "hostNamespaces", HR_DECIDE_INJECT, "no pid namespace");
+	expect_decision(&d, "hostNamespaces", HR_DECISION_INJECT, "no pid namespace");
 	assert_non_null(hr_spec_find_ns(s, HR_NS_PID));
 	assert_null(hr_spec_find_ns(s, HR_NS_PID)->path);
 	assert_non_null(hr_spec_find_ns(s, HR_NS_UTS));
 	assert_null(find(&d, "hostNamespaces", "mount"));
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	s = apply("{\"version\": 1, \"hostNamespaces\": {\"mode\": \"inject\","
 		  " \"namespaces\": [\"user\"]}}", host_of(true, true), &d);
-	expect_decision(&d, "hostNamespaces", HR_DECIDE_REFUSE, "no user namespace");
+	expect_decision(&d, "hostNamespaces", HR_DECISION_REFUSE, "no user namespace");
 	assert_null(hr_spec_find_ns(s, HR_NS_USER));
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
 static void test_seccomp(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"seccomp\": {\"mode\": \"inject\"}}",
 				  host_of(true, true), &d);
 	struct hr_policy *p;
@@ -312,8 +312,8 @@ static void test_seccomp(void **state)
 
 	assert_non_null(s->linux_.seccomp);
 	assert_string_equal(s->linux_.seccomp->default_action, "SCMP_ACT_ERRNO");
-	expect_decision(&d, "seccomp", HR_DECIDE_INJECT, "linux.seccomp is not set: the default profile");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "seccomp", HR_DECISION_INJECT, "linux.seccomp is not set: the default profile");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 
 	p = policy_of("{\"version\": 1, \"seccomp\": {\"mode\": \"inject\"}}");
@@ -321,8 +321,8 @@ static void test_seccomp(void **state)
 		    " {\"defaultAction\": \"SCMP_ACT_ALLOW\"}}}");
 	struct hr_policy_host h = host_of(true, true);
 	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
-	expect_decision(&d, "seccomp", HR_DECIDE_REFUSE, "linux.seccomp is unconfined");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "seccomp", HR_DECISION_REFUSE, "linux.seccomp is unconfined");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	hr_policy_free(p);
 }
@@ -330,26 +330,26 @@ static void test_seccomp(void **state)
 static void test_apparmor(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	const char *pol = "{\"version\": 1, \"apparmor\": {\"mode\": \"inject\"}}";
 	struct hr_spec *s = apply(pol, host_of(true, true), &d);
 
 	assert_string_equal(s->process.apparmor_profile, "hardrun-default");
-	expect_decision(&d, "apparmor", HR_DECIDE_INJECT, "apparmorProfile is not set: hardrun-default");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "apparmor", HR_DECISION_INJECT, "apparmorProfile is not set: hardrun-default");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 
 	s = apply(pol, host_of(false, true), &d);
 	assert_null(s->process.apparmor_profile);
-	expect_decision(&d, "apparmor", HR_DECIDE_REFUSE, "AppArmor is not enabled on this host");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "apparmor", HR_DECISION_REFUSE, "AppArmor is not enabled on this host");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 
 	s = apply("{\"version\": 1, \"degrade\": [\"apparmor\"], \"apparmor\": {\"mode\": \"inject\"}}",
 		  host_of(false, true), &d);
-	expect_decision(&d, "apparmor", HR_DECIDE_DEGRADE, "running without a profile");
+	expect_decision(&d, "apparmor", HR_DECISION_DEGRADE, "running without a profile");
 	assert_int_equal(hr_policy_refusals(&d), 0);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
@@ -359,12 +359,12 @@ static void test_apparmor_unconfined(void **state)
 	struct hr_policy *p = policy_of("{\"version\": 1, \"apparmor\": {\"mode\": \"inject\"}}");
 	struct hr_policy_host h = host_of(true, true);
 	struct hr_process proc = { .apparmor_profile = xstrdup("unconfined") };
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_error err = { 0 };
 
 	assert_int_equal(hr_policy_apply_process(p, &h, &proc, "process", &d, &err), 0);
-	expect_decision(&d, "apparmor", HR_DECIDE_REFUSE, "process.apparmorProfile is \"unconfined\"");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "apparmor", HR_DECISION_REFUSE, "process.apparmorProfile is \"unconfined\"");
+	hr_policy_result_clear(&d);
 	hr_process_clear(&proc);
 	hr_policy_free(p);
 }
@@ -372,18 +372,18 @@ static void test_apparmor_unconfined(void **state)
 static void test_bind_mounts(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"bindMounts\": {\"mode\": \"inject\","
 				  " \"denySources\": [\"/\", \"/etc\"], \"requireOptions\": [\"nosuid\", \"nodev\"]}}",
 				  host_of(true, true), &d);
 
-	expect_decision(&d, "bindMounts", HR_DECIDE_REFUSE, "mounts[1].source /tmp/../etc/x is denied (/etc)");
-	expect_decision(&d, "bindMounts", HR_DECIDE_INJECT, "mounts[0] (/data) lacks \"nosuid\": added");
+	expect_decision(&d, "bindMounts", HR_DECISION_REFUSE, "mounts[1].source /tmp/../etc/x is denied (/etc)");
+	expect_decision(&d, "bindMounts", HR_DECISION_INJECT, "mounts[0] (/data) lacks \"nosuid\": added");
 	assert_true(strv_has(s->mounts[0].options, "nosuid"));
 	assert_true(strv_has(s->mounts[0].options, "nodev"));
 	assert_null(find(&d, "bindMounts", "mounts[0].source"));
 	assert_int_equal(hr_policy_refusals(&d), 1);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
@@ -397,13 +397,13 @@ static void test_bind_option_undone(void **state)
 				    " [\"bind\", \"nosuid\", \"suid\"]}, {\"destination\": \"/\","
 				    " \"source\": \"/\", \"options\": [\"rbind\", \"nosuid\"]}]}");
 	struct hr_policy_host h = host_of(true, true);
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_error err = { 0 };
 
 	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
-	expect_decision(&d, "bindMounts", HR_DECIDE_REFUSE, "mounts[0] (/a) lacks \"nosuid\"");
+	expect_decision(&d, "bindMounts", HR_DECISION_REFUSE, "mounts[0] (/a) lacks \"nosuid\"");
 	assert_int_equal(hr_policy_refusals(&d), 1);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	hr_policy_free(p);
 }
@@ -411,22 +411,22 @@ static void test_bind_option_undone(void **state)
 static void test_devices_sysctls_paths(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"devices\": {\"mode\": \"refuse\", \"allowed\": [\"/dev/fuse\"]},"
 				  " \"sysctls\": {\"mode\": \"warn\", \"allowed\": [\"net.ipv4.*\"]},"
 				  " \"maskedPaths\": {\"mode\": \"inject\", \"required\": [\"/proc/kcore\", \"/proc/keys\"]},"
 				  " \"readonlyPaths\": {\"mode\": \"refuse\", \"required\": [\"/proc/sys\"]}}",
 				  host_of(true, true), &d);
 
-	expect_decision(&d, "devices", HR_DECIDE_REFUSE, "linux.devices[0] /dev/kvm is not on the allowed list");
-	expect_decision(&d, "sysctls", HR_DECIDE_WARN, "linux.sysctl kernel.msgmax");
+	expect_decision(&d, "devices", HR_DECISION_REFUSE, "linux.devices[0] /dev/kvm is not on the allowed list");
+	expect_decision(&d, "sysctls", HR_DECISION_WARN, "linux.sysctl kernel.msgmax");
 	assert_null(find(&d, "sysctls", "ping_group_range"));
-	expect_decision(&d, "maskedPaths", HR_DECIDE_INJECT, "/proc/keys is not in linux.maskedPaths: added");
+	expect_decision(&d, "maskedPaths", HR_DECISION_INJECT, "/proc/keys is not in linux.maskedPaths: added");
 	assert_null(find(&d, "maskedPaths", "/proc/kcore"));
 	assert_true(strv_has(s->linux_.masked_paths, "/proc/keys"));
 	assert_true(strv_has(s->linux_.masked_paths, "/proc/kcore"));
-	expect_decision(&d, "readonlyPaths", HR_DECIDE_REFUSE, "/proc/sys is not in linux.readonlyPaths");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "readonlyPaths", HR_DECISION_REFUSE, "/proc/sys is not in linux.readonlyPaths");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
@@ -443,15 +443,15 @@ static void test_device_rules_and_hooks(void **state)
 				    "  {\"allow\": true, \"access\": \"rwm\"}, {\"allow\": true, \"type\": \"c\","
 				    "   \"access\": \"m\"}]}}}");
 	struct hr_policy_host h = host_of(true, true);
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_error err = { 0 };
 
 	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
-	expect_decision(&d, "hooks", HR_DECIDE_REFUSE, "hooks.createRuntime[0] /tmp/evil");
+	expect_decision(&d, "hooks", HR_DECISION_REFUSE, "hooks.createRuntime[0] /tmp/evil");
 	assert_null(find(&d, "hooks", "prestart"));
-	expect_decision(&d, "devices", HR_DECIDE_REFUSE, "linux.resources.devices[2] allows \"rwm\"");
+	expect_decision(&d, "devices", HR_DECISION_REFUSE, "linux.resources.devices[2] allows \"rwm\"");
 	assert_int_equal(hr_policy_refusals(&d), 2);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	hr_policy_free(p);
 }
@@ -459,35 +459,35 @@ static void test_device_rules_and_hooks(void **state)
 static void test_resources(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"resources\": {\"mode\": \"inject\","
 				  " \"memory\": {\"default\": 268435456, \"max\": 1073741824},"
 				  " \"pids\": {\"default\": 64, \"max\": 1024}, \"cpu\": {\"default\": 500, \"max\": 2000}}}",
 				  host_of(true, true), &d);
 	const struct hr_resources *r = &s->linux_.resources;
 
-	expect_decision(&d, "resources", HR_DECIDE_REFUSE,
+	expect_decision(&d, "resources", HR_DECISION_REFUSE,
 			"linux.resources.memory.limit 99999999999 bytes is above the ceiling 1073741824 bytes");
-	expect_decision(&d, "resources", HR_DECIDE_INJECT, "linux.resources.pids.limit is not set (unlimited): set to 64");
+	expect_decision(&d, "resources", HR_DECISION_INJECT, "linux.resources.pids.limit is not set (unlimited): set to 64");
 	assert_true(r->has_pids);
 	assert_int_equal(r->pids_limit, 64);
 	assert_true(r->has_cpu && r->cpu.has_quota);
 	assert_int_equal(r->cpu.quota, 50000);
 	assert_int_equal(r->cpu.period, 100000);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 
 	s = apply("{\"version\": 1, \"resources\": {\"mode\": \"inject\", \"pids\": {\"default\": 64}}}",
 		  host_of(true, false), &d);
-	expect_decision(&d, "resources", HR_DECIDE_REFUSE, "pids controller is not available");
+	expect_decision(&d, "resources", HR_DECISION_REFUSE, "pids controller is not available");
 	assert_false(s->linux_.resources.has_pids);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	s = apply("{\"version\": 1, \"degrade\": [\"cgroup.pids\"], \"resources\": {\"mode\": \"inject\","
 		  " \"pids\": {\"default\": 64}}}", host_of(true, false), &d);
-	expect_decision(&d, "resources", HR_DECIDE_DEGRADE, "no pids limit");
+	expect_decision(&d, "resources", HR_DECISION_DEGRADE, "no pids limit");
 	assert_int_equal(hr_policy_refusals(&d), 0);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
@@ -498,21 +498,21 @@ static void test_update_ceilings(void **state)
 					" \"memory\": {\"default\": 268435456, \"max\": 1073741824},"
 					" \"pids\": {\"max\": 100}}}");
 	struct hr_resources r = { 0 };
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_error err = { 0 };
 
 	assert_int_equal(hr_resources_load_string("{\"memory\": {\"limit\": -1}, \"pids\": {\"limit\": 50}}",
 						  "update", &r, &err), 0);
 	hr_policy_apply_update(p, &r, &d);
-	expect_decision(&d, "resources", HR_DECIDE_REFUSE, "memory.limit set to unlimited is above the ceiling");
+	expect_decision(&d, "resources", HR_DECISION_REFUSE, "memory.limit set to unlimited is above the ceiling");
 	assert_int_equal(hr_policy_refusals(&d), 1);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_resources_clear(&r);
 	assert_int_equal(hr_resources_load_string("{\"pids\": {\"limit\": 500}}", "update", &r, &err), 0);
 	hr_policy_apply_update(p, &r, &d);
-	expect_decision(&d, "resources", HR_DECIDE_REFUSE, "pids.limit 500 is above the ceiling 100");
-	assert_int_equal(d.n, 1);
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "resources", HR_DECISION_REFUSE, "pids.limit 500 is above the ceiling 100");
+	assert_int_equal(d.n_decisions, 1);
+	hr_policy_result_clear(&d);
 	hr_resources_clear(&r);
 	hr_policy_free(p);
 }
@@ -521,24 +521,24 @@ static void test_decision_json(void **state)
 {
 	(void)state;
 	struct hr_policy *p = policy_of("{\"version\": 1}");
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	_cleanup_free_ char *json = NULL;
 
-	hr_policy_decide(&d, "seccomp", HR_DECIDE_INJECT, "linux.seccomp is \"%s\"", "x");
-	json = hr_policy_decision_json(p, &d.v[0]);
+	hr_policy_decide(&d, "seccomp", HR_DECISION_INJECT, "linux.seccomp is \"%s\"", "x");
+	json = hr_policy_decision_json(p, &d.decisions[0]);
 	assert_string_equal(json, "{\"policy\":\"policy.json\",\"rule\":\"seccomp\",\"action\":\"inject\","
 				  "\"detail\":\"linux.seccomp is \\\"x\\\"\"}");
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
 	hr_policy_free(p);
 }
 
 static void test_empty_policy_changes_nothing(void **state)
 {
 	(void)state;
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s = apply("{\"version\": 1, \"_comment\": \"nothing\"}", host_of(true, true), &d);
 
-	assert_int_equal(d.n, 0);
+	assert_int_equal(d.n_decisions, 0);
 	assert_false(s->root_readonly);
 	assert_null(s->linux_.seccomp);
 	hr_spec_free(s);
@@ -558,14 +558,15 @@ static int fake_id_range(const struct hr_policy_host *host, const struct hr_poli
 static void test_userns_injected_with_idmapped_mounts(void **state)
 {
 	struct hr_policy_host h = host_of(true, true);
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_spec *s;
 	const struct hr_id_mapping *m;
 
 	(void)state;
 	h.id_range = fake_id_range;
+	h.rootfs_idmap = true;
 	s = apply(USERNS_POLICY, h, &d);
-	expect_decision(&d, "userNamespace", HR_DECIDE_INJECT, "a new one with host ids 300000-365535");
+	expect_decision(&d, "userNamespace", HR_DECISION_INJECT, "a new one with host ids 300000-365535");
 	assert_non_null(hr_spec_find_ns(s, HR_NS_USER));
 	assert_int_equal(s->linux_.n_uid_mappings, 1);
 	m = &s->linux_.uid_mappings[0];
@@ -578,13 +579,27 @@ static void test_userns_injected_with_idmapped_mounts(void **state)
 	/* both bind mounts idmapped the same way */
 	assert_int_equal(s->mounts[0].n_uid_mappings, 1);
 	assert_int_equal(s->mounts[1].gid_mappings[0].host_id, 300000);
-	hr_policy_decisions_clear(&d);
+	hr_policy_result_clear(&d);
+	hr_spec_free(s);
+
+	/* a launch that cannot idmap the rootfs: refused by name, or degraded */
+	h.rootfs_idmap = false;
+	s = apply(USERNS_POLICY, h, &d);
+	expect_decision(&d, "userNamespace", HR_DECISION_REFUSE, "the rootfs cannot be idmapped");
+	hr_policy_result_clear(&d);
+	hr_spec_free(s);
+	s = apply("{\"version\": 1, \"userNamespace\": {\"mode\": \"inject\", \"idmapFallback\": true, "
+		  "\"pool\": {\"start\": 100000, \"size\": 6553600}}}", h, &d);
+	expect_decision(&d, "userNamespace", HR_DECISION_DEGRADE, "appear owned by nobody");
+	assert_false(s->root_idmap);
+	assert_int_equal(hr_policy_refusals(&d), 0);
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 }
 
 static void test_userns_refused_or_host_root_mapping(void **state)
 {
-	struct hr_policy_decisions d = { 0 };
+	struct hr_policy_result d = { 0 };
 	struct hr_policy *p = policy_of("{\"version\": 1, \"userNamespace\": {\"mode\": \"refuse\"}}");
 	struct hr_spec *s = spec_of(CONFIG_BELOW);
 	struct hr_policy_host h = host_of(true, true);
@@ -592,15 +607,15 @@ static void test_userns_refused_or_host_root_mapping(void **state)
 
 	(void)state;
 	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
-	expect_decision(&d, "userNamespace", HR_DECIDE_REFUSE, "no user namespace: container root is host root");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "userNamespace", HR_DECISION_REFUSE, "no user namespace: container root is host root");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	s = spec_of("{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"r\"}, \"linux\": {\"namespaces\":"
 		    " [{\"type\": \"user\"}], \"uidMappings\": [{\"containerID\": 0, \"hostID\": 0,"
 		    " \"size\": 1}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}");
 	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
-	expect_decision(&d, "userNamespace", HR_DECIDE_REFUSE, "map a container id onto host id 0");
-	hr_policy_decisions_clear(&d);
+	expect_decision(&d, "userNamespace", HR_DECISION_REFUSE, "map a container id onto host id 0");
+	hr_policy_result_clear(&d);
 	hr_spec_free(s);
 	hr_policy_free(p);
 }
