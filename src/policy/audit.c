@@ -106,9 +106,14 @@ int hr_policy_container_process(struct hr_container *c, struct hr_process *proc,
 	struct hr_policy_host host;
 	int r;
 
+	/* the container's own floor: its decisions on this process are audited */
 	if (recorded_policy(c, &p, &host, err) < 0)
 		return -1;
 	r = p ? hr_policy_apply_process(p, &host, proc, "exec process", &ignored, err) : 0;
+	if (r == 0 && p) {
+		hr_policy_audit(p, &ignored);
+		r = hr_policy_refusal_error(p, &ignored, err);
+	}
 	hr_policy_result_clear(&ignored);
 	hr_policy_free(p);
 	return r;

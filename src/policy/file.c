@@ -115,9 +115,13 @@ static int check_sysctl(const char *item, const char *path, struct hr_error *err
 
 static int check_degrade(const char *item, const char *path, struct hr_error *err)
 {
-	if (strcmp(item, "apparmor") && strcmp(item, "cgroup.pids"))
-		return hr_jerr(err, path, "\"%s\" cannot degrade (known: \"apparmor\", \"cgroup.pids\")",
-			       item);
+	static const char *const known[] = { "apparmor", "cgroup.memory", "cgroup.cpu", "cgroup.pids" };
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(known); i++)
+		if (strcmp(item, known[i]) == 0)
+			return 0;
+	return hr_jerr(err, path, "\"%s\" cannot degrade (known: \"apparmor\", \"cgroup.memory\", "
+		       "\"cgroup.cpu\", \"cgroup.pids\")", item);
 	return 0;
 }
 

@@ -67,7 +67,7 @@ struct hr_policy_userns_rule {
 struct hr_policy {
 	char *source_name;     /* file it came from, for messages */
 	char *text;            /* as read: kept in the container's policy record */
-	char **degrade;        /* what may degrade on this host: "apparmor", "cgroup.pids" */
+	char **degrade;        /* what may degrade on this host: "apparmor", "cgroup.pids", ... */
 	enum hr_policy_mode no_new_privileges;
 	enum hr_policy_mode readonly_rootfs;
 	struct hr_policy_list_rule capabilities;     /* items = the ceiling */
@@ -104,7 +104,8 @@ struct hr_policy_ns_id {
 
 struct hr_policy_host {
 	bool apparmor_enabled;
-	bool cgroup_pids;                       /* the v2 pids controller is available */
+	/* the cgroup v2 controllers limits need are available */
+	bool cgroup_memory, cgroup_cpu, cgroup_pids;
 	struct hr_policy_ns_id ns[HR_NS_COUNT]; /* the runtime's own (host) namespaces */
 	bool resolve_symlinks;                  /* bind sources also checked after realpath(3) */
 	/* Identity of a namespace file named in a config; NULL: stat(2). */

@@ -4,6 +4,8 @@
  * "_comment" are; docs/policy.md explains every field. */
 #include "policy/floor.h"
 
+#include <stdlib.h>
+
 #include "base/util.h"
 
 static const char restricted_fmt[] =
@@ -14,7 +16,7 @@ static const char restricted_fmt[] =
 	"are comments. Every field: docs/policy.md.\",\n"
 	"  \"version\": 1,\n"
 	"  \"_comment_degrade\": \"What may run without on this host (written by policy init from "
-	"what this host lacks): apparmor, cgroup.pids. Anything else missing is refused.\",\n"
+	"what this host lacks): apparmor, cgroup.memory, cgroup.cpu, cgroup.pids. Anything else missing is refused.\",\n"
 	"  \"degrade\": [%s],\n"
 	"  \"noNewPrivileges\": { \"mode\": \"inject\" },\n"
 	"  \"readonlyRootfs\": { \"mode\": \"inject\" },\n"
@@ -75,10 +77,18 @@ static const char restricted_fmt[] =
 
 char *hr_policy_restricted_json(const struct hr_policy_host *host)
 {
-	const char *aa = host->apparmor_enabled ? "" : "\"apparmor\"";
-	const char *sep = !host->apparmor_enabled && !host->cgroup_pids ? ", " : "";
-	const char *pids = host->cgroup_pids ? "" : "\"cgroup.pids\"";
-	_cleanup_free_ char *degrade = xasprintf("%s%s%s", aa, sep, pids);
+	const struct { bool missing; const char *name; } lacks[] = {
+		{ !host->apparmor_enabled, "apparmor" }, { !host->cgroup_memory, "cgroup.memory" },
+		{ !host->cgroup_cpu, "cgroup.cpu" }, { !host->cgroup_pids, "cgroup.pids" },
+	};
+	_cleanup_free_ char *degrade = xstrdup("");
 
+	for (size_t i = 0; i < HR_ARRAY_SIZE(lacks); i++) {
+		if (!lacks[i].missing)
+			continue;
+		char *next = xasprintf("%s%s\"%s\"", degrade, *degrade ? ", " : "", lacks[i].name);
+		free(degrade);
+		degrade = next;
+	}
 	return xasprintf(restricted_fmt, degrade);
 }

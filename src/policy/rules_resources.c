@@ -54,25 +54,27 @@ static int64_t cpu_millis(const struct hr_cpu *cpu)
 	return (int64_t)((__int128)cpu->quota * 1000 / (__int128)period);
 }
 
-static bool pids_unavailable(const struct hr_policy *p, const struct hr_policy_host *host,
-			     struct hr_policy_result *d)
+/* The controller a limit needs is missing from the host's cgroup v2: the
+ * rule degrades if the policy lets "cgroup.<name>" degrade, else refuses. */
+static bool controller_unavailable(const struct hr_policy *p, bool available, const char *name,
+				   const struct hr_policy_limit *l, struct hr_policy_result *d)
 {
-	const struct hr_policy_limit *l = &p->resources.pids;
+	_cleanup_free_ char *what = xasprintf("cgroup.%s", name);
 
-	if (host->cgroup_pids || (!l->has_default && !l->has_max))
+	if (available || (!l->has_default && !l->has_max))
 		return false;
 	if (p->resources.mode == HR_POLICY_WARN)
 		hr_policy_decide(d, "resources", HR_DECISION_WARN,
-				 "the cgroup pids controller is not available on this host");
-	else if (hr_policy_may_degrade(p, "cgroup.pids"))
+				 "the cgroup %s controller is not available on this host", name);
+	else if (hr_policy_may_degrade(p, what))
 		hr_policy_decide(d, "resources", HR_DECISION_DEGRADE,
-				 "the cgroup pids controller is not available on this host: no pids "
-				 "limit (the policy lets \"cgroup.pids\" degrade)");
+				 "the cgroup %s controller is not available on this host: no %s limit "
+				 "(the policy lets \"%s\" degrade)", name, name, what);
 	else
 		hr_policy_decide(d, "resources", HR_DECISION_REFUSE,
-				 "the cgroup pids controller is not available on this host (the policy "
-				 "requires a pids limit; \"degrade\": [\"cgroup.pids\"] allows running "
-				 "without)");
+				 "the cgroup %s controller is not available on this host (the policy "
+				 "requires a %s limit; \"degrade\": [\"%s\"] allows running without)",
+				 name, name, what);
 	return true;
 }
 
@@ -94,15 +96,20 @@ static void resources(const struct hr_policy *p, const struct hr_policy_host *ho
 
 	if (cc.present)
 		cc.value = cpu_millis(cpu);
-	if (check_limit(p, &rule->memory, &mc, update, d)) {
+	/* only a limit to inject needs the controller here; one asked for is
+	 * judged against the ceiling (and refused by cgroup if it cannot be set) */
+	if ((update || mc.present || !controller_unavailable(p, host->cgroup_memory, "memory", &rule->memory, d)) &&
+	    check_limit(p, &rule->memory, &mc, update, d)) {
 		r->has_memory = mem->has_limit = true;
 		mem->limit = rule->memory.def;
 	}
-	if ((update || !pids_unavailable(p, host, d)) && check_limit(p, &rule->pids, &pc, update, d)) {
+	if ((update || pc.present || !controller_unavailable(p, host->cgroup_pids, "pids", &rule->pids, d)) &&
+	    check_limit(p, &rule->pids, &pc, update, d)) {
 		r->has_pids = true;
 		r->pids_limit = rule->pids.def;
 	}
-	if (check_limit(p, &rule->cpu, &cc, update, d)) {
+	if ((update || cc.present || !controller_unavailable(p, host->cgroup_cpu, "cpu", &rule->cpu, d)) &&
+	    check_limit(p, &rule->cpu, &cc, update, d)) {
 		r->has_cpu = cpu->has_quota = true;
 		if (!cpu->has_period || !cpu->period) {
 			cpu->has_period = true;
@@ -128,7 +135,7 @@ void hr_policy_rule_resources(const struct hr_policy *p, const struct hr_policy_
 void hr_policy_apply_update(const struct hr_policy *p, const struct hr_resources *r,
 			    struct hr_policy_result *d)
 {
-	struct hr_policy_host any = { .cgroup_pids = true };
+	struct hr_policy_host any = { .cgroup_memory = true, .cgroup_cpu = true, .cgroup_pids = true };
 	struct hr_resources copy = *r;
 
 	if (p->resources.mode == HR_POLICY_OFF)

@@ -70,7 +70,7 @@ static int fake_ns_identity(const char *path, struct hr_policy_ns_id *out)
 
 static struct hr_policy_host host_of(bool apparmor, bool pids)
 {
-	struct hr_policy_host h = { .apparmor_enabled = apparmor, .cgroup_pids = pids,
+	struct hr_policy_host h = { .apparmor_enabled = apparmor, .cgroup_pids = pids, .cgroup_memory = true, .cgroup_cpu = true,
 				    .ns_identity = fake_ns_identity };
 
 	h.ns[HR_NS_NETWORK] = (struct hr_policy_ns_id){ .known = true, .dev = 3, .ino = 42 };
