@@ -55,6 +55,8 @@ int hr_host_load_floor(struct hr_host *h, const char *path, const char *root, co
 	h->floor_host->state_root = root;
 	h->floor_host->container_id = id;
 	h->floor_host->id_range = allocate_ids ? hr_policy_ids_allocate : hr_policy_ids_lookup;
+	/* the rootfs is idmapped where launch opens it on the host side */
+	h->floor_host->rootfs_idmap = h->can_clone_mounts;
 	/* an injected profile is looked up in the kernel's list like an asked one */
 	if (h->apparmor_enabled && !h->apparmor_profiles && h->floor->apparmor.mode != HR_POLICY_OFF)
 		h->apparmor_profiles = hr_apparmor_loaded_profiles();

@@ -311,11 +311,13 @@ test_userns_injected_disjoint_ranges_released_at_delete() {
 	a=$(unique_id); z=$(unique_id)
 	userns_policy "$p"
 	make_bundle "$b" /bin/sleep 60 || return 1
+	mkdir -p "$b/data"
+	cfg "$b" ".mounts += [{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$b/data\", \"options\": [\"rbind\"]}]"
 	hrp "$p" run -d -b "$b" "$a" >/dev/null 2>&1 </dev/null || { rm -rf "$b"; fail "run -d $a failed"; }
 	hrp "$p" run -d -b "$b" "$z" >/dev/null 2>&1 </dev/null || { hr delete -f "$a"; rm -rf "$b"; fail "run -d $z failed"; }
 	pa=$(hr state "$a" | jq -r .pid); pz=$(hr state "$z" | jq -r .pid)
 	ma=$(awk '{print $2, $3}' "/proc/$pa/uid_map"); mz=$(awk '{print $2, $3}' "/proc/$pz/uid_map")
-	inside=$(hr exec "$a" /bin/sh -c 'echo $(cat /proc/self/uid_map)' 2>/dev/null)
+	inside=$(hr exec "$a" /bin/sh -c 'echo $(cat /proc/self/uid_map); stat -c "owner %u:%g" /bin/busybox /data' 2>/dev/null)
 	pool_has "$a" && pool_has "$z" || { hr delete -f "$a"; hr delete -f "$z"; rm -rf "$b"; fail "no pool entries"; }
 	hr delete -f "$a" >/dev/null 2>&1; hr delete -f "$z" >/dev/null 2>&1
 	rm -rf "$b"
@@ -323,6 +325,8 @@ test_userns_injected_disjoint_ranges_released_at_delete() {
 	case "$ma $mz" in "0 "*|*" 0 "*) fail "a container's root is host root: $ma / $mz";; esac
 	assert_contains "$ma" " 65536"
 	assert_contains "$inside" "0 ${ma% *} 65536"
+	# idmapped rootfs and bind mount: host root's files are container root's
+	assert_eq "$(grep -c 'owner 0:0' <<<"$inside")" 2
 	pool_has "$a" && fail "the range of $a was not released at delete"
 	pool_has "$z" && fail "the range of $z was not released at delete"
 	return 0
