@@ -80,10 +80,11 @@ static int pool_open(const char *root, bool create, struct pool *p, struct hr_er
 	p->rootfd = hr_state_root_open(root, create, err);
 	if (p->rootfd < 0)
 		return -1;
-	p->lockfd = openat(p->rootfd, POOL_LOCK, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0),
-			   0600);
-	if (p->lockfd < 0 && errno == ENOENT && !create)
+	/* no pool file: nothing was ever allocated here (release and lookup
+	 * then create nothing under the state root) */
+	if (!create && faccessat(p->rootfd, POOL_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
 		return 1;
+	p->lockfd = openat(p->rootfd, POOL_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (p->lockfd < 0)
 		return hr_error_set(err, errno, "open the user namespace id pool lock");
 	while (flock(p->lockfd, LOCK_EX) < 0)
