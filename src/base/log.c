@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -171,7 +172,11 @@ void hr_log_audit(const char *level, const char *msg, const char *fields)
 	fprintf(out, ",\"time\":\"%s\"}\n", ts);
 	fclose(out);
 	(void)hr_write_all(log_fd, buf, len);
-	if (log_fd != STDERR_FILENO)
+	/* stderr too when a person reads it; under a shim (containerd, podman)
+	 * the runtime's stderr is the workload's, so syslog has them instead */
+	if (log_fd != STDERR_FILENO && isatty(STDERR_FILENO))
 		(void)hr_write_all(STDERR_FILENO, buf, len);
+	else if (log_fd != STDERR_FILENO)
+		syslog(LOG_WARNING, "%.*s", (int)len - 1, buf);
 	free(buf);
 }

@@ -3,8 +3,9 @@
  *
  * <root>/@userns-pool holds one line per allocation, "START SIZE PID
  * PIDSTART ID" ('@' is never in a container id, so it cannot collide with a
- * container dir). Every change happens under flock(<root>/@userns-pool.lock)
- * and is written by atomic rename. A range belongs to its container while
+ * container dir). Every change happens under flock of the state root
+ * directory itself (no lock file to leave behind) and is written by atomic
+ * rename; the file goes when its last range does. A range belongs to its container while
  * the container's dir exists; before that (create is still on its way) it
  * belongs to the allocating process, named by pid and start time. An entry
  * with neither is stale (create was killed before its dir existed) and is
@@ -23,7 +24,6 @@
 #include "base/util.h"
 
 #define POOL_FILE "@userns-pool"
-#define POOL_LOCK "@userns-pool.lock"
 
 struct pool_entry {
 	uint32_t start, size;
@@ -33,18 +33,15 @@ struct pool_entry {
 };
 
 struct pool {
-	int rootfd;
-	int lockfd;
+	int rootfd;            /* the state root, flocked */
 	struct pool_entry *v;
 	size_t n;
 };
 
 static void pool_close(struct pool *p)
 {
-	if (p->lockfd >= 0)
-		close(p->lockfd); /* releases the flock */
 	if (p->rootfd >= 0)
-		close(p->rootfd);
+		close(p->rootfd); /* releases the flock */
 	free(p->v);
 }
 
@@ -76,18 +73,15 @@ static int pool_read(struct pool *p, struct hr_error *err)
 /* 0 and the pool locked and read; 1 when there is none and !create. */
 static int pool_open(const char *root, bool create, struct pool *p, struct hr_error *err)
 {
-	*p = (struct pool){ .rootfd = -1, .lockfd = -1 };
+	*p = (struct pool){ .rootfd = -1 };
 	p->rootfd = hr_state_root_open(root, create, err);
 	if (p->rootfd < 0)
 		return -1;
 	/* no pool file: nothing was ever allocated here (release and lookup
-	 * then create nothing under the state root) */
+	 * then touch nothing) */
 	if (!create && faccessat(p->rootfd, POOL_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
 		return 1;
-	p->lockfd = openat(p->rootfd, POOL_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (p->lockfd < 0)
-		return hr_error_set(err, errno, "open the user namespace id pool lock");
-	while (flock(p->lockfd, LOCK_EX) < 0)
+	while (flock(p->rootfd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return hr_error_set(err, errno, "lock the user namespace id pool");
 	return pool_read(p, err);
@@ -95,7 +89,14 @@ static int pool_open(const char *root, bool create, struct pool *p, struct hr_er
 
 static int pool_write(struct pool *p, struct hr_error *err)
 {
-	char *text = xstrdup("");
+	char *text;
+
+	if (p->n == 0) {
+		if (unlinkat(p->rootfd, POOL_FILE, 0) < 0 && errno != ENOENT)
+			return hr_error_set(err, errno, "remove the empty user namespace id pool");
+		return 0;
+	}
+	text = xstrdup("");
 
 	for (size_t i = 0; i < p->n; i++) {
 		char *next = xasprintf("%s%" PRIu32 " %" PRIu32 " %d %llu %s\n", text, p->v[i].start,
