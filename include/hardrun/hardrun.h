@@ -98,6 +98,7 @@ enum hr_update_flag {
 };
 struct hr_update_flags {
 	const char *resources;                /* file, "-" or NULL */
+	const char *policy;                   /* --policy FILE, or NULL (the default file) */
 	const char *values[HR_UPDATE_N];      /* NULL: not given */
 };
 int hr_lifecycle_update_flags(const char *root, const char *id, const struct hr_update_flags *f,
