@@ -89,8 +89,17 @@ int hr_policy_rule_userns(const struct hr_policy *p, const struct hr_policy_host
 
 	if (mode == HR_POLICY_OFF)
 		return 0;
-	if (ns && ns->path)
-		return 0; /* joining: hostNamespaces judges whether it is the host's */
+	if (ns && ns->path) {
+		/* joining another container's is fine; the host's is no user namespace */
+		struct hr_policy_ns_id id;
+		const struct hr_policy_ns_id *h = &host->ns[HR_NS_USER];
+		if (hr_policy_ns_identity(host, ns->path, &id) < 0 ||
+		    (h->known && h->dev == id.dev && h->ino == id.ino))
+			hr_policy_decide(d, "userNamespace", mode == HR_POLICY_WARN ? HR_DECISION_WARN
+						: HR_DECISION_REFUSE, "the user namespace %s is the host's (or "
+						"cannot be told apart from it)", ns->path);
+		return 0;
+	}
 	if (ns) {
 		if (maps_host_root(l->uid_mappings, l->n_uid_mappings) ||
 		    maps_host_root(l->gid_mappings, l->n_gid_mappings))

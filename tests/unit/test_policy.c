@@ -617,6 +617,14 @@ static void test_userns_refused_or_host_root_mapping(void **state)
 	expect_decision(&d, "userNamespace", HR_DECISION_REFUSE, "map a container id onto host id 0");
 	hr_policy_result_clear(&d);
 	hr_spec_free(s);
+	/* joining the host's user namespace by path is having none */
+	h.ns[HR_NS_USER] = (struct hr_policy_ns_id){ .known = true, .dev = 3, .ino = 42 };
+	s = spec_of("{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"r\"}, \"linux\": {\"namespaces\":"
+		    " [{\"type\": \"user\", \"path\": \"/host/net\"}]}}");
+	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
+	expect_decision(&d, "userNamespace", HR_DECISION_REFUSE, "the user namespace /host/net is the host's");
+	hr_policy_result_clear(&d);
+	hr_spec_free(s);
 	hr_policy_free(p);
 }
 
