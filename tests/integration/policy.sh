@@ -149,6 +149,21 @@ test_seccomp_default_injected_and_unconfined_refused() {
 	assert_contains "$out" "seccomp: linux.seccomp is unconfined"
 }
 
+# exec gets the container's effective config: the injected filter and
+# no_new_privs, also when exec itself is given no policy.
+test_exec_inherits_what_create_injected() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json id out
+	id=$(unique_id)
+	policy "$p" '"seccomp": {"mode": "inject"}, "noNewPrivileges": {"mode": "inject"}'
+	below "$b" /bin/sleep 60 || return 1
+	hrp "$p" run -d -b "$b" "$id" >/dev/null 2>&1 </dev/null || { rm -rf "$b"; fail "run -d failed"; }
+	out=$(hr exec "$id" /bin/cat /proc/self/status 2>&1) || out="exec failed: $out"
+	hr delete -f "$id" >/dev/null 2>&1
+	rm -rf "$b"
+	assert_eq "$(status_field Seccomp "$out")" 2
+	assert_eq "$(status_field NoNewPrivs "$out")" 1
+}
+
 test_bind_source_denied_and_options_injected() {
 	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out src=$TEST_TMP/src-$$
 	mkdir -p "$src"
