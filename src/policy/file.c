@@ -4,9 +4,13 @@
  * begin with "_comment" are comments, anywhere. */
 #include "policy/floor.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "container/capabilities.h"
@@ -393,13 +397,74 @@ int hr_policy_load_string(const char *json, const char *source_name, struct hr_p
 	return rc;
 }
 
+/* The whole file as a C string (a policy is small; 1 MiB at most). */
+static int read_text(int fd, char **out)
+{
+	size_t cap = 4096, used = 0;
+	char *buf = xmalloc(cap);
+
+	for (;;) {
+		ssize_t r;
+		if (used + 1 >= cap && cap >= (1u << 20)) {
+			free(buf);
+			errno = EFBIG;
+			return -1;
+		}
+		if (used + 1 >= cap)
+			buf = xrealloc(buf, cap *= 2);
+		r = read(fd, buf + used, cap - used - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+	}
+	buf[used] = '\0';
+	*out = buf;
+	return 0;
+}
+
+/* Whoever can write the policy (or replace it in its directory) decides
+ * what every container may do: only its owner (root, or us) may. */
+static int check_writers(const char *what, const char *path, const struct stat *st,
+			 struct hr_error *err)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return hr_error_set(err, 0, "policy %s: %s `%s` is owned by uid %u, not by root: refusing "
+				    "to use it", path, what, path, (unsigned)st->st_uid);
+	/* a sticky directory (/tmp) lets no one else replace our file */
+	if (S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))
+		return 0;
+	if ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && !(S_ISDIR(st->st_mode) && st->st_gid == 0)))
+		return hr_error_set(err, 0, "policy %s: %s is writable by %s (mode %04o): refusing to use it",
+				    path, what, (st->st_mode & S_IWOTH) ? "others" : "its group",
+				    (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
 int hr_policy_load_file(const char *path, struct hr_policy **out, struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *copy = xstrdup(path);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st, dir;
 
 	*out = NULL;
-	if (hr_read_file_at(AT_FDCWD, path, &text, NULL, err) < 0)
-		return hr_error_wrap(err, "policy");
+	if (fd < 0)
+		return hr_error_set(err, errno, "policy `%s`", path);
+	if (fstat(fd, &st) < 0 || stat(dirname(copy), &dir) < 0)
+		return hr_error_set(err, errno, "policy `%s`", path);
+	if (!S_ISREG(st.st_mode))
+		return hr_error_set(err, 0, "policy `%s` is not a regular file", path);
+	if (check_writers("the file", path, &st, err) < 0 || check_writers("its directory", path, &dir, err) < 0)
+		return -1;
+	if (read_text(fd, &text) < 0)
+		return hr_error_set(err, errno, "read policy `%s`", path);
+	if (strlen(text) != (size_t)st.st_size && (size_t)st.st_size > 0)
+		return hr_error_set(err, 0, "policy `%s` has a NUL byte", path);
 	return hr_policy_load_string(text, path, out, err);
 }
 

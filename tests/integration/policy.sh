@@ -297,6 +297,24 @@ test_policy_init_is_valid_and_errors_point_at_the_key() {
 	assert_contains "$out" "$p:2:3: readonlyRootFS: unknown key"
 }
 
+# Whoever can write the policy decides for every container: a policy file
+# others may write (or replace) is refused, not used.
+test_policy_writable_by_others_refused() {
+	local d=$TEST_TMP/poldir-$$ b=$TEST_TMP/$(unique_id) out
+	mkdir -p "$d" && chmod 755 "$d"
+	policy "$d/p.json" '"noNewPrivileges": {"mode": "inject"}'
+	make_bundle "$b" /bin/true || return 1
+	chmod 666 "$d/p.json"
+	out=$(hrp "$d/p.json" run -b "$b" "$(unique_id)" 2>&1) && { rm -rf "$b" "$d"; fail "ran under a world-writable policy"; }
+	assert_contains "$out" "the file is writable by others (mode 0666): refusing to use it"
+	chmod 644 "$d/p.json"; chmod 777 "$d"
+	out=$(hrp "$d/p.json" run -b "$b" "$(unique_id)" 2>&1) && { rm -rf "$b" "$d"; fail "ran from a world-writable dir"; }
+	assert_contains "$out" "its directory is writable by others"
+	chmod 755 "$d"
+	out=$(hrp "$d/p.json" run -b "$b" "$(unique_id)" 2>&1) || { rm -rf "$b" "$d"; fail "a sound policy was refused: $out"; }
+	rm -rf "$b" "$d"
+}
+
 test_restricted_policy_runs_the_default_spec() {
 	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
 	"$HARDRUN" policy init >"$p" || fail "policy init failed"
