@@ -63,6 +63,8 @@ static int check_policy(struct hr_launch_ctx *x, struct hr_error *err)
 	hr_host_probe(&x->host, x->spec->process.apparmor_profile);
 	if (hr_host_load_floor(&x->host, x->o->policy, x->o->root, x->o->id, true, err) < 0)
 		return -1;
+	if (x->host.floor_host)
+		x->host.floor_host->seccomp_cache = hr_launch_seccomp_cache_dir();
 	return hr_policy_check_create(x->spec, &x->host, &po, &x->decisions, err);
 }
 

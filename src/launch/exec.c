@@ -156,6 +156,8 @@ static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, stru
 	hr_host_probe(&x->host, own->apparmor_profile);
 	if (hr_host_load_floor(&x->host, o->policy, o->root, o->id, false, err) < 0)
 		return -1;
+	if (x->host.floor_host)
+		x->host.floor_host->seccomp_cache = hr_launch_seccomp_cache_dir();
 	if (hr_policy_check_exec(spec, own, &x->host, &x->decisions, err) < 0 ||
 	    hr_plan_exec(spec, own, &x->host, &po, &x->plan, err) < 0)
 		return -1;

@@ -78,6 +78,7 @@ static int recorded_policy(struct hr_container *c, struct hr_policy **p,
 	host->state_root = c->root;
 	host->container_id = c->id;
 	host->id_range = hr_policy_ids_lookup;
+	host->rederive = true; /* create judged it; only what it injected matters here */
 	return 0;
 }
 

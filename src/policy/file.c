@@ -184,11 +184,70 @@ static int parse_host_namespaces(json_t *root, struct hr_policy *p, struct hr_er
 	return 0;
 }
 
-/* {"mode": ..., "profile": "..."} for seccomp and apparmor. */
-static int parse_profile_rule(json_t *root, const char *key, enum hr_policy_mode *mode,
-			      char **profile, const char *dflt, struct hr_error *err)
+static int parse_cond(json_t *c, const char *path, struct hr_seccomp_cond *out, struct hr_error *err)
 {
-	static const char *const keys[] = { "mode", "profile", NULL };
+	static const char *const keys[] = { "index", "op", "value", NULL };
+	static const char *const ops[] = { [HR_COND_ANY_SET] = "anySet", [HR_COND_EQ] = "eq", [HR_COND_NE] = "ne" };
+	_cleanup_free_ char *op = NULL;
+	int64_t index, value;
+	char p[HR_JPATH_MAX];
+
+	if (check_keys(c, path, keys, err) < 0 ||
+	    hr_jget_int_range(c, path, "index", true, 0, 5, &index, err) < 0 ||
+	    hr_jget_string(c, path, "op", true, &op, err) < 0 ||
+	    hr_jget_int_range(c, path, "value", true, 0, UINT32_MAX, &value, err) < 0)
+		return -1;
+	for (unsigned k = 0; k < HR_ARRAY_SIZE(ops); k++)
+		if (strcmp(op, ops[k]) == 0) {
+			*out = (struct hr_seccomp_cond){ .arg = (unsigned)index, .op = k, .value = (uint32_t)value };
+			return 0;
+		}
+	return hr_jerr(err, hr_jpath_key(p, path, "op"), "\"%s\" is not one of \"anySet\", \"eq\", \"ne\"", op);
+}
+
+static int parse_deny(json_t *e, const char *path, struct hr_policy_deny *d, struct hr_error *err)
+{
+	static const char *const keys[] = { "syscall", "args", NULL };
+	char p[HR_JPATH_MAX], ep[HR_JPATH_MAX];
+	json_t *args = NULL;
+
+	if (check_keys(e, path, keys, err) < 0 || hr_jget_string(e, path, "syscall", true, &d->syscall, err) < 0 ||
+	    hr_jget_array(e, path, "args", false, &args, err) < 0)
+		return -1;
+	if (args && json_array_size(args) > HR_ARRAY_SIZE(d->conds))
+		return hr_jerr(err, hr_jpath_key(p, path, "args"), "at most %zu conditions", HR_ARRAY_SIZE(d->conds));
+	hr_jpath_key(p, path, "args");
+	for (size_t i = 0; args && i < json_array_size(args); i++, d->n_conds++)
+		if (parse_cond(json_array_get(args, i), hr_jpath_idx(ep, p, i), &d->conds[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* "mustDeny": [{"syscall": "clone", "args": [{"index": 0, "op": "anySet", "value": 268435456}]}] */
+static int parse_must_deny(json_t *obj, struct hr_policy_seccomp_rule *r, struct hr_error *err)
+{
+	char p[HR_JPATH_MAX];
+	json_t *arr = NULL;
+	int present = hr_jget_array(obj, "seccomp", "mustDeny", false, &arr, err);
+
+	if (present <= 0)
+		return present;
+	r->must_deny = xcalloc(json_array_size(arr) + 1, sizeof(*r->must_deny));
+	for (size_t i = 0; i < json_array_size(arr); i++, r->n_must_deny++)
+		if (parse_deny(json_array_get(arr, i), hr_jpath_idx(p, "seccomp.mustDeny", i), &r->must_deny[i],
+			       err) < 0) {
+			r->n_must_deny++;
+			return -1;
+		}
+	return 0;
+}
+
+/* {"mode": ..., "profile": "..."} for seccomp and apparmor. */
+static int parse_profile_rule(json_t *root, const char *key, const char *extra_key,
+			      enum hr_policy_mode *mode, char **profile, const char *dflt,
+			      struct hr_error *err)
+{
+	const char *keys[] = { "mode", "profile", extra_key, NULL };
 	json_t *obj = hr_jmember(root, key);
 	int r;
 
@@ -343,9 +402,10 @@ static int parse_root(json_t *root, struct hr_policy *p, struct hr_error *err)
 	    parse_list_rule(root, "capabilities", "allowed", MODES_ALL, check_cap, &p->capabilities,
 			    err) < 0 ||
 	    parse_host_namespaces(root, p, err) < 0 ||
-	    parse_profile_rule(root, "seccomp", &p->seccomp.mode, &p->seccomp.profile, "default",
-			       err) < 0 ||
-	    parse_profile_rule(root, "apparmor", &p->apparmor.mode, &p->apparmor.profile,
+	    parse_profile_rule(root, "seccomp", "mustDeny", &p->seccomp.mode, &p->seccomp.profile,
+			       "default", err) < 0 ||
+	    (hr_jmember(root, "seccomp") && parse_must_deny(hr_jmember(root, "seccomp"), &p->seccomp, err) < 0) ||
+	    parse_profile_rule(root, "apparmor", NULL, &p->apparmor.mode, &p->apparmor.profile,
 			       "hardrun-default", err) < 0 ||
 	    parse_bind_mounts(root, p, err) < 0 ||
 	    parse_list_rule(root, "devices", "allowed", MODES_CHECK, check_abs, &p->devices, err) < 0 ||
@@ -478,6 +538,9 @@ void hr_policy_free(struct hr_policy *p)
 	hr_strv_free(p->capabilities.items);
 	hr_strv_free(p->host_namespaces.items);
 	free(p->seccomp.profile);
+	for (size_t i = 0; i < p->seccomp.n_must_deny; i++)
+		free(p->seccomp.must_deny[i].syscall);
+	free(p->seccomp.must_deny);
 	free(p->apparmor.profile);
 	hr_strv_free(p->bind_mounts.deny_sources);
 	hr_strv_free(p->bind_mounts.require_options);

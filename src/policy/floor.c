@@ -23,7 +23,7 @@ int hr_policy_apply_spec(const struct hr_policy *p, const struct hr_policy_host 
 		return -1;
 	hr_policy_rule_readonly_rootfs(p, spec, d);
 	hr_policy_rule_host_namespaces(p, host, spec, d);
-	if (hr_policy_rule_seccomp(p, spec, d, err) < 0)
+	if (hr_policy_rule_seccomp(p, spec, d, err) < 0 || hr_policy_rule_seccomp_deny(p, host, spec, d, err) < 0)
 		return -1;
 	hr_policy_rule_bind_mounts(p, host, spec, d);
 	hr_policy_rule_devices(p, spec, d);

@@ -16,6 +16,7 @@
 
 #include "hardrun/error.h"
 #include "policy/policy.h"
+#include "seccomp/eval.h"
 #include "spec/spec.h"
 
 #define HR_POLICY_DEFAULT_PATH "/etc/hardrun/policy.json"
@@ -40,9 +41,19 @@ struct hr_policy_bind_rule {
 	char **require_options;
 };
 
+/* A syscall the effective filter must deny, with conditions on its
+ * arguments (all must hold), e.g. clone with CLONE_NEWUSER set. */
+struct hr_policy_deny {
+	char *syscall;
+	struct hr_seccomp_cond conds[6];
+	size_t n_conds;
+};
+
 struct hr_policy_seccomp_rule {
 	enum hr_policy_mode mode;
 	char *profile;         /* "default" (built in) or a profile file */
+	struct hr_policy_deny *must_deny;
+	size_t n_must_deny;
 };
 
 struct hr_policy_apparmor_rule {
@@ -115,6 +126,8 @@ struct hr_policy_host {
 	int (*id_range)(const struct hr_policy_host *host, const struct hr_policy *p,
 			uint32_t *start, struct hr_error *err);
 	bool dry_run;                           /* `policy check`: no id range is taken */
+	char *seccomp_cache;                    /* BPF cache for mustDeny's compile, or NULL; owned */
+	bool rederive;                          /* the record's config again: skip pure checks */
 	bool rootfs_idmap;                      /* launch can idmap the rootfs itself */
 	const char *state_root;                 /* for id_range */
 	const char *container_id;

@@ -39,6 +39,8 @@ void hr_host_clear(struct hr_host *h)
 	h->apparmor_profiles = NULL;
 	hr_policy_free(h->floor);
 	h->floor = NULL;
+	if (h->floor_host)
+		free(h->floor_host->seccomp_cache);
 	free(h->floor_host);
 	h->floor_host = NULL;
 }

@@ -24,6 +24,11 @@ void hr_policy_rule_apparmor(const struct hr_policy *p, const struct hr_policy_h
 int hr_policy_rule_seccomp(const struct hr_policy *p, struct hr_spec *spec,
 			   struct hr_policy_result *d, struct hr_error *err);
 
+/* rules_seccomp_deny.c: seccomp.mustDeny, by evaluating the compiled filter */
+int hr_policy_rule_seccomp_deny(const struct hr_policy *p, const struct hr_policy_host *host,
+				const struct hr_spec *spec, struct hr_policy_result *d,
+				struct hr_error *err);
+
 /* rules_linux.c */
 void hr_policy_rule_readonly_rootfs(const struct hr_policy *p, struct hr_spec *spec,
 				    struct hr_policy_result *d);

@@ -164,6 +164,24 @@ test_exec_inherits_what_create_injected() {
 	assert_eq "$(status_field NoNewPrivs "$out")" 1
 }
 
+# mustDeny: the effective filter is run, per architecture; the workload sees
+# the denied syscall fail; a filter that lets it through is refused.
+test_seccomp_must_deny() {
+	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
+	policy "$p" '"seccomp": {"mode": "inject", "mustDeny": [{"syscall": "unshare",
+		"args": [{"index": 0, "op": "anySet", "value": 268435456}]}, {"syscall": "keyctl"}]}'
+	below "$b" /bin/sh -c 'unshare -U true 2>&1; echo rc=$?' || return 1
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>/dev/null) || { rm -rf "$b"; fail "run failed"; }
+	assert_contains "$out" "rc=1"
+	assert_contains "$out" "unshare"
+	cfg "$b" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+		"syscalls": [{"names": ["keyctl", "mount"], "action": "SCMP_ACT_ERRNO"}]}'
+	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && { rm -rf "$b"; fail "run succeeded"; }
+	rm -rf "$b"
+	assert_contains "$out" "refused by policy $p: seccomp: the filter lets unshare (with its conditions) through on x86_64"
+	assert_not_contains "$out" "lets keyctl"
+}
+
 test_bind_source_denied_and_options_injected() {
 	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out src=$TEST_TMP/src-$$
 	mkdir -p "$src"

@@ -628,6 +628,46 @@ static void test_userns_refused_or_host_root_mapping(void **state)
 	hr_policy_free(p);
 }
 
+#define MUST_DENY "\"mustDeny\": [{\"syscall\": \"unshare\", \"args\": [{\"index\": 0, \"op\": \"anySet\"," \
+	" \"value\": 268435456}]}, {\"syscall\": \"mount\"}, {\"syscall\": \"bpf\"}, {\"syscall\": \"keyctl\"}]"
+
+/* The effective filter is judged by running it, per architecture. */
+static void test_seccomp_must_deny(void **state)
+{
+	struct hr_policy *p = policy_of("{\"version\": 1, \"seccomp\": {\"mode\": \"inject\", " MUST_DENY "}}");
+	struct hr_policy_host h = host_of(true, true);
+	struct hr_policy_result d = { 0 };
+	struct hr_error err = { 0 };
+	struct hr_spec *s;
+
+	(void)state;
+	/* the default profile, injected, denies them all */
+	s = spec_of(CONFIG_BELOW);
+	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
+	assert_int_equal(hr_policy_refusals(&d), 0);
+	hr_policy_result_clear(&d);
+	hr_spec_free(s);
+	/* a filter that names mount but allows the rest: unshare(CLONE_NEWUSER) gets through */
+	s = spec_of("{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"r\"}, \"linux\": {\"seccomp\": "
+		    "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\"],"
+		    " \"syscalls\": [{\"names\": [\"mount\", \"bpf\", \"keyctl\"], \"action\": \"SCMP_ACT_ERRNO\"},"
+		    " {\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0,"
+		    " \"value\": 268435456, \"op\": \"SCMP_CMP_EQ\"}]}]}}}");
+	assert_int_equal(hr_policy_apply_spec(p, &h, s, &d, &err), 0);
+	/* denying only the exact value lets CLONE_NEWUSER|CLONE_NEWNS through */
+	expect_decision(&d, "seccomp", HR_DECISION_REFUSE, "the filter lets unshare (with its conditions) through on x86_64");
+	expect_decision(&d, "seccomp", HR_DECISION_REFUSE, "through on x86 ");
+	assert_null(find(&d, "seccomp", "lets mount"));
+	hr_policy_result_clear(&d);
+	hr_spec_free(s);
+	hr_policy_free(p);
+	expect_policy_error("{\"version\": 1, \"seccomp\": {\"mode\": \"inject\", \"mustDeny\": [{\"syscall\": "
+			    "\"clone\", \"args\": [{\"index\": 0, \"op\": \"allSet\", \"value\": 1}]}]}}",
+			    "seccomp.mustDeny[0].args[0].op: \"allSet\" is not one of \"anySet\", \"eq\", \"ne\"");
+	expect_policy_error("{\"version\": 1, \"apparmor\": {\"mode\": \"inject\", \"mustDeny\": []}}",
+			    "apparmor.mustDeny: unknown key");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_empty_policy_changes_nothing),
 		cmocka_unit_test(test_userns_injected_with_idmapped_mounts),
 		cmocka_unit_test(test_userns_refused_or_host_root_mapping),
+		cmocka_unit_test(test_seccomp_must_deny),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
