@@ -223,6 +223,11 @@ static void test_nnp_readonly_refuse_warn(void **state)
 	assert_int_equal(hr_policy_refusal_error(p, &d, &err), -1);
 	assert_string_equal(err.msg, "refused by policy policy.json: noNewPrivileges: "
 				     "process.noNewPrivileges is false");
+	hr_policy_result_clear(&d);
+	hr_spec_free(s);
+	s = apply("{\"version\": 1, \"readonlyRootfs\": {\"mode\": \"refuse\"}}", host_of(true, true), &d);
+	expect_decision(&d, "readonlyRootfs", HR_DECISION_REFUSE, "root.readonly is false");
+	assert_false(s->root_readonly);
 	hr_policy_free(p);
 	hr_policy_result_clear(&d);
 	hr_spec_free(s);
