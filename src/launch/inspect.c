@@ -147,7 +147,12 @@ static json_t *masked_paths(pid_t pid, const struct hr_spec *spec)
 			mounted = f > l && f - 1 < end && strncmp(f - 1, needle, strlen(needle)) == 0;
 			l = *end ? end + 1 : end;
 		}
-		json_array_append_new(arr, json_pack("{s:s, s:b}", "path", want, "masked", mounted));
+		/* a path this kernel does not have needs no mask */
+		_cleanup_free_ char *in = xasprintf("/proc/%d/root%s", (int)pid, want);
+		struct stat st;
+		bool exists = mounted || lstat(in, &st) == 0;
+		json_array_append_new(arr, json_pack("{s:s, s:b, s:b}", "path", want, "exists", exists,
+						     "masked", mounted));
 	}
 	return arr;
 }

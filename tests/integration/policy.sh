@@ -263,6 +263,11 @@ test_resource_ceilings_refused_on_create_and_update() {
 	assert_contains "$upd2" "resources: linux.resources.pids.limit 1000 is above the ceiling 100"
 	assert_eq "$(jq -r .policy.file <<<"$out")" "$p"
 	assert_eq "$(jq -r .process.noNewPrivileges <<<"$out")" true
+	assert_eq "$(jq -r .process.rootReadonly <<<"$out")" true
+	assert_eq "$(jq -r .process.seccomp <<<"$out")" filter
+	# every masked path this kernel has is masked
+	assert_eq "$(jq '[.process.maskedPaths[] | select(.exists and (.masked | not))] | length' <<<"$out")" 0
+	assert_eq "$(jq '[.process.maskedPaths[] | select(.masked)] | length > 0' <<<"$out")" true
 }
 
 test_apparmor_required_refused_or_degraded() {
