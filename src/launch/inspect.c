@@ -218,6 +218,22 @@ static json_t *live_part(pid_t pid, const struct hr_state *st, const struct hr_s
 	return o;
 }
 
+/* Where the container's seccomp filter came from: its config, the host
+ * policy (an inject decision), or nowhere. */
+static const char *seccomp_origin(const struct hr_spec *spec, json_t *policy)
+{
+	json_t *decisions = json_object_get(policy, "decisions"), *dec;
+	size_t i;
+
+	json_array_foreach(decisions, i, dec) {
+		const char *rule = json_string_value(json_object_get(dec, "rule"));
+		const char *action = json_string_value(json_object_get(dec, "action"));
+		if (rule && action && strcmp(rule, "seccomp") == 0 && strcmp(action, "inject") == 0)
+			return "policy";
+	}
+	return spec->linux_.seccomp ? "config" : "none";
+}
+
 int hr_lifecycle_inspect(const char *root, const char *id, char **out, struct hr_error *err)
 {
 	struct hr_container *c = NULL;
@@ -238,6 +254,7 @@ int hr_lifecycle_inspect(const char *root, const char *id, char **out, struct hr
 		      (int)c->st.pid);
 	if (status == HR_STATUS_CREATED || status == HR_STATUS_RUNNING || status == HR_STATUS_PAUSED)
 		json_object_set_new(o, "process", live_part(c->st.pid, &c->st, spec));
+	json_object_set_new(o, "seccompOrigin", json_string(seccomp_origin(spec, policy)));
 	json_object_set_new(o, "policy", policy);
 	*out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);

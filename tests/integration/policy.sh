@@ -158,7 +158,10 @@ test_exec_inherits_what_create_injected() {
 	below "$b" /bin/sleep 60 || return 1
 	hrp "$p" run -d -b "$b" "$id" >/dev/null 2>&1 </dev/null || { rm -rf "$b"; fail "run -d failed"; }
 	out=$(hr exec "$id" /bin/cat /proc/self/status 2>&1) || out="exec failed: $out"
+	local origin
+	origin=$(hr inspect "$id" | jq -r .seccompOrigin)
 	hr delete -f "$id" >/dev/null 2>&1
+	assert_eq "$origin" policy
 	rm -rf "$b"
 	assert_eq "$(status_field Seccomp "$out")" 2
 	assert_eq "$(status_field NoNewPrivs "$out")" 1
@@ -265,6 +268,7 @@ test_resource_ceilings_refused_on_create_and_update() {
 	assert_eq "$(jq -r .process.noNewPrivileges <<<"$out")" true
 	assert_eq "$(jq -r .process.rootReadonly <<<"$out")" true
 	assert_eq "$(jq -r .process.seccomp <<<"$out")" filter
+	assert_eq "$(jq -r .seccompOrigin <<<"$out")" config
 	# every masked path this kernel has is masked
 	assert_eq "$(jq '[.process.maskedPaths[] | select(.exists and (.masked | not))] | length' <<<"$out")" 0
 	assert_eq "$(jq '[.process.maskedPaths[] | select(.masked)] | length > 0' <<<"$out")" true
