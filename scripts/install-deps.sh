@@ -8,6 +8,8 @@ DOCS="scdoc"
 TEST="busybox-static jq util-linux procps iproute2 python3 strace"
 VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils"
 E2E="containerd podman runc crun curl"
+# scripts/bench.sh and bench-scale.sh compare against these
+BENCH="bubblewrap crun runc jq busybox-static python3"
 # make fuzz: clang and its libFuzzer/ASan/UBSan runtimes (clang-14 on Debian 12)
 FUZZ="clang libclang-rt-14-dev"
 
@@ -15,8 +17,9 @@ want="$BUILD $TEST"
 case "${1:-all}" in
   build) want="$BUILD $DOCS" ;;
   demo) want="$BUILD busybox-static jq" ;;
-  all) want="$BUILD $DOCS $TEST $VM $E2E $FUZZ" ;;
-  *) echo "usage: $0 [build|demo|all]" >&2; exit 2 ;;
+  bench) want="$BUILD $BENCH" ;;
+  all) want="$BUILD $DOCS $TEST $VM $E2E $FUZZ $BENCH" ;;
+  *) echo "usage: $0 [build|demo|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=""
