@@ -4,8 +4,14 @@
  *
  * Forks and executes COMMAND, waits for it and writes one line to fd 3:
  * "EXIT WALL_US CPU_US MAXRSS_KB": its exit code (128+signal when killed),
- * the wall time from fork to reap, user + system time of COMMAND and of every
- * descendant it waited for, and the largest resident set among them.
+ * the wall time from fork to reap, user + system time of COMMAND and of all
+ * its descendants, and the largest resident set among them.
+ *
+ * We are a child subreaper: a descendant whose parent exits without reaping
+ * it (bubblewrap's monitor does that to its sandbox) is reparented to us
+ * and reaped here, so its CPU time counts too; after COMMAND exits we reap
+ * every remaining descendant (for at most 10 s) before reading
+ * RUSAGE_CHILDREN.
  *
  * Why a separate small program: Linux keeps a process's peak RSS across
  * execve, and a child forked (or vforked) from python starts with python's
@@ -14,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -43,6 +50,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-rusage COMMAND [ARG...]\n");
 		return 2;
 	}
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		perror("bench-rusage: PR_SET_CHILD_SUBREAPER");
+		return 2;
+	}
 	t0 = now_us();
 	pid = fork();
 	if (pid < 0) {
@@ -55,13 +66,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-rusage: %s: %s\n", argv[1], strerror(errno));
 		_exit(127);
 	}
-	while (wait4(pid, &status, 0, &ru) < 0) {
+	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			perror("bench-rusage: wait4");
+			perror("bench-rusage: waitpid");
 			return 2;
 		}
 	}
 	t1 = now_us();
+	alarm(10); /* a descendant that never exits must not hang the benchmark */
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	getrusage(RUSAGE_CHILDREN, &ru);
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	dprintf(3, "%d %lld %lld %ld\n", code, t1 - t0, tv_us(ru.ru_utime) + tv_us(ru.ru_stime), ru.ru_maxrss);
 	return 0;

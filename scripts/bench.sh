@@ -31,8 +31,8 @@
 # prints Markdown tables instead; --svg writes a bar chart; --keep DIR keeps
 # the raw per-run numbers (DIR/times) and the machine description.
 #
-# All runtimes run in one private mount namespace with cgroup2 mounted at
-# /sys/fs/cgroup (crun 1.8 refuses hybrid hosts; the host's own hierarchies
+# All runtimes run in one private mount namespace with their state directories
+# on a tmpfs (as /run is) and cgroup2 mounted at /sys/fs/cgroup (crun 1.8 refuses hybrid hosts; the host's own hierarchies
 # are never touched); crun runs with --cgroup-manager=disabled (its cgroupfs
 # manager needs RLIMIT_MEMLOCK raised, which this host refuses), so crun
 # creates no cgroup while hardrun and runc do. ociVersion is 1.0.2 (crun 1.8
@@ -91,9 +91,9 @@ bundle hardened-containerd "$userns | .linux.seccomp = \$cd[0].linux.seccomp"
 bundle exec "$userns | .process.args = [\"/bin/sleep\", \"1000000\"]"
 
 # ---- runtimes and the plan --------------------------------------------------------
-declare -A RT=([hardrun]="$HARDRUN --root $W/state-hardrun")
-command -v crun >/dev/null && RT[crun]="$(command -v crun) --root $W/state-crun --cgroup-manager=disabled"
-command -v runc >/dev/null && RT[runc]="$(command -v runc) --root $W/state-runc"
+declare -A RT=([hardrun]="$HARDRUN --root $W/state/hardrun")
+command -v crun >/dev/null && RT[crun]="$(command -v crun) --root $W/state/crun --cgroup-manager=disabled"
+command -v runc >/dev/null && RT[runc]="$(command -v runc) --root $W/state/runc"
 BWRAP=$(command -v bwrap || true)
 ORDER=(hardrun crun runc)
 POLICY_NOTE=
@@ -118,7 +118,7 @@ for s in plain hardened hardened-containerd; do
 	fi
 done
 if [ "$HAVE_POLICY" = 1 ]; then
-	plan hardened-policy hardrun "$HARDRUN --policy $W/policy.json --root $W/state-hardrun run --bundle $W/hardened pol-{i}"
+	plan hardened-policy hardrun "$HARDRUN --policy $W/policy.json --root $W/state/hardrun run --bundle $W/hardened pol-{i}"
 	plan hardened-policy crun "${RT[crun]} run --bundle $W/hardened pol-crun-{i}"
 fi
 : >"$W/running"                      # "ID<TAB>RUNTIME COMMAND" of the containers exec needs
@@ -135,6 +135,8 @@ cat >"$W/inner.sh" <<'EOF'
 set -u
 W=$1 N=$2 MEASURE=$3 RUSAGE=$4
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
+mkdir -p "$W/state"                  # state on tmpfs, as /run is
+mount -t tmpfs -o mode=0700 bench-state "$W/state" || exit 1
 rc=0
 while IFS=$'\t' read -r id rt; do
 	$rt run -d --bundle "$W/exec" "$id" </dev/null >"$W/run-d.out" 2>&1 ||
