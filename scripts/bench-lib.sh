@@ -22,3 +22,26 @@ bench_machine() {
 bench_rusage() {
 	cc -O2 -Wall -Wextra -Werror -o "$2" "$1/scripts/bench-rusage.c"
 }
+
+# bench_bundles W HARDRUN TOP: W/rootfs (busybox, owned by 100000) and one
+# bundle per scenario, W/{plain,hardened,hardened-containerd,exec}, all
+# running /bin/true (exec: /bin/sleep) from that rootfs. See bench.sh.
+bench_bundles() {
+	local W=$1 common userns
+	bench_rootfs "$W/rootfs" 100000
+	(cd "$W" && "$2" spec && mv config.json spec.json)
+	common='.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]
+		| .root.path = $rootfs'
+	userns='.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	_bundle() { # NAME JQ-FILTER
+		mkdir -p "$W/$1"
+		jq --arg rootfs "$W/rootfs" --slurpfile cd "$3/tests/data/containerd-1.6/seccomp-default.config.json" \
+			"$common | $2" "$W/spec.json" >"$W/$1/config.json"
+	}
+	_bundle plain 'del(.linux.seccomp) | .root.readonly = false' "$3"
+	_bundle hardened "$userns" "$3"
+	_bundle hardened-containerd "$userns | .linux.seccomp = \$cd[0].linux.seccomp" "$3"
+	_bundle exec "$userns | .process.args = [\"/bin/sleep\", \"1000000\"]" "$3"
+}

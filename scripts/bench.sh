@@ -61,7 +61,6 @@ done
 case $N in '' | *[!0-9]* | 0) echo "bench.sh: -n needs a positive number" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "bench.sh: must run as root" >&2; exit 2; }
 [ -x "$HARDRUN" ] || { echo "bench.sh: $HARDRUN not built (make)" >&2; exit 2; }
-CONTAINERD_PROFILE=$TOP/tests/data/containerd-1.6/seccomp-default.config.json
 for tool in jq python3 busybox cc; do
 	command -v $tool >/dev/null || { echo "bench.sh: needs $tool (scripts/install-deps.sh bench)" >&2; exit 2; }
 done
@@ -71,24 +70,10 @@ chmod 755 "$W"                  # container root (host uid 100000) walks to the 
 trap 'rm -rf "$W"' EXIT
 # shellcheck source=scripts/bench-lib.sh
 . "$TOP/scripts/bench-lib.sh"
-bench_rootfs "$W/rootfs" 100000
+
 bench_rusage "$TOP" "$W/bench-rusage"
 
-# ---- bundles -------------------------------------------------------------------
-(cd "$W" && "$HARDRUN" spec && mv config.json spec.json)
-common='.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]
-	| .root.path = $rootfs'
-userns='.linux.namespaces += [{"type": "user"}]
-	| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-	| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-bundle() { # NAME JQ-FILTER
-	mkdir -p "$W/$1"
-	jq --arg rootfs "$W/rootfs" --slurpfile cd "$CONTAINERD_PROFILE" "$common | $2" "$W/spec.json" >"$W/$1/config.json"
-}
-bundle plain 'del(.linux.seccomp) | .root.readonly = false'
-bundle hardened "$userns"
-bundle hardened-containerd "$userns | .linux.seccomp = \$cd[0].linux.seccomp"
-bundle exec "$userns | .process.args = [\"/bin/sleep\", \"1000000\"]"
+bench_bundles "$W" "$HARDRUN" "$TOP"
 
 # ---- runtimes and the plan --------------------------------------------------------
 declare -A RT=([hardrun]="$HARDRUN --root $W/state/hardrun")
