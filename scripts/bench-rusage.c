@@ -1,6 +1,6 @@
 /* bench-rusage: run a command and report what it cost, for scripts/bench*.
  *
- *   bench-rusage COMMAND [ARG...]
+ *   bench-rusage [--no-subreaper] COMMAND [ARG...]
  *
  * Forks and executes COMMAND, waits for it and writes one line to fd 3:
  * "EXIT WALL_US CPU_US MAXRSS_KB": its exit code (128+signal when killed),
@@ -11,7 +11,8 @@
  * it (bubblewrap's monitor does that to its sandbox) is reparented to us
  * and reaped here, so its CPU time counts too; after COMMAND exits we reap
  * every remaining descendant (for at most 10 s) before reading
- * RUSAGE_CHILDREN.
+ * RUSAGE_CHILDREN. --no-subreaper is for commands that leave a process
+ * behind on purpose (`create`): only COMMAND and what it waited for count.
  *
  * Why a separate small program: Linux keeps a process's peak RSS across
  * execve, and a child forked (or vforked) from python starts with python's
@@ -43,14 +44,19 @@ int main(int argc, char **argv)
 {
 	struct rusage ru;
 	long long t0, t1;
-	int status, code;
+	int status, code, subreaper = 1;
 	pid_t pid;
 
+	if (argc > 1 && strcmp(argv[1], "--no-subreaper") == 0) {
+		subreaper = 0;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench-rusage COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: bench-rusage [--no-subreaper] COMMAND [ARG...]\n");
 		return 2;
 	}
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+	if (subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		perror("bench-rusage: PR_SET_CHILD_SUBREAPER");
 		return 2;
 	}
