@@ -2,8 +2,8 @@
 # bench.sh: what a container start and an exec cost, hardrun against crun,
 # runc and bubblewrap: wall time and CPU time, p50 and p95.
 #
-#   scripts/bench.sh [-n N] [--only REGEX] [--hardrun PATH] [--svg FILE]
-#                    [--markdown] [--keep DIR]
+#   scripts/bench.sh [-n N] [--only REGEX] [--hardrun PATH] [--baseline PATH]
+#                    [--no-others] [--svg FILE] [--markdown] [--keep DIR]
 #
 # Scenarios (each runs /bin/true from one busybox rootfs, N times per runtime):
 #   plain               `hardrun spec` without seccomp, writable root, no
@@ -30,6 +30,9 @@
 # those processes. Prints a table and the ratios hardrun / other; --markdown
 # prints Markdown tables instead; --svg writes a bar chart; --keep DIR keeps
 # the raw per-run numbers (DIR/times) and the machine description.
+# --baseline PATH adds another hardrun binary as runtime "baseline" (before
+# and after a change, in the same alternating run); --no-others leaves out
+# crun, runc and bubblewrap.
 #
 # All runtimes run in one private mount namespace with their state directories
 # on a tmpfs (as /run is) and cgroup2 mounted at /sys/fs/cgroup (crun 1.8 refuses hybrid hosts; the host's own hierarchies
@@ -43,7 +46,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 N=50
 ONLY=.
 HARDRUN=$TOP/hardrun
-SVG= MARKDOWN= KEEP=
+SVG= MARKDOWN= KEEP= BASELINE= OTHERS=1
 usage() { sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -51,6 +54,8 @@ while [ $# -gt 0 ]; do
 	-n*) N=${1#-n}; shift ;;
 	--only) ONLY=${2:?}; shift 2 ;;
 	--hardrun) HARDRUN=$(realpath "${2:?}"); shift 2 ;;
+	--baseline) BASELINE=$(realpath "${2:?}"); shift 2 ;;
+	--no-others) OTHERS=0; shift ;;
 	--svg) SVG=$(realpath -m "${2:?}"); shift 2 ;;
 	--markdown) MARKDOWN=--markdown; shift ;;
 	--keep) KEEP=$(realpath -m "${2:?}"); shift 2 ;;
@@ -77,16 +82,20 @@ bench_bundles "$W" "$HARDRUN" "$TOP"
 
 # ---- runtimes and the plan --------------------------------------------------------
 declare -A RT=([hardrun]="$HARDRUN --root $W/state/hardrun")
-command -v crun >/dev/null && RT[crun]="$(command -v crun) --root $W/state/crun --cgroup-manager=disabled"
-command -v runc >/dev/null && RT[runc]="$(command -v runc) --root $W/state/runc"
-BWRAP=$(command -v bwrap || true)
-ORDER=(hardrun crun runc)
+[ -z "$BASELINE" ] || RT[baseline]="$BASELINE --root $W/state/baseline"
+BWRAP=
+if [ "$OTHERS" = 1 ]; then
+	command -v crun >/dev/null && RT[crun]="$(command -v crun) --root $W/state/crun --cgroup-manager=disabled"
+	command -v runc >/dev/null && RT[runc]="$(command -v runc) --root $W/state/runc"
+	BWRAP=$(command -v bwrap || true)
+fi
+ORDER=(hardrun baseline crun runc)
 POLICY_NOTE=
 if "$HARDRUN" policy init >"$W/policy.json" 2>/dev/null && [ -s "$W/policy.json" ]; then
 	HAVE_POLICY=1
 else
 	HAVE_POLICY=0
-	POLICY_NOTE="hardened-policy skipped: this hardrun has no \`policy init\` (issue 13)"
+	[[ hardened-policy =~ $ONLY ]] && POLICY_NOTE="hardened-policy skipped: this hardrun has no \`policy init\` (issue 13)"
 fi
 
 plan() { # SCENARIO RUNTIME COMMAND
@@ -104,7 +113,7 @@ for s in plain hardened hardened-containerd; do
 done
 if [ "$HAVE_POLICY" = 1 ]; then
 	plan hardened-policy hardrun "$HARDRUN --policy $W/policy.json --root $W/state/hardrun run --bundle $W/hardened pol-{i}"
-	plan hardened-policy crun "${RT[crun]} run --bundle $W/hardened pol-crun-{i}"
+	[ -z "${RT[crun]:-}" ] || plan hardened-policy crun "${RT[crun]} run --bundle $W/hardened pol-crun-{i}"
 fi
 : >"$W/running"                      # "ID<TAB>RUNTIME COMMAND" of the containers exec needs
 if [[ exec =~ $ONLY ]]; then
