@@ -85,7 +85,8 @@ def print_markdown(rows, rats):
 def panel(rows, scenarios, runtimes, key, title, x0, y0, width, bar_h):
     """One horizontal bar panel: a group per scenario, a bar per runtime."""
     out = []
-    vmax = max(r[key + "95"] for r in rows) * 1.08 or 1
+    # scaled to the largest p50; a p95 beyond the panel is cut at its edge
+    vmax = max(r[key + "50"] for r in rows) * 1.35 or 1
     label_w = 150
     plot_w = width - label_w - 10
     out.append(f'<text x="{x0 + label_w}" y="{y0 - 8}" font-weight="bold">{html.escape(title)}</text>')
@@ -98,12 +99,13 @@ def panel(rows, scenarios, runtimes, key, title, x0, y0, width, bar_h):
         for rt in present:
             r = by[(s, rt)]
             w50 = plot_w * r[key + "50"] / vmax
-            w95 = plot_w * r[key + "95"] / vmax
+            w95 = min(plot_w, plot_w * r[key + "95"] / vmax)
             xb = x0 + label_w
             out.append(f'<rect x="{xb}" y="{y}" width="{w50:.1f}" height="{bar_h - 2}" fill="{COLOURS.get(rt, "#999")}"/>')
             out.append(f'<line x1="{xb + w50:.1f}" x2="{xb + w95:.1f}" y1="{y + bar_h / 2 - 1}" y2="{y + bar_h / 2 - 1}" '
                        f'stroke="#111" stroke-width="1"/>')
-            out.append(f'<text x="{xb + w95 + 4:.1f}" y="{y + bar_h - 4}" font-size="10">{r[key + "50"]:.1f}</text>')
+            lx = min(xb + w95 + 4, xb + plot_w - 6)
+            out.append(f'<text x="{lx:.1f}" y="{y + bar_h - 3}" font-size="10">{r[key + "50"]:.1f}</text>')
             y += bar_h
         y += 8
     return out, y
