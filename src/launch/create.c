@@ -105,6 +105,8 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 		st->annotations[i].value = xstrdup(x->spec->annotations[i].value);
 	}
 	st->n_annotations = x->spec->n_annotations;
+	/* x->spec is the parse of the text saved here */
+	st->hooks = x->spec->has_hooks ? HR_HOOKS_SOME : HR_HOOKS_NONE;
 	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
 		return hr_error_wrap(err, "save config");
 	/* what the host policy changed: exec and inspect derive the same config */
