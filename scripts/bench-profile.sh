@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 	-n) N=${2:?}; shift 2 ;;
 	--hardrun) HARDRUN=$(realpath "${2:?}"); shift 2 ;;
 	--keep) KEEP=$(realpath -m "${2:?}"); shift 2 ;;
-	-h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	plain | hardened | hardened-containerd | exec) SCENARIO=$1; shift ;;
 	*) echo "bench-profile.sh: unknown argument $1" >&2; exit 2 ;;
 	esac

@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=${2:?}; shift 2 ;;
 	--hardrun) HARDRUN=$(realpath "${2:?}"); shift 2 ;;
 	--no-crun) CRUN=0; shift ;;
-	-h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "bench-scale.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done

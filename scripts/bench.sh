@@ -52,7 +52,7 @@ N=50
 ONLY=.
 HARDRUN=$TOP/hardrun
 SVG= MARKDOWN= KEEP= BASELINE= OTHERS=1 STRIP=1
-usage() { sed -n '2,47p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) N=${2:?-n needs a number}; shift 2 ;;
