@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench-lib.sh: what scripts/bench.sh and scripts/bench-scale.sh share.
 # Sourced, not run.
 

@@ -51,7 +51,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 N=50
 ONLY=.
 HARDRUN=$TOP/hardrun
-SVG= MARKDOWN= KEEP= BASELINE= OTHERS=1 STRIP=1
+SVG='' MARKDOWN='' KEEP='' BASELINE='' OTHERS=1 STRIP=1
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -127,7 +127,7 @@ if [ "$HAVE_POLICY" = 1 ]; then
 	[ -z "${RT[crun]:-}" ] || plan hardened-policy crun "${RT[crun]} run --bundle $W/hardened pol-crun-{i}"
 fi
 : >"$W/running"                      # "ID<TAB>RUNTIME COMMAND" of the containers exec needs
-if [[ exec =~ $ONLY ]]; then
+if [[ "exec" =~ $ONLY ]]; then
 	for r in "${ORDER[@]}"; do
 		[ -n "${RT[$r]:-}" ] || continue
 		printf 'bench-exec-%s-%s\t%s\n' "$r" "$$" "${RT[$r]}" >>"$W/running"
