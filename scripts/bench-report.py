@@ -13,7 +13,7 @@ and CPU time, labelled with the machine.
 import argparse
 import html
 
-COLOURS = {"hardrun": "#1f6feb", "baseline": "#93c5fd", "crun": "#d97706", "runc": "#6b7280", "bwrap": "#059669"}
+COLOURS = {"hardrun": "#1f6feb", "baseline": "#93c5fd", "nopolicy": "#a5b4fc", "crun": "#d97706", "runc": "#6b7280", "bwrap": "#059669"}
 
 
 def percentile(values, p):

@@ -17,9 +17,10 @@
 #                       the same rootfs, /proc and /dev
 #   hardened-containerd the same with containerd 1.6's default seccomp profile
 #                       (tests/data/containerd-1.6/seccomp-default.config.json)
-#   hardened-policy     hardened under `hardrun --policy` (a policy from
-#                       `hardrun policy init`); skipped with a note while
-#                       hardrun has no policy verb
+#   hardened-policy     hardened under `hardrun --policy` (the policy
+#                       `hardrun policy init` writes), against the same
+#                       hardrun without it ("nopolicy") and crun; skipped
+#                       with a note while hardrun has no policy verb
 #   exec                `exec ID /bin/true` into a running hardened container
 #                       (`sleep`), hardrun against crun exec and runc exec
 #
@@ -124,6 +125,7 @@ for s in plain hardened hardened-containerd; do
 done
 if [ "$HAVE_POLICY" = 1 ]; then
 	plan hardened-policy hardrun "$HARDRUN --policy $W/policy.json --root $W/state/hardrun run --bundle $W/hardened pol-{i}"
+	plan hardened-policy nopolicy "${RT[hardrun]} run --bundle $W/hardened nopol-{i}"
 	[ -z "${RT[crun]:-}" ] || plan hardened-policy crun "${RT[crun]} run --bundle $W/hardened pol-crun-{i}"
 fi
 : >"$W/running"                      # "ID<TAB>RUNTIME COMMAND" of the containers exec needs
