@@ -5,7 +5,7 @@ set -eu
 
 BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libcmocka-dev"
 DOCS="scdoc"
-TEST="busybox-static jq util-linux procps iproute2 python3 strace"
+TEST="busybox-static jq util-linux procps iproute2 python3 strace debootstrap"
 VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils"
 E2E="containerd podman runc crun curl"
 # scripts/bench.sh and bench-scale.sh compare against these

@@ -117,7 +117,7 @@ int hr_seccomp_take_listener(int sock, int pidfd, int timeout_ms, int *notify_fd
 {
 	long long deadline = hr_now_ms() + timeout_ms;
 	struct timespec pause = { 0, 50 * 1000 };
-	int nr;
+	int nr = -1;
 
 	*notify_fd = -1;
 	if (read_announcement(sock, pidfd, deadline, &nr, err) < 0)

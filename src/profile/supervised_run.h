@@ -1,0 +1,34 @@
+/* A foreground container run (as `hardrun run`) whose seccomp filter is
+ * replaced by a supervised one, with hardrun's supervisor answering it:
+ * what `profile learn` and `profile check` share. */
+#ifndef HARDRUN_PROFILE_SUPERVISED_RUN_H
+#define HARDRUN_PROFILE_SUPERVISED_RUN_H
+
+#include "hardrun/error.h"
+#include "profile/record.h"
+#include "profile/supervisor.h"
+#include "seccomp/seccomp.h"
+
+struct hr_supervised_run {
+	const char *root;            /* state root */
+	const char *bundle;
+	const char *id;
+	const struct hr_seccomp_program *prog;
+	struct hr_recording *rec;
+	hr_supervisor_decide_fn decide; /* NULL: every syscall continues */
+	void *decide_ud;
+	/* called every tick_ms from a helper thread while the workload runs */
+	void (*tick)(void *ud);
+	void *tick_ud;
+	int tick_ms;
+};
+
+/* Creates, starts and waits for the container, then deletes it. *status
+ * is the workload's exit status (128+N: killed by signal N); -1 with err
+ * when the container could not be run or supervised. */
+int hr_supervised_run(const struct hr_supervised_run *r, int *status, struct hr_error *err);
+
+/* A container id for a run that names none: "profile-PID-N". */
+char *hr_supervised_run_id(void);
+
+#endif
