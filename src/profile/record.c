@@ -299,6 +299,16 @@ void hr_recording_mark_exec_seen(struct hr_recording *r)
 	pthread_mutex_unlock(&r->lock);
 }
 
+bool hr_recording_exec_seen(struct hr_recording *r)
+{
+	bool seen;
+
+	pthread_mutex_lock(&r->lock);
+	seen = r->exec_seen;
+	pthread_mutex_unlock(&r->lock);
+	return seen;
+}
+
 static int entry_cmp(const void *pa, const void *pb)
 {
 	const struct hr_rec_entry *x = pa, *y = pb;

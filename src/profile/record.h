@@ -57,6 +57,7 @@ void hr_recording_free(struct hr_recording *r);
 void hr_recording_add(struct hr_recording *r, const struct seccomp_notif *n);
 /* For processes that never exec (a recording started at execve). */
 void hr_recording_mark_exec_seen(struct hr_recording *r);
+bool hr_recording_exec_seen(struct hr_recording *r);
 
 /* A copy of every entry, sorted by name, arch, a, b; *changed says whether
  * a new entry came since the last snapshot. Free with hr_rec_entries_free. */
