@@ -13,6 +13,8 @@
 #include "profile/check.h"
 #include "profile/learn.h"
 
+#define EXIT_BAD_INPUT 2
+
 static const char learn_usage[] =
 	"usage: hardrun profile learn [--bundle DIR] --output FILE [--merge PROFILE] [--format oci|docker] [--id ID]\n";
 static const char check_usage[] =
@@ -89,13 +91,19 @@ static int check(struct hr_global *g, const struct opts *o, struct hr_error *err
 {
 	struct hr_check_opts co = { .root = g->root, .bundle = o->bundle ? o->bundle : ".", .id = o->id,
 				    .profile = o->profile, .report = o->report, .enforce_after = o->enforce_after };
+	int rc;
 
 	if (o->output || o->merge)
 		return hr_error_set(err, 0, "profile check: --output and --merge are for `profile learn`");
 	if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
 		return hr_error_set(err, 0, "profile check: --format must be text or json, not \"%s\"", o->format);
 	co.json = o->format && strcmp(o->format, "json") == 0;
-	return hr_profile_check(&co, err);
+	rc = hr_profile_check(&co, err);
+	if (rc < 0) { /* 1 means "would deny": a failure to check is 2 */
+		hr_log_error(err);
+		return EXIT_BAD_INPUT;
+	}
+	return rc;
 }
 
 /* argv[0] is "learn" or "check" */
@@ -104,8 +112,12 @@ int cmd_profile_learn_check(struct hr_global *g, int argc, char **argv, struct h
 	bool is_learn = strcmp(argv[0], "learn") == 0;
 	struct opts o = { 0 };
 
-	if (parse(argv[0], argc, argv, &o, err) < 0)
-		return -1;
+	if (parse(argv[0], argc, argv, &o, err) < 0) {
+		if (is_learn)
+			return -1;
+		hr_log_error(err);
+		return EXIT_BAD_INPUT;
+	}
 	if (o.help) {
 		fputs(is_learn ? learn_usage : check_usage, stdout);
 		return 0;

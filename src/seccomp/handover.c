@@ -7,8 +7,8 @@
  * the fd is itself stopped until someone answers it, and nobody holds the
  * fd yet. So the fd is taken, not sent: before loading, the container
  * process tells the runtime which fd number the listener will get (the
- * lowest free one: seccomp(2) allocates like open), loads, and goes on; its
- * next syscall waits for an answer. The runtime takes that fd out of the
+ * lowest free one: seccomp(2) allocates like open), loads, and goes on
+ * until a notified syscall (at the latest its execve) waits for an answer. The runtime takes that fd out of the
  * process with pidfd_getfd (it is the parent: ptrace access as its own
  * child, or the owner of the child's user namespace) once it is a seccomp
  * notify fd, and from then on answers. What the runtime still does between
@@ -65,11 +65,13 @@ int hr_seccomp_load_supervised(const struct hr_seccomp_program *p, int sock, str
 	prog.wants_notify = true;
 	if (hr_seccomp_load(&prog, &notify_fd, err) < 0)
 		return -1;
-	/* From here every syscall waits for the supervisor. A different fd
-	 * than announced cannot be reported any more: the supervisor times out
-	 * and names it. Our copy and the socket close on exec anyway. */
-	close(notify_fd);
-	close(sock);
+	/* Both stay open until execve closes them (O_CLOEXEC): a filter whose
+	 * last listener fd is closed answers ENOSYS, and with a complain-mode
+	 * filter the process runs on freely until its execve, which is always
+	 * notified and so waits until the supervisor holds the fd. A different
+	 * fd than announced cannot be reported any more: the supervisor times
+	 * out and names it. */
+	(void)notify_fd;
 	return 0;
 }
 

@@ -57,6 +57,20 @@ clone: errno 1 (EPERM)
 clone3: errno 38 (ENOSYS)"
 }
 
+test_without_no_new_privs_hardrun_steps_are_in_the_profile() {
+	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) out
+	make_bundle "$b" /bin/try-syscall umask 18 || return 1
+	# the filter is then loaded before hardrun drops privileges, which runs under it
+	cfg "$b" '.process.noNewPrivileges = false'
+	hr profile learn -b "$b" -o "$p" </dev/null >/dev/null 2>&1 || fail "learn failed"
+	assert_eq "$(jq -r '."x-hardrun".learn.runtimeSyscallsIncluded' "$p")" "true"
+	assert_contains "$(allowed_names "$p")" " capset "
+	with_profile "$b" "$p"
+	out=$(hr run -b "$b" "$(basename "$b")" </dev/null 2>&1) || fail "enforced run failed: $out"
+	assert_eq "$out" "umask: 18"
+	rm -rf "$b"
+}
+
 test_supervisor_follows_forks_execs_and_threads() {
 	local p=$TEST_TMP/$(unique_id).json allowed
 	learn_busybox "$p" /bin/sh -c '(try-syscall personality 0xffffffff) && sh -c "try-syscall umask 18" && profile-threads 3' \
