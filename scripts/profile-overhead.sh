@@ -9,6 +9,8 @@
 # container, so container setup is not counted) and the ratio to plain:
 #   plain   `hardrun run`, no seccomp filter
 #   learn   `hardrun profile learn` (every syscall to the supervisor)
+#   merge   `hardrun profile learn --merge` of that profile (a second
+#           run: what the profile allows stays in the kernel)
 #   check   `hardrun profile check` with the profile learn wrote (the
 #           allowed syscalls never leave the kernel)
 #   strace  `strace -f -c` around `hardrun run` (ptrace on every syscall)
@@ -58,18 +60,21 @@ measure() {
 		case $how in
 		plain) "$HARDRUN" --root "$ROOT" run -b "$b" "o$$" </dev/null ;;
 		learn) "$HARDRUN" --root "$ROOT" profile learn -b "$b" -o "$b/learned.json" </dev/null 2>/dev/null ;;
+		merge) "$HARDRUN" --root "$ROOT" profile learn -b "$b" -o "$b/merged.json" --merge "$b/learned.json" \
+			</dev/null 2>/dev/null ;;
 		check) "$HARDRUN" --root "$ROOT" profile check -b "$b" --profile "$b/learned.json" </dev/null 2>/dev/null ;;
 		strace) strace -f -c -o /dev/null "$HARDRUN" --root "$ROOT" run -b "$b" "o$$" </dev/null ;;
 		esac
 	done | grep -E '^[0-9]+$' | median
 }
 
-printf '%-6s %8s %8s %8s %8s   %s\n' workload plain learn check strace "ratios to plain (learn, check, strace)"
+printf '%-8s %8s %8s %8s %8s %8s   %s\n' workload plain learn merge check strace \
+	"ratios to plain (learn, merge, check, strace)"
 for name in find cat gcc dd; do
 	b=$(bundle "$name" "${WORKLOADS[$name]}")
-	plain=$(measure plain "$b"); learn=$(measure learn "$b")
-	check=$(measure check "$b" || echo -); strace=$(measure strace "$b")
-	printf '%-8s %6sms %6sms %6sms %6sms   %s\n' "$name" "$plain" "$learn" "${check:--}" "$strace" \
-		"$(awk -v p="$plain" -v l="$learn" -v c="${check:-0}" -v s="$strace" \
-			'BEGIN { d = p > 0 ? p : 1; printf "%.1fx %.1fx %.1fx", l / d, c / d, s / d }')"
+	plain=$(measure plain "$b"); learn=$(measure learn "$b"); merge=$(measure merge "$b")
+	check=$(measure check "$b"); strace=$(measure strace "$b")
+	printf '%-8s %6sms %6sms %6sms %6sms %6sms   %s\n' "$name" "$plain" "$learn" "$merge" "$check" "$strace" \
+		"$(awk -v p="$plain" -v l="$learn" -v m="$merge" -v c="$check" -v s="$strace" \
+			'BEGIN { d = p > 0 ? p : 1; printf "%.1fx %.1fx %.1fx %.1fx", l / d, m / d, c / d, s / d }')"
 done

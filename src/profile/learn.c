@@ -3,7 +3,9 @@
  * loaded where the bundle's own filter would be) and continues; the tally
  * becomes the profile. While the workload runs, a checkpoint thread
  * rewrites the output (atomically, flagged partial) whenever something new
- * was seen, so a learn that is killed itself still leaves what it saw. */
+ * was seen, so a learn that is killed itself still leaves what it saw.
+ * With --merge the filter is the base profile's complain-mode program, so
+ * a run that repeats known behaviour costs little. */
 #include "profile/learn.h"
 
 #include <errno.h>
@@ -17,6 +19,7 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "profile/check_internal.h"
 #include "profile/supervised_run.h"
 #include "seccomp/seccomp.h"
 #include "spec/spec.h"
@@ -24,6 +27,7 @@
 struct learn {
 	const struct hr_learn_opts *o;
 	json_t *base;               /* --merge */
+	struct hr_seccomp *base_cfg;
 	int base_runs;
 	struct hr_recording *rec;
 	bool include_runtime;
@@ -128,7 +132,12 @@ static int learn_run(struct learn *l, int *status, struct hr_error *err)
 	};
 	int rc;
 
-	hr_seccomp_record_program(&prog);
+	/* with --merge, what the base already allows stays in the kernel: only
+	 * the rest is recorded (the complain-mode program of the base) */
+	if (!l->base_cfg)
+		hr_seccomp_record_program(&prog);
+	else if (hr_check_complain_program(l->base_cfg, &prog, err) < 0)
+		return -1;
 	rc = hr_supervised_run(&run, status, err);
 	hr_seccomp_program_clear(&prog);
 	return rc;
@@ -145,7 +154,7 @@ int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error
 	*status = -1;
 	if (check_output_dir(o->output, err) < 0 || read_bundle(&l, err) < 0)
 		return -1;
-	if (o->merge && hr_learn_load_profile(o->merge, &l.base, err) < 0)
+	if (o->merge && hr_learn_load_profile(o->merge, &l.base, &l.base_cfg, err) < 0)
 		return -1;
 	pthread_mutex_init(&l.write_lock, NULL);
 	l.rec = hr_recording_new();
@@ -164,6 +173,7 @@ int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error
 	}
 	hr_recording_free(l.rec);
 	json_decref(l.base);
+	hr_seccomp_profile_free(l.base_cfg);
 	pthread_mutex_destroy(&l.write_lock);
 	return rc;
 }

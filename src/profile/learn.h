@@ -43,7 +43,8 @@ const char *hr_learn_arch_name(uint32_t token);
  * architectures; returns a new profile, checked by compiling it. */
 int hr_learn_merge(json_t *base, json_t *learned, json_t **out, struct hr_error *err);
 /* Reads and checks an OCI profile (file:line:col for bad JSON); the JSON
- * is returned for merging. */
-int hr_learn_load_profile(const char *path, json_t **out, struct hr_error *err);
+ * is returned for merging, and the parsed profile in *cfg unless NULL. */
+struct hr_seccomp;
+int hr_learn_load_profile(const char *path, json_t **out, struct hr_seccomp **cfg, struct hr_error *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include "base/util.h"
 #include "seccomp/seccomp.h"
 
-int hr_learn_load_profile(const char *path, json_t **out, struct hr_error *err)
+int hr_learn_load_profile(const char *path, json_t **out, struct hr_seccomp **cfg, struct hr_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	struct hr_seccomp *checked = NULL;
@@ -22,10 +22,15 @@ int hr_learn_load_profile(const char *path, json_t **out, struct hr_error *err)
 	/* the spec parser's errors: file:line:col, JSON paths */
 	if (hr_seccomp_profile_parse(text, path, &checked, err) < 0)
 		return -1;
-	hr_seccomp_profile_free(checked);
 	*out = json_loads(text, 0, &jerr);
-	if (!*out)
+	if (!*out) {
+		hr_seccomp_profile_free(checked);
 		return hr_error_set(err, 0, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+	}
+	if (cfg)
+		*cfg = checked;
+	else
+		hr_seccomp_profile_free(checked);
 	return 0;
 }
 
