@@ -47,6 +47,7 @@ struct hr_launch {
 	struct hr_rootfs_sources sources;
 	struct hr_seccomp_program seccomp;
 	bool has_seccomp;
+	bool seccomp_supervised;     /* profile learn/check: listener_sock announces the notify fd */
 };
 
 /* init_steps.c: fail-closed steps of the container process. */

@@ -71,7 +71,9 @@ static int check_policy(struct hr_launch_ctx *x, struct hr_error *err)
 static int build_plan(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	struct hr_plan_opts po = { .console_socket = x->o->console_socket, .no_pivot = x->o->no_pivot,
-				   .no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds };
+				   .no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds,
+				   .seccomp_supervised = x->o->seccomp_supervised,
+				   .seccomp_supervisor_sock = x->o->seccomp_supervisor_sock };
 
 	return hr_plan_create(x->spec, &x->host, &po, &x->plan, err);
 }

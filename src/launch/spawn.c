@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -52,10 +53,25 @@ char *hr_launch_seccomp_cache_dir(void)
 	return hr_steal_ptr(dir);
 }
 
+/* profile learn/check (issue 14): the plan's supervised program, copied */
+static int supervised_seccomp(struct hr_launch_ctx *x)
+{
+	const struct hr_seccomp_program *p = x->plan.opts.seccomp_supervised;
+
+	x->l.seccomp = *p;
+	x->l.seccomp.filter = xmalloc(p->n_insns * sizeof(struct sock_filter));
+	memcpy(x->l.seccomp.filter, p->filter, p->n_insns * sizeof(struct sock_filter));
+	x->l.has_seccomp = true;
+	x->l.seccomp_supervised = true;
+	return 0;
+}
+
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	_cleanup_free_ char *cache = NULL;
 
+	if (x->plan.opts.seccomp_supervised)
+		return supervised_seccomp(x);
 	if (!x->plan.seccomp)
 		return 0;
 	cache = hr_launch_seccomp_cache_dir();
@@ -86,7 +102,11 @@ static int open_plan_fds(struct hr_launch_ctx *x, struct hr_error *err)
 		if (l->console_sock < 0)
 			return hr_error_wrap(err, "console socket");
 	}
-	if (l->has_seccomp && p->seccomp_listener) {
+	if (l->seccomp_supervised) { /* profile learn/check (issue 14) */
+		l->listener_sock = fcntl(p->opts.seccomp_supervisor_sock, F_DUPFD_CLOEXEC, 3);
+		if (l->listener_sock < 0)
+			return hr_error_set(err, errno, "seccomp supervisor socket");
+	} else if (l->has_seccomp && p->seccomp_listener) {
 		l->listener_sock = hr_unix_connect(p->seccomp_listener, err);
 		if (l->listener_sock < 0)
 			return hr_error_wrap(err, "seccomp listener");

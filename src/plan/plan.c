@@ -42,6 +42,9 @@ static int plan_process(const struct hr_spec *spec, const struct hr_process *pro
 	/* checked (and warned about) at the checkpoint already */
 	if (hr_caps_resolve(&process->capabilities, host->cap_last, host->cap_bounding, false, &p->caps, err) < 0)
 		return -1;
+	/* profile learn/check: the supervised program replaces the spec's */
+	if (p->opts.seccomp_supervised)
+		return 0;
 	if (spec->has_linux && spec->linux_.seccomp) {
 		p->seccomp = spec->linux_.seccomp;
 		p->seccomp_listener = spec->linux_.seccomp->listener_path;
