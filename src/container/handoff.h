@@ -48,6 +48,7 @@ struct hr_launch {
 	struct hr_seccomp_program seccomp;
 	bool has_seccomp;
 	bool seccomp_supervised;     /* profile learn/check: listener_sock announces the notify fd */
+	bool supervisor_unprivileged; /* ... to a rootless runtime: be dumpable for its pidfd_getfd */
 };
 
 /* init_steps.c: fail-closed steps of the container process. */

@@ -15,7 +15,8 @@ int hr_seccomp_install(struct hr_launch *l, pid_t host_pid, struct hr_error *err
 	if (!l->has_seccomp)
 		return 0;
 	if (l->seccomp_supervised) /* profile learn/check (issue 14) */
-		return hr_seccomp_load_supervised(&l->seccomp, hr_steal_fd(l->listener_sock), err);
+		return hr_seccomp_load_supervised(&l->seccomp, hr_steal_fd(l->listener_sock),
+						  l->supervisor_unprivileged, err);
 	if (hr_seccomp_load(&l->seccomp, &notify_fd, err) < 0)
 		return -1;
 	if (notify_fd < 0)

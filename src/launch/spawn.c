@@ -63,6 +63,7 @@ static int supervised_seccomp(struct hr_launch_ctx *x)
 	memcpy(x->l.seccomp.filter, p->filter, p->n_insns * sizeof(struct sock_filter));
 	x->l.has_seccomp = true;
 	x->l.seccomp_supervised = true;
+	x->l.supervisor_unprivileged = geteuid() != 0;
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -48,7 +49,8 @@ int hr_seccomp_record_program(struct hr_seccomp_program *out)
 	return 0;
 }
 
-int hr_seccomp_load_supervised(const struct hr_seccomp_program *p, int sock, struct hr_error *err)
+int hr_seccomp_load_supervised(const struct hr_seccomp_program *p, int sock, bool make_dumpable,
+			       struct hr_error *err)
 {
 	struct hr_seccomp_program prog = *p;
 	struct handover_msg msg = { .magic = HANDOVER_MAGIC };
@@ -60,6 +62,14 @@ int hr_seccomp_load_supervised(const struct hr_seccomp_program *p, int sock, str
 		return hr_error_set(err, errno, "supervised seccomp: finding a free fd");
 	close(probe);
 	msg.fd = probe;
+	/* A rootless runtime has no CAP_SYS_PTRACE where our memory map was
+	 * made (its own user namespace), so pidfd_getfd needs us dumpable.
+	 * Non-dumpable keeps other container processes off hardrun's image;
+	 * this late the identity, capabilities and fds are the workload's
+	 * (with noNewPrivileges, and a fresh container: this is a test run),
+	 * and execve sets dumpable again from the workload's binary. */
+	if (make_dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return hr_error_set(err, errno, "supervised seccomp: prctl(PR_SET_DUMPABLE)");
 	if (hr_write_all(sock, &msg, sizeof(msg)) < 0)
 		return hr_error_set(err, errno, "supervised seccomp: telling the supervisor the fd");
 	prog.wants_notify = true;

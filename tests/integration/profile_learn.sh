@@ -115,6 +115,29 @@ test_learn_itself_killed_leaves_checkpoint() {
 	rm -rf "$b"
 }
 
+# as an unprivileged user: the runtime takes the listener from a child in a
+# user namespace it owns
+test_rootless_learn_then_enforce_and_check() {
+	local b=$TEST_TMP/$FUNCNAME out
+	as_nobody() { (cd "$b" && setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR "$@"); }
+	rm -rf "$b"; mkdir -p "$b"; chmod 755 "$b"
+	cp -a "$(rootfs_template)" "$b/rootfs"
+	chown -R 65534:65534 "$b"
+	as_nobody "$HARDRUN" spec --rootless || fail "spec --rootless"
+	jq '.process.terminal = false | .process.args = ["sh", "-c", "profile-threads 2; try-syscall umask 18"]' \
+		"$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json" && chown 65534 "$b/config.json"
+	out=$(as_nobody "$HARDRUN" profile learn -o "$b/p.json" </dev/null 2>&1) || fail "rootless learn: $out"
+	assert_eq "$(jq -r '."x-hardrun".learn.partial' "$b/p.json")" "false"
+	out=$(as_nobody "$HARDRUN" profile check --profile "$b/p.json" </dev/null 2>&1) || fail "rootless check: $out"
+	assert_contains "$out" "would have denied nothing"
+	jq --slurpfile p "$b/p.json" '.linux.seccomp = $p[0]' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
+	chown 65534 "$b/config.json"
+	out=$(as_nobody "$HARDRUN" run "$(unique_id)" </dev/null 2>&1) || fail "rootless enforced run: $out"
+	assert_eq "$out" "threads: 2
+umask: 18"
+	rm -rf "$b"
+}
+
 test_merge_extends_a_profile() {
 	local a=$TEST_TMP/$(unique_id).json m=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) allowed
 	learn_busybox "$a" /bin/try-syscall getppid >/dev/null || fail "first learn failed"
