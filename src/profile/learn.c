@@ -117,6 +117,9 @@ static void report(const struct hr_learn_meta *m, const struct hr_learn_opts *o,
 	if (m->partial)
 		fprintf(stderr, "hardrun: warning: %s; the profile in %s is partial (x-hardrun.learn.partial)\n",
 			m->reason, o->output);
+	else if (m->exit_status != 0)
+		fprintf(stderr, "hardrun: note: the workload exited with status %d; the profile has what it did until then\n",
+			m->exit_status);
 	fprintf(stderr, "hardrun: learned %zu syscall cases; wrote %s%s\n", n_entries, o->output,
 		o->docker_format ? " (Docker format)" : "");
 }

@@ -108,8 +108,8 @@ static char *resolve_name(uint32_t arch, int nr)
 {
 	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
 
-	if (!name && arch == SCMP_ARCH_X86_64 && (nr & X32_SYSCALL_BIT))
-		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X32, nr);
+	if (!name && arch == SCMP_ARCH_X32)
+		name = seccomp_syscall_resolve_num_arch(arch, (int)((uint32_t)nr & ~X32_SYSCALL_BIT));
 	return name ? name : xasprintf("syscall_%d", nr);
 }
 
@@ -274,8 +274,13 @@ void hr_recording_add(struct hr_recording *r, const struct seccomp_notif *n)
 	struct hr_rec_entry *e;
 	uint64_t a, b;
 
+	/* x32 reports x86_64 with bit 30 of the number set; libseccomp and the
+	 * profile call it an architecture of its own */
+	uint32_t arch = n->data.arch == SCMP_ARCH_X86_64 && ((uint32_t)n->data.nr & X32_SYSCALL_BIT) ? SCMP_ARCH_X32
+												     : n->data.arch;
+
 	pthread_mutex_lock(&r->lock);
-	si = sysinfo_get(r, n->data.arch, n->data.nr);
+	si = sysinfo_get(r, arch, n->data.nr);
 	if (!r->exec_seen && is_exec(si))
 		r->exec_seen = true;
 	key_of(si, n, &a, &b);

@@ -180,6 +180,50 @@ static void test_complain_program(void **state)
 	hr_seccomp_profile_free(cfg);
 }
 
+/* the tally: names per architecture (x32 is x86_64 with bit 30 set), the
+ * runtime's calls until the first execve, argument cases */
+static void test_recording_names_arches_and_cases(void **state)
+{
+	struct hr_recording *r = hr_recording_new();
+	struct seccomp_notif n = { 0 };
+	struct hr_rec_entry *e = NULL;
+	size_t count;
+
+	(void)state;
+	n.data.arch = SCMP_ARCH_X86_64;
+	n.data.nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "capset");
+	hr_recording_add(r, &n); /* before execve: hardrun's */
+	n.data.nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "execve");
+	hr_recording_add(r, &n);
+	n.data.nr = 0x40000000 | seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "read");
+	hr_recording_add(r, &n);
+	n.data.arch = SCMP_ARCH_X86;
+	n.data.nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "read");
+	hr_recording_add(r, &n);
+	n.data.arch = SCMP_ARCH_X86_64;
+	n.data.nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "socket");
+	n.data.args[0] = 2;
+	n.data.args[1] = 1 | 0x80000;
+	hr_recording_add(r, &n);
+	hr_recording_add(r, &n);
+	count = hr_recording_snapshot(r, &e, NULL);
+	assert_int_equal(count, 5); /* sorted by name, then arch */
+	assert_string_equal(e[0].name, "capset");
+	assert_true(e[0].before_exec && !e[0].by_workload);
+	assert_string_equal(e[1].name, "execve");
+	assert_true(e[1].by_workload);
+	assert_string_equal(e[2].name, "read");
+	assert_string_equal(e[3].name, "read");
+	assert_true((e[2].arch == SCMP_ARCH_X86 && e[3].arch == SCMP_ARCH_X32) ||
+		    (e[2].arch == SCMP_ARCH_X32 && e[3].arch == SCMP_ARCH_X86));
+	assert_string_equal(e[4].name, "socket");
+	assert_int_equal(e[4].a, 2);
+	assert_int_equal(e[4].b, 1);
+	assert_int_equal(e[4].count, 2);
+	hr_rec_entries_free(e, count);
+	hr_recording_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_partial_flag_and_docker_form),
 		cmocka_unit_test(test_merge_adds_rules_and_counts_runs),
 		cmocka_unit_test(test_complain_program),
+		cmocka_unit_test(test_recording_names_arches_and_cases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
