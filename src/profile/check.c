@@ -25,6 +25,7 @@ struct check {
 	struct hr_recording *rec;
 	atomic_llong denied;
 	atomic_bool enforced;
+	int supervisor_failed;
 };
 
 static void enforce(const struct hr_seccomp_verdict *v, const struct seccomp_notif *n,
@@ -110,7 +111,7 @@ static int supervise(struct check *c, const struct hr_seccomp *cfg, int *status,
 	_cleanup_free_ char *id = c->o->id ? NULL : hr_supervised_run_id();
 	struct hr_supervised_run run = {
 		.root = c->o->root, .bundle = c->o->bundle, .id = c->o->id ? c->o->id : id, .prog = &complain,
-		.rec = c->rec, .decide = decide, .decide_ud = c,
+		.rec = c->rec, .decide = decide, .decide_ud = c, .supervisor_failed = &c->supervisor_failed,
 	};
 	int rc;
 
@@ -155,6 +156,9 @@ int hr_profile_check(const struct hr_check_opts *o, struct hr_error *err)
 	report = hr_check_report_json(&res);
 	if (write_report(o, report, err) == 0)
 		rc = exit_status(status, &res, report);
+	if (rc >= 0 && c.supervisor_failed)
+		rc = hr_error_set(err, c.supervisor_failed, "profile check: supervision stopped early, the report is "
+							     "incomplete");
 out:
 	json_decref(report);
 	hr_rec_entries_free(res.entries, res.n_entries);

@@ -32,6 +32,7 @@ struct learn {
 	struct hr_recording *rec;
 	bool include_runtime;
 	pthread_mutex_t write_lock; /* checkpoint vs final write */
+	int supervisor_failed;      /* errno that ended recording early */
 };
 
 static json_t *build(struct learn *l, const struct hr_learn_meta *m, size_t *n_entries, struct hr_error *err)
@@ -132,6 +133,7 @@ static int learn_run(struct learn *l, int *status, struct hr_error *err)
 		.root = l->o->root, .bundle = l->o->bundle, .id = l->o->id ? l->o->id : id, .prog = &prog,
 		.rec = l->rec, .tick = checkpoint, .tick_ud = l,
 		.tick_ms = l->o->checkpoint_ms > 0 ? l->o->checkpoint_ms : 500,
+		.supervisor_failed = &l->supervisor_failed,
 	};
 	int rc;
 
@@ -150,7 +152,7 @@ int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error
 {
 	struct learn l = { .o = o };
 	struct hr_learn_meta m = { .runs = 1 };
-	char reason[128];
+	char reason[160];
 	size_t n = 0;
 	int rc = -1;
 
@@ -165,7 +167,11 @@ int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error
 	if (learn_run(&l, status, err) == 0) {
 		m.has_exit_status = true;
 		m.exit_status = *status;
-		if (*status >= 128) {
+		if (l.supervisor_failed) {
+			snprintf(reason, sizeof(reason), "recording stopped early: %s", strerror(l.supervisor_failed));
+			m.partial = true;
+			m.reason = reason;
+		} else if (*status >= 128) {
 			snprintf(reason, sizeof(reason), "the workload was killed by signal %d", *status - 128);
 			m.partial = true;
 			m.reason = reason;

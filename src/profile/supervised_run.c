@@ -129,6 +129,8 @@ static int supervise_and_wait(const struct hr_supervised_run *r, int sock, const
 			hr_log_error(&del);
 	}
 	hr_supervisor_stop(&sup);
+	if (r->supervisor_failed)
+		*r->supervisor_failed = sup.failed_errno;
 	return *status < 0 ? -1 : 0;
 }
 

@@ -21,6 +21,7 @@ struct hr_supervised_run {
 	void (*tick)(void *ud);
 	void *tick_ud;
 	int tick_ms;
+	int *supervisor_failed;      /* set to the errno that ended supervision early, else 0 */
 };
 
 /* Creates, starts and waits for the container, then deletes it. *status

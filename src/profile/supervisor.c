@@ -71,7 +71,14 @@ static void *supervise(void *arg)
 		if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
 			if (errno == EINTR || (errno == ENOENT && !filter_orphaned(s->notify_fd)))
 				continue;
-			break; /* no process uses the filter any more */
+			if (!filter_orphaned(s->notify_fd)) {
+				/* nobody would answer the workload any more: closing the
+				 * listener makes its calls fail (ENOSYS) instead of hang */
+				s->failed_errno = errno ? errno : EIO;
+				close(s->notify_fd);
+				s->notify_fd = -1;
+			}
+			break; /* otherwise no process uses the filter any more */
 		}
 		hr_recording_add(s->rec, req);
 		answer(s, req, resp);
@@ -126,6 +133,7 @@ void hr_supervisor_stop(struct hr_supervisor *s)
 			break;
 	}
 	s->running = false;
-	close(s->notify_fd);
+	if (s->notify_fd >= 0)
+		close(s->notify_fd);
 	s->notify_fd = -1;
 }

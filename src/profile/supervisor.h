@@ -24,6 +24,7 @@ struct hr_supervisor {
 	pthread_t thread;
 	bool running;
 	atomic_int stop;
+	int failed_errno;            /* the loop ended on an error, not because the workload ended */
 	unsigned long long answered;
 };
 
