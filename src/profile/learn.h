@@ -7,22 +7,10 @@
 #include <stdbool.h>
 
 #include "hardrun/error.h"
+#include "hardrun/profile_learn.h"
 #include "profile/record.h"
 
 #define HR_LEARN_META_KEY "x-hardrun" /* ignored on load by hardrun and runc */
-
-struct hr_learn_opts {
-	const char *root;       /* --root of the state */
-	const char *bundle;
-	const char *id;         /* NULL: a generated one */
-	const char *output;     /* the profile to write */
-	const char *merge;      /* an OCI profile to extend, or NULL */
-	bool docker_format;
-	int checkpoint_ms;      /* how often a partial profile is written; 0: 500 */
-};
-
-/* Runs the workload; *status is its exit status (128+N: killed by N). */
-int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error *err);
 
 /* learn_write.c */
 struct hr_learn_meta {
