@@ -121,8 +121,12 @@ static void report(const struct hr_learn_meta *m, const struct hr_learn_opts *o,
 	else if (m->exit_status != 0)
 		fprintf(stderr, "hardrun: note: the workload exited with status %d; the profile has what it did until then\n",
 			m->exit_status);
-	fprintf(stderr, "hardrun: learned %zu syscall cases; wrote %s%s\n", n_entries, o->output,
-		o->docker_format ? " (Docker format)" : "");
+	if (o->merge)
+		fprintf(stderr, "hardrun: learned %zu syscall cases %s did not allow; wrote %s%s\n", n_entries,
+			o->merge, o->output, o->docker_format ? " (Docker format)" : "");
+	else
+		fprintf(stderr, "hardrun: learned %zu syscall cases; wrote %s%s\n", n_entries, o->output,
+			o->docker_format ? " (Docker format)" : "");
 }
 
 static int learn_run(struct learn *l, int *status, struct hr_error *err)
