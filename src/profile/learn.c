@@ -41,8 +41,10 @@ static json_t *build(struct learn *l, const struct hr_learn_meta *m, size_t *n_e
 	size_t n = hr_recording_snapshot(l->rec, &e, NULL);
 	json_t *profile = hr_learn_profile(e, n, m), *merged = NULL;
 
+	*n_entries = 0;
+	for (size_t i = 0; i < n; i++)
+		*n_entries += e[i].by_workload || (m->include_runtime && e[i].before_exec);
 	hr_rec_entries_free(e, n);
-	*n_entries = n;
 	if (!l->base)
 		return profile;
 	if (hr_learn_merge(l->base, profile, &merged, err) < 0)
