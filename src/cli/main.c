@@ -192,8 +192,6 @@ int main(int argc, char **argv)
 			hr_report_error(&err);
 		return rc < 0 ? 1 : 0;
 	}
-	if (strcmp(argv[idx], "profile") == 0) /* TEMPORARY, see src/cli/profile_learn.c */
-		return run_verb(&cli_verb_profile_learn_tmp, &g, argc - idx, argv + idx, &err);
 	const struct cli_verb *v = find_verb(argv[idx]);
 	if (v)
 		return run_verb(v, &g, argc - idx, argv + idx, &err);

@@ -7,7 +7,8 @@
  * These are subcommands of the `profile` verb (src/cli/profile.c, with lint,
  * diff and probe). That verb's option table holds CLI_PROFILE_LEARN_OPTIONS
  * and its dispatch hands "learn" and "check" to cli_profile_learn_check
- * with the values found. */
+ * with the values found. Errors are reported here, so the status does not
+ * depend on the verb's failure status. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +57,16 @@ static int check(struct hr_global *g, const struct cli_profile_run *r, struct hr
 	return hr_profile_check(&co, err);
 }
 
-int cli_profile_learn_check(struct hr_global *g, const char *sub, const struct cli_profile_run *r,
+int cli_profile_learn_check(struct hr_global *g, const struct cli_args *a, const struct cli_profile_run *r,
 			    struct hr_error *err)
 {
-	bool is_learn = strcmp(sub, "learn") == 0;
-	int rc = is_learn ? learn(g, r, err) : check(g, r, err);
+	bool is_learn = strcmp(a->argv[0], "learn") == 0;
+	int rc;
+
+	if (a->argc > 1)
+		rc = hr_error_set(err, 0, "profile %s: unexpected argument \"%s\"", a->argv[0], a->argv[1]);
+	else
+		rc = is_learn ? learn(g, r, err) : check(g, r, err);
 
 	if (rc >= 0)
 		return rc;
@@ -70,50 +76,3 @@ int cli_profile_learn_check(struct hr_global *g, const char *sub, const struct c
 	hr_report_error(err);
 	return is_learn ? 1 : EXIT_BAD_INPUT;
 }
-
-/* ---- TEMPORARY (branch learn): until lint's src/cli/profile.c lands, a
- * `profile` verb with learn and check only, dispatched by main.c and kept
- * out of the verb table (and so out of --help: the man page is lint's).
- * On merge: drop this part and its lines in main.c and cli.h; lint's verb
- * gets CLI_PROFILE_LEARN_ENUM(OPT_BUNDLE + 1) in its option enum,
- * CLI_PROFILE_LEARN_OPTIONS in its table, "oci" and "docker" in its
- * --format choices, max_args 3 stays, and in cmd_profile:
- *   if (strcmp(sub, "learn") == 0 || strcmp(sub, "check") == 0)
- *           return cli_profile_learn_check(g, sub,
- *                   &(struct cli_profile_run)CLI_PROFILE_RUN_VALUES(a, OPT_BUNDLE, OPT_FORMAT), err);
- */
-static const char *const formats[] = { "oci", "docker", "text", "json", NULL };
-
-enum { OPT_BUNDLE, OPT_FORMAT, CLI_PROFILE_LEARN_ENUM(OPT_FORMAT + 1) };
-
-static const struct cli_option options[] = {
-	[OPT_BUNDLE] = { "bundle", 'b', CLI_VALUE, "DIR", NULL, "the bundle (default: .)" },
-	[OPT_FORMAT] = { "format", 0, CLI_VALUE, "FORMAT", formats,
-			 "learn: oci (default) or docker; check: the report as text (default) or json" },
-	CLI_PROFILE_LEARN_OPTIONS,
-	{ NULL },
-};
-
-static int cmd_profile(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
-{
-	const char *sub = a->argv[0];
-
-	if (a->argc != 1)
-		return hr_error_set(err, 0, "profile %s: unexpected argument \"%s\"", sub, a->argv[1]);
-	if (strcmp(sub, "learn") != 0 && strcmp(sub, "check") != 0)
-		return hr_error_set(err, 0, "profile: unknown command \"%s\" (learn, check)", sub);
-	return cli_profile_learn_check(g, sub,
-				       &(struct cli_profile_run)CLI_PROFILE_RUN_VALUES(a, OPT_BUNDLE, OPT_FORMAT), err);
-}
-
-const struct cli_verb cli_verb_profile_learn_tmp = {
-	.name = "profile",
-	.fn = cmd_profile,
-	.summary = "learn or check a seccomp profile",
-	.usage = "learn --output FILE [OPTIONS] | check [OPTIONS]",
-	.options = options,
-	.order = CLI_PERMUTE,
-	.min_args = 1,
-	.max_args = 2,
-	.args_error = "needs a subcommand: learn or check",
-};

@@ -1,6 +1,6 @@
 /* The options `profile learn` and `profile check` (profile_learn.c) add to
- * the `profile` verb's table, after the verb's own (which include --bundle
- * and --format; --format's choices must take oci and docker too). */
+ * the `profile` verb's table (profile.c), after the verb's own, which have
+ * --bundle and --format (whose choices take oci and docker too). */
 #ifndef HARDRUN_CLI_PROFILE_LEARN_H
 #define HARDRUN_CLI_PROFILE_LEARN_H
 
@@ -30,8 +30,9 @@ struct cli_profile_run {
 	  .merge = (a)->value[PL_MERGE], .id = (a)->value[PL_ID], .profile = (a)->value[PL_PROFILE],           \
 	  .report = (a)->value[PL_REPORT], .enforce_after = (a)->value[PL_ENFORCE_AFTER] }
 
-/* sub: "learn" or "check". Returns the exit status, or -1 with err. */
-int cli_profile_learn_check(struct hr_global *g, const char *sub, const struct cli_profile_run *r,
+/* a->argv[0]: "learn" or "check". Returns the exit status (errors are
+ * reported here: learn 1, check 2). */
+int cli_profile_learn_check(struct hr_global *g, const struct cli_args *a, const struct cli_profile_run *r,
 			    struct hr_error *err);
 
 #endif

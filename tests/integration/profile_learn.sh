@@ -39,6 +39,20 @@ test_learned_profile_is_deny_by_default_and_tight() {
 	assert_eq "$(jq -r '."x-hardrun".learn.partial' "$p")" "false"
 }
 
+# profile lint judges the compiled filter: a learned profile lets no
+# dangerous syscall through (its warnings are decisions: docs/profiles.md)
+test_learned_profile_has_no_lint_errors() {
+	local b=$TEST_TMP/$(unique_id) p out
+	need_debian
+	p=$b.json
+	debian_bundle "$b" /usr/bin/python3 /mnt/workload.py || fail "bundle"
+	hr profile learn -b "$b" -o "$p" </dev/null >/dev/null 2>&1 || fail "learn failed"
+	out=$(hr profile lint "$p" --format json)
+	assert_eq "$(jq -r '.errors' <<<"$out")" "0" "lint errors: $out"
+	assert_eq "$(jq -r '[.findings[] | select(.severity != "warning")] | length' <<<"$out")" "0"
+	rm -rf "$b" "$p"
+}
+
 test_threads_cannot_unshare_under_learned_profile() {
 	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) out
 	learn_busybox "$p" /bin/sh -c 'profile-threads 4 && try-syscall umask 18' >/dev/null || fail "learn failed"
