@@ -114,6 +114,21 @@ test_killed_mid_recording_leaves_partial_profile() {
 	rm -rf "$b" "$b.err"
 }
 
+# CVE-2019-5736: the container process is hardrun until execve, so learn
+# (like run) runs from a sealed copy of itself, not the binary on disk
+test_learn_runs_from_a_sealed_copy_of_itself() {
+	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) id=$(unique_id) pid exe
+	make_bundle "$b" /bin/sh -c 'try-syscall umask 18; exec sleep 1000' || return 1
+	(exec "$HARDRUN" --root "$STATE_ROOT" profile learn -b "$b" -o "$p" --id "$id" </dev/null >/dev/null 2>&1) &
+	pid=$!
+	wait_for "checkpoint" 20 test -s "$p"
+	exe=$(readlink "/proc/$pid/exe")
+	hr kill "$id" KILL
+	wait "$pid"
+	assert_contains "$exe" "/memfd:"
+	rm -rf "$b" "$p"
+}
+
 test_learn_itself_killed_leaves_checkpoint() {
 	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) id=$(unique_id) pid
 	make_bundle "$b" /bin/sh -c 'try-syscall umask 18; exec sleep 1000' || return 1
