@@ -74,6 +74,10 @@ static int load_profile(const struct hr_check_opts *o, struct hr_seccomp **cfg, 
 	if (hr_spec_load_file(path, &spec, err) < 0)
 		return -1;
 	*include_runtime = spec->has_process && !spec->process.no_new_privileges;
+	if (hr_supervised_run_check_spec("profile check", path, spec, err) < 0) {
+		hr_spec_free(spec);
+		return -1;
+	}
 	if (!*cfg && !spec->linux_.seccomp) {
 		hr_spec_free(spec);
 		return hr_error_set(err, 0, "profile check: %s has no linux.seccomp; name a profile with --profile", path);

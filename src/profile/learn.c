@@ -97,12 +97,14 @@ static int read_bundle(struct learn *l, struct hr_error *err)
 {
 	_cleanup_free_ char *path = xasprintf("%s/config.json", l->o->bundle ? l->o->bundle : ".");
 	struct hr_spec *spec = NULL;
+	int rc;
 
 	if (hr_spec_load_file(path, &spec, err) < 0)
 		return -1;
 	l->include_runtime = spec->has_process && !spec->process.no_new_privileges;
+	rc = hr_supervised_run_check_spec("profile learn", path, spec, err);
 	hr_spec_free(spec);
-	return 0;
+	return rc;
 }
 
 static int check_output_dir(const char *output, struct hr_error *err)

@@ -78,6 +78,16 @@ static void ticker_stop(struct ticker *t)
 	pthread_cond_destroy(&t->wake);
 }
 
+int hr_supervised_run_check_spec(const char *what, const char *config_path, const struct hr_spec *spec,
+				 struct hr_error *err)
+{
+	if (spec->has_hooks && spec->hooks.n_start_container)
+		return hr_error_set(err, 0, "%s: %s: hooks.startContainer run under the container's seccomp filter, "
+					    "which %s replaces; remove them for this run",
+				    what, config_path, what);
+	return 0;
+}
+
 char *hr_supervised_run_id(void)
 {
 	static atomic_int seq;

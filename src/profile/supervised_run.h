@@ -8,6 +8,7 @@
 #include "profile/record.h"
 #include "profile/supervisor.h"
 #include "seccomp/seccomp.h"
+#include "spec/spec.h"
 
 struct hr_supervised_run {
 	const char *root;            /* state root */
@@ -28,6 +29,12 @@ struct hr_supervised_run {
  * is the workload's exit status (128+N: killed by signal N); -1 with err
  * when the container could not be run or supervised. */
 int hr_supervised_run(const struct hr_supervised_run *r, int *status, struct hr_error *err);
+
+/* What a supervised run cannot do for this bundle, refused up front:
+ * startContainer hooks run under the container's seccomp filter, which the
+ * supervised one replaces (they would get ENOSYS or stop, unanswered). */
+int hr_supervised_run_check_spec(const char *what, const char *config_path, const struct hr_spec *spec,
+				 struct hr_error *err);
 
 /* A container id for a run that names none: "profile-PID-N". */
 char *hr_supervised_run_id(void);

@@ -193,6 +193,21 @@ test_merge_of_bad_json_names_file_line_col() {
 	rm -rf "$b" "$bad"
 }
 
+# startContainer hooks run under the container's filter, which learn and
+# check replace: refused up front, not a hook failing with ENOSYS
+test_start_container_hooks_are_refused() {
+	local b=$TEST_TMP/$(unique_id) out rc
+	make_bundle "$b" /bin/true || return 1
+	cfg "$b" '.hooks.startContainer = [{path: "/bin/true"}]'
+	out=$(hr profile learn -b "$b" -o "$TEST_TMP/never.json" </dev/null 2>&1) && fail "learn accepted: $out"
+	assert_contains "$out" "hooks.startContainer"
+	out=$(hr profile check -b "$b" </dev/null 2>&1); rc=$?
+	assert_eq "$rc" "2"
+	assert_contains "$out" "hooks.startContainer"
+	[ ! -e "$TEST_TMP/never.json" ] || fail "a profile was written"
+	rm -rf "$b"
+}
+
 test_docker_format_on_request() {
 	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id)
 	make_bundle "$b" /bin/true || return 1
