@@ -32,7 +32,7 @@ DEB=$(sh "$TOP/tests/setup/debian-rootfs.sh") || exit 1
 declare -A WORK=(
 	[python]='/usr/bin/python3 /mnt/workload.py'
 	[gcc]='gcc -O2 -o /tmp/hello /mnt/hello.c && /tmp/hello'
-	[pipeline]='seq 1 3000 | sort -rn | head -n 3 | tr 0-9 a-j | wc -l'
+	[pipeline]='seq 1 3000 | sort -rn | tail -n 3 | tr 0-9 a-j | wc -l'
 	[find]='s=$(date +%s%N); find /usr -xdev >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'
 )
 

@@ -226,7 +226,7 @@ test_debian_gcc_compile() {
 }
 
 test_debian_shell_pipeline() {
-	learn_then_enforce "pipeline" /bin/sh -c 'seq 1 3000 | sort -rn | head -n 3 | tr 0-9 a-j | wc -l'
+	learn_then_enforce "pipeline" /bin/sh -c 'seq 1 3000 | sort -rn | tail -n 3 | tr 0-9 a-j | wc -l'
 }
 
 run_tests
