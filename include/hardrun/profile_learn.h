@@ -10,6 +10,7 @@
 
 struct hr_learn_opts {
 	const char *root;       /* --root of the state */
+	const char *policy;     /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
 	const char *bundle;
 	const char *id;         /* NULL: a generated one */
 	const char *output;     /* the profile to write */
@@ -26,6 +27,7 @@ int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error
 
 struct hr_check_opts {
 	const char *root;
+	const char *policy;        /* --policy FILE; NULL: the default file if present */
 	const char *bundle;
 	const char *id;            /* NULL: a generated one */
 	const char *profile;       /* an OCI profile file; NULL: the bundle's linux.seccomp */

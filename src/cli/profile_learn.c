@@ -21,8 +21,8 @@
 
 static int learn(struct hr_global *g, const struct cli_profile_run *r, struct hr_error *err)
 {
-	struct hr_learn_opts lo = { .root = g->root, .bundle = r->bundle ? r->bundle : ".", .id = r->id,
-				    .output = r->output, .merge = r->merge };
+	struct hr_learn_opts lo = { .root = g->root, .policy = g->policy, .bundle = r->bundle ? r->bundle : ".",
+				    .id = r->id, .output = r->output, .merge = r->merge };
 	int status;
 
 	if (r->profile || r->report || r->enforce_after)
@@ -39,8 +39,8 @@ static int learn(struct hr_global *g, const struct cli_profile_run *r, struct hr
 
 static int check(struct hr_global *g, const struct cli_profile_run *r, struct hr_error *err)
 {
-	struct hr_check_opts co = { .root = g->root, .bundle = r->bundle ? r->bundle : ".", .id = r->id,
-				    .profile = r->profile, .report = r->report, .enforce_after = -1 };
+	struct hr_check_opts co = { .root = g->root, .policy = g->policy, .bundle = r->bundle ? r->bundle : ".",
+				    .id = r->id, .profile = r->profile, .report = r->report, .enforce_after = -1 };
 	unsigned long long n;
 
 	if (r->output || r->merge)

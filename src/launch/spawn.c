@@ -71,11 +71,15 @@ int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	_cleanup_free_ char *cache = NULL;
 
-	if (x->plan.opts.seccomp_supervised)
-		return supervised_seccomp(x);
 	if (!x->plan.seccomp)
-		return 0;
+		return x->plan.opts.seccomp_supervised ? supervised_seccomp(x) : 0;
 	cache = hr_launch_seccomp_cache_dir();
+	if (x->plan.opts.seccomp_supervised) { /* the policy's floor, beneath the supervised filter */
+		if (hr_seccomp_compile(x->plan.seccomp, cache, &x->l.seccomp_floor, err) < 0)
+			return -1;
+		x->l.has_seccomp_floor = true;
+		return supervised_seccomp(x);
+	}
 	if (hr_seccomp_compile(x->plan.seccomp, cache, &x->l.seccomp, err) < 0)
 		return -1;
 	x->l.has_seccomp = true;
@@ -346,6 +350,7 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x)
 	if (x->sync_fd >= 0)
 		close(x->sync_fd);
 	hr_seccomp_program_clear(&x->l.seccomp);
+	hr_seccomp_program_clear(&x->l.seccomp_floor);
 	hr_cgroup_free(x->cg);
 	hr_container_free(x->c);
 	hr_spec_free(x->spec);

@@ -114,7 +114,8 @@ static int supervise(struct check *c, const struct hr_seccomp *cfg, int *status,
 	struct hr_seccomp_program complain = { 0 };
 	_cleanup_free_ char *id = c->o->id ? NULL : hr_supervised_run_id();
 	struct hr_supervised_run run = {
-		.root = c->o->root, .bundle = c->o->bundle, .id = c->o->id ? c->o->id : id, .prog = &complain,
+		.root = c->o->root, .policy = c->o->policy, .bundle = c->o->bundle, .id = c->o->id ? c->o->id : id,
+		.prog = &complain,
 		.rec = c->rec, .decide = decide, .decide_ud = c, .supervisor_failed = &c->supervisor_failed,
 	};
 	int rc;

@@ -138,7 +138,8 @@ static int learn_run(struct learn *l, int *status, struct hr_error *err)
 	struct hr_seccomp_program prog;
 	_cleanup_free_ char *id = l->o->id ? NULL : hr_supervised_run_id();
 	struct hr_supervised_run run = {
-		.root = l->o->root, .bundle = l->o->bundle, .id = l->o->id ? l->o->id : id, .prog = &prog,
+		.root = l->o->root, .policy = l->o->policy, .bundle = l->o->bundle, .id = l->o->id ? l->o->id : id,
+		.prog = &prog,
 		.rec = l->rec, .tick = checkpoint, .tick_ud = l,
 		.tick_ms = l->o->checkpoint_ms > 0 ? l->o->checkpoint_ms : 500,
 		.supervisor_failed = &l->supervisor_failed,

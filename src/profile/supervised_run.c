@@ -99,7 +99,7 @@ static int create_started(const struct hr_supervised_run *r, int child_sock, str
 			  struct hr_error *err)
 {
 	struct hr_create_opts o = {
-		.root = r->root, .id = r->id, .bundle = r->bundle, .foreground = true,
+		.root = r->root, .id = r->id, .bundle = r->bundle, .foreground = true, .policy = r->policy,
 		.seccomp_supervised = r->prog, .seccomp_supervisor_sock = child_sock,
 	};
 	struct hr_error ignored = { 0 };

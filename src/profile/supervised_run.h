@@ -12,6 +12,7 @@
 
 struct hr_supervised_run {
 	const char *root;            /* state root */
+	const char *policy;          /* host policy file, NULL: the default */
 	const char *bundle;
 	const char *id;
 	const struct hr_seccomp_program *prog;

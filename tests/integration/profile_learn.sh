@@ -208,6 +208,27 @@ test_start_container_hooks_are_refused() {
 	rm -rf "$b"
 }
 
+# A host policy floor on seccomp (docs/policy.md) holds during learn and
+# check: its filter stays beneath the supervised one, so what it denies is
+# denied (and never learned)
+test_host_policy_seccomp_floor_holds() {
+	local b=$TEST_TMP/$(unique_id) pol=$TEST_TMP/$(unique_id).policy p out
+	p=$b.json
+	mkdir -p "$pol" && chmod 700 "$pol"
+	printf '{"version": 1, "seccomp": {"mode": "inject", "profile": "default"}}\n' >"$pol/policy.json"
+	chmod 600 "$pol/policy.json"
+	make_bundle "$b" /bin/sh -c 'try-syscall unshare 0x10000000; try-syscall umask 18' || return 1
+	cfg "$b" 'del(.linux.seccomp)'
+	out=$("$HARDRUN" --policy "$pol/policy.json" --root "$STATE_ROOT" profile learn -b "$b" -o "$p" </dev/null 2>/dev/null) ||
+		fail "learn under the policy failed: $out"
+	assert_eq "$out" "unshare: errno 1 (EPERM)
+umask: 18"
+	assert_not_contains "$(allowed_names "$p")" " unshare "
+	out=$("$HARDRUN" --policy "$pol/policy.json" --root "$STATE_ROOT" profile check -b "$b" --profile "$p" </dev/null 2>/dev/null)
+	assert_contains "$out" "unshare: errno 1 (EPERM)"
+	rm -rf "$b" "$p" "$pol"
+}
+
 test_docker_format_on_request() {
 	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id)
 	make_bundle "$b" /bin/true || return 1
