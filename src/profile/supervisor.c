@@ -24,6 +24,11 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
+/* The thread's wake-up. Not SIGUSR1: a signal sent to `hardrun profile
+ * learn` is forwarded to the workload, unless it lands on this thread, the
+ * one that leaves its wake-up signal unblocked; SIGRTMAX is rarely sent. */
+#define WAKE_SIGNAL SIGRTMAX
+
 static void on_wake(int sig)
 {
 	(void)sig; /* only to interrupt the RECV ioctl */
@@ -59,7 +64,7 @@ static void *supervise(void *arg)
 	sigset_t wake;
 
 	sigemptyset(&wake);
-	sigaddset(&wake, SIGUSR1);
+	sigaddset(&wake, WAKE_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
 	/* the kernel's structs may be larger than the headers we were built with */
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -98,7 +103,7 @@ int hr_supervisor_start(struct hr_supervisor *s, int notify_fd, struct hr_record
 	s->stop = 0;
 	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, fast) < 0)
 		hr_log_debugf("seccomp supervisor: no synchronous wake-up (%s), slower", strerror(errno));
-	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(WAKE_SIGNAL, &sa, NULL);
 	/* the thread takes no signal but its wake-up */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -122,7 +127,7 @@ void hr_supervisor_stop(struct hr_supervisor *s)
 	s->stop = 1;
 	/* the flag may be read just before the thread blocks: wake it until it ends */
 	for (;;) {
-		pthread_kill(s->thread, SIGUSR1);
+		pthread_kill(s->thread, WAKE_SIGNAL);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 20 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000L) {

@@ -129,6 +129,22 @@ test_learn_runs_from_a_sealed_copy_of_itself() {
 	rm -rf "$b" "$p"
 }
 
+# learn forwards signals to the workload as run does (its supervisor
+# thread must not swallow them)
+test_signals_reach_the_workload() {
+	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) pid out rc
+	make_bundle "$b" /bin/sh -c 'trap "echo got USR1; exit 7" USR1; try-syscall umask 18; while :; do sleep 0.1; done' ||
+		return 1
+	(exec "$HARDRUN" --root "$STATE_ROOT" profile learn -b "$b" -o "$p" </dev/null >"$b.out" 2>/dev/null) &
+	pid=$!
+	wait_for "umask recorded" 20 sh -c "jq -e '[.syscalls[].names[]] | index(\"umask\")' '$p' >/dev/null 2>&1"
+	kill -USR1 "$pid"
+	wait "$pid"; rc=$?
+	assert_eq "$rc" "7"
+	assert_contains "$(cat "$b.out")" "got USR1"
+	rm -rf "$b" "$b.out" "$p"
+}
+
 test_learn_itself_killed_leaves_checkpoint() {
 	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) id=$(unique_id) pid
 	make_bundle "$b" /bin/sh -c 'try-syscall umask 18; exec sleep 1000' || return 1
