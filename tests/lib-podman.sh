@@ -9,6 +9,7 @@
 # against runc.
 
 RUNTIME=${PODMAN_RUNTIME:-$HARDRUN}
+PM_TIMEOUT=${PM_TIMEOUT:-60} # seconds per podman call
 PM_DIR=$TEST_TMP/podman
 # The host's hard limits are below podman's default rlimits (nofile 1048576),
 # which no runtime can raise, and podman itself lowers its nproc limit to
@@ -18,7 +19,7 @@ NOFILE=$(lim -n)
 NPROC=$(lim -u)
 
 pm() {
-	timeout -k 5 "${PM_TIMEOUT:-60}" podman --runtime "$RUNTIME" --cgroup-manager cgroupfs --events-backend none \
+	timeout -k 5 "$PM_TIMEOUT" podman --runtime "$RUNTIME" --cgroup-manager cgroupfs --events-backend none \
 		--root "$PM_DIR/root" --runroot "$PM_DIR/run" --tmpdir "$PM_DIR/tmp" "$@"
 }
 # podman run options every check uses.
@@ -76,26 +77,58 @@ pm_check_read_only_and_tmpfs() {
 	assert_eq "$out" "$(printf 'ok\nd')"
 }
 
-# PM_EXEC_LOOPS plain `podman exec`s after the checked ones: each must work
-# (the exec protocol race showed in 1 of 20).
-pm_check_detached_exec_stop_rm() {
-	setup_podman
-	local name=pm-$(unique_id) out rc i
-	pm_detached "$name"
+# A script for `podman run` or `podman exec`: a server and its client on
+# 127.0.0.1 in the container's own network namespace (--network none: lo
+# only). Prints served-on-lo.
+LOOPBACK_SH='mkdir -p /tmp/www && echo served-on-lo >/tmp/www/index.html
+	httpd -p 127.0.0.1:8080 -h /tmp/www || exit 9
+	for i in $(seq 1 50); do wget -q -O - http://127.0.0.1:8080/ 2>/dev/null && exit 0; sleep 0.1; done
+	wget -O - http://127.0.0.1:8080/; exit 8'
+
+# pm_exec_checks NAME LOOPS: exec sees the container (pid 1 is its init),
+# passes the exit code, honours --user; then LOOPS plain execs, each must
+# work (the exec protocol race showed in 1 of 20).
+pm_exec_checks() {
+	local name=$1 loops=$2 out rc i
 	out=$(pm exec "$name" /bin/sh -c 'echo "exec $(cat /proc/1/cmdline | tr "\0" " ")"; exit 5')
 	rc=$?
 	case $out in "exec /bin/sh -c trap"*) ;; *) pm_fail "$name" "exec stdout: $out" ;; esac
 	[ "$rc" = 5 ] || pm_fail "$name" "exec exit code: got $rc, want 5"
 	out=$(pm exec --user 65534 "$name" id -u)
 	[ "$out" = 65534 ] || pm_fail "$name" "exec --user: got [$out]"
-	for i in $(seq 1 "${PM_EXEC_LOOPS:-0}"); do
+	for i in $(seq 1 "$loops"); do
 		out=$(pm exec "$name" /bin/echo "x$i" 2>&1)
-		[ "$out" = "x$i" ] || pm_fail "$name" "exec $i of $PM_EXEC_LOOPS: [$out]"
+		[ "$out" = "x$i" ] || pm_fail "$name" "exec $i of $loops: [$out]"
 	done
-	pm stop -t 5 "$name" >/dev/null || pm_fail "$name" "stop failed"
-	assert_eq "$(pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$name")" "exited 0" || return 1
-	pm rm "$name" >/dev/null || fail "rm failed" || return 1
+}
+
+# pm_healthchecks NAME N: N `podman healthcheck run`s (each an exec), all
+# passing, and podman calls the container healthy.
+pm_healthchecks() {
+	local name=$1 i out
+	for i in $(seq 1 "$2"); do
+		out=$(pm healthcheck run "$name" 2>&1) || pm_fail "$name" "healthcheck $i of $2 failed: $out"
+	done
+	out=$(pm inspect -f '{{.State.Health.Status}}' "$name")
+	[ "$out" = healthy ] || pm_fail "$name" "health: $out"
+}
+
+# pm_stop_rm NAME: the init gets SIGTERM and exits 0; rm leaves nothing.
+pm_stop_rm() {
+	local out
+	pm stop -t 5 "$1" >/dev/null || pm_fail "$1" "stop failed"
+	out=$(pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$1")
+	[ "$out" = "exited 0" ] || pm_fail "$1" "after stop: [$out], want [exited 0]"
+	pm rm "$1" >/dev/null || fail "rm failed"
 	[ -z "$(pm ps -aq)" ] || fail "containers left: $(pm ps -a)"
+}
+
+pm_check_detached_exec_stop_rm() {
+	setup_podman
+	local name=pm-$(unique_id)
+	pm_detached "$name"
+	pm_exec_checks "$name" "$1"
+	pm_stop_rm "$name"
 }
 
 # The sleep: podman 4.3's attach can drop the last output of a -it container
@@ -128,29 +161,18 @@ pm_check_uidmap() {
 	assert_eq "$(echo "$out" | tr -s ' ' | sed 's/^ //')" "$(printf '0\n0 100000 65536')"
 }
 
-# A server and its client on 127.0.0.1 in the container's own network
-# namespace (--network none: lo only).
 pm_check_loopback() {
 	setup_podman
 	local out
-	out=$(pm run --rm "${RUN_OPTS[@]}" --rootfs "$(rootfs_template)" /bin/sh -c '
-		mkdir -p /tmp/www && echo served-on-lo >/tmp/www/index.html
-		httpd -p 127.0.0.1:8080 -h /tmp/www || exit 9
-		for i in $(seq 1 50); do wget -q -O - http://127.0.0.1:8080/ 2>/dev/null && exit 0; sleep 0.1; done
-		wget -O - http://127.0.0.1:8080/; exit 8' 2>&1)
+	out=$(pm run --rm "${RUN_OPTS[@]}" --rootfs "$(rootfs_template)" /bin/sh -c "$LOOPBACK_SH" 2>&1)
 	assert_eq "$out" served-on-lo
 }
 
-# podman healthchecks are `podman exec` every few seconds: each must work.
 pm_check_healthcheck_runs_repeatedly() {
 	setup_podman
-	local name=pm-$(unique_id) i out
+	local name=pm-$(unique_id)
 	pm_detached "$name" --health-cmd 'test -e /proc/1/status'
-	for i in $(seq 1 "${PM_HEALTHCHECKS:-20}"); do
-		out=$(pm healthcheck run "$name" 2>&1) || pm_fail "$name" "healthcheck $i failed: $out"
-	done
-	[ "$(pm inspect -f '{{.State.Health.Status}}' "$name")" = healthy ] ||
-		pm_fail "$name" "health: $(pm inspect -f '{{.State.Health.Status}}' "$name")"
+	pm_healthchecks "$name" "$1"
 	pm rm -f -t 0 "$name" >/dev/null || fail "rm failed"
 }
 

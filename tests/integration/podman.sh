@@ -12,11 +12,11 @@ PM_EXTRA_OPTS=(--pids-limit -1)
 test_run_output_and_exit_code() { pm_check_run_output_and_exit_code; }
 test_run_error_reaches_podman() { pm_check_run_error_reaches_podman; }
 test_read_only_and_tmpfs() { pm_check_read_only_and_tmpfs; }
-test_detached_exec_stop_rm() { PM_EXEC_LOOPS=10 pm_check_detached_exec_stop_rm; }
+test_detached_exec_stop_rm() { pm_check_detached_exec_stop_rm 10; }
 test_interactive_tty() { pm_check_interactive_tty; }
 test_uidmap() { pm_check_uidmap; }
 test_loopback() { pm_check_loopback; }
-test_healthcheck_runs_repeatedly() { pm_check_healthcheck_runs_repeatedly; }
+test_healthcheck_runs_repeatedly() { pm_check_healthcheck_runs_repeatedly 20; }
 test_zz_no_leftovers() { pm_check_no_leftovers; }
 
 run_tests
