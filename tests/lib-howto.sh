@@ -30,10 +30,11 @@
 #
 # Every command runs as written: the test runs in a private mount namespace
 # where the paths the pages name are private copies: /usr/local/bin/hardrun
-# is the hardrun under test, /etc/containers and /etc/containerd start as
-# copies of the host's (without its containerd config.toml), /var/lib and
-# /run are empty tmpfs (podman's and containerd's default stores and
-# sockets), /srv/busybox-root is a busybox tree. Blocks of one page run in
+# is the hardrun under test, /etc/containers starts as a copy of the host's
+# and /etc/containerd empty, /var/lib,
+# /var/cache, /var/tmp, /opt and /run are empty tmpfs (podman's and containerd's
+# default stores, podman's short-name cache, containerd's /opt/containerd,
+# the sockets), /srv/busybox-root is a busybox tree. Blocks of one page run in
 # page order and share that state, as a reader following the page does.
 
 if [ -z "${HOWTO_IN_NS:-}" ]; then
@@ -56,6 +57,9 @@ howto_mounts() {
 		mount --bind "$d/etc-containers" /etc/containers &&
 		mount --bind "$d/etc-containerd" /etc/containerd &&
 		mount -t tmpfs -o mode=0755 tmpfs /var/lib &&
+		mount -t tmpfs -o mode=0755 tmpfs /var/cache &&
+		mount -t tmpfs -o mode=0755 tmpfs /opt &&
+		mount -t tmpfs -o mode=1777 tmpfs /var/tmp &&
 		mount -t tmpfs -o mode=0755 tmpfs /run &&
 		mkdir -p /var/lib/containers /var/lib/containerd /run/containerd ||
 		{ echo "not ok - $_file: cannot set up the private mounts"; exit 1; }
@@ -186,6 +190,7 @@ howto_image() {
 	local name=$1
 	command -v podman >/dev/null || return 0
 	tar -C "$(rootfs_template)" -c . | timeout 120 podman import --change CMD=/bin/sh - "$name" >/dev/null || return 1
+	rm -f "$HOWTO_STATE/image.tar"
 	timeout 120 podman save --format docker-archive -o "$HOWTO_STATE/image.tar" "$name" >/dev/null || return 1
 	if [ -S /run/containerd/containerd.sock ]; then
 		timeout 60 ctr images import "$HOWTO_STATE/image.tar" >/dev/null || return 1

@@ -13,6 +13,9 @@
 . "$(dirname "$0")/../lib.sh"
 PM_EXTRA_OPTS=()
 PM_TIMEOUT=180
+# --rootfs needs no storage driver, and overlay's probing costs ~6 s per
+# podman call under TCG (~20 s on the first).
+PM_GLOBAL_OPTS=(--storage-driver vfs)
 . "$TOP/tests/lib-podman.sh"
 SECONDS=0
 LIFE=pm-vm-life
