@@ -99,24 +99,29 @@ howto_tests() {
 	for f in "$@"; do
 		f=${f#"$TOP"/} # docs/NAME.md in messages; tests run in $TEST_TMP
 		base=$(basename "$f" .md)
-		while IFS=$'\t' read -r line marker lang; do
+		howto_blocks "$TOP/$f" >"$HOWTO_DIR/blocks.$base"
+		# the names carry only the line: a marker's text never reaches eval
+		while IFS=$'\t' read -r line _; do
 			fn=$(printf 'test_%s_md_%04d' "${base//-/_}" "$line")
 			n=$((n + 1))
-			eval "$fn() { howto_block '$f' $line '$marker' '$lang'; }"
-		done < <(howto_blocks "$TOP/$f")
+			eval "$fn() { howto_block $f $line; }"
+		done <"$HOWTO_DIR/blocks.$base"
 		[ "$n" -gt 0 ] || { echo "not ok - $_file: no fenced blocks in $f"; exit 1; }
-		while IFS=$'\t' read -r line what; do
+		while IFS=$'\t' read -r line _; do
 			fn=$(printf 'test_%s_md_%04d_setup' "${base//-/_}" "$line")
-			eval "$fn() { howto_setup '$f' $line '$what'; }"
+			eval "$fn() { howto_setup $f $line; }"
 		done < <(howto_setups "$TOP/$f")
 		fn=$(printf 'test_%s_md_9999_teardown' "${base//-/_}")
 		eval "$fn() { howto_teardown; }"
 	done
 }
 
-# howto_block FILE LINE MARKER LANG
+# howto_block FILE LINE: the block at LINE of FILE (docs/NAME.md)
 howto_block() {
-	local f=$1 line=$2 marker=$3 lang=$4 body w here=no fails=no mode='' path='' out rc
+	local f=$1 line=$2 marker lang body w here=no fails=no mode='' path='' out rc
+	# \037, not a tab: read would fold an empty marker's two tabs into one
+	IFS=$'\037' read -r marker lang < <(awk -F'\t' -v l="$line" '$1 == l { print $2 "\037" $3 }' \
+		"$HOWTO_DIR/blocks.$(basename "$f" .md)")
 	body=$HOWTO_DIR/blocks/$(basename "$f" .md).$line
 	[ -n "$marker" ] || fail "$f:$line: fenced block without a <!-- test: ... --> marker"
 	case $marker in
@@ -162,7 +167,8 @@ howto_block() {
 }
 
 howto_setup() {
-	local f=$1 line=$2 what=$3
+	local f=$1 line=$2 what
+	what=$(howto_setups "$TOP/$f" | awk -F'\t' -v l="$line" '$1 == l { print $2 }')
 	case $what in
 	containerd) howto_start_containerd || fail "$f:$line: containerd did not start: $(tail -n 5 "$HOWTO_DIR/containerd.log")" ;;
 	image\ *) howto_image "${what#image }" || fail "$f:$line: cannot make image ${what#image }" ;;
