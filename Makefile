@@ -34,7 +34,7 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
-	-MMD -MP
+	-DHARDRUN_LIBEXECDIR='"$(PREFIX)/libexec/hardrun"' -MMD -MP
 LDLIBS += $(PKG_LIBS)
 # The commit, for `features` annotations; the header changes only when it does.
 COMMIT := $(shell git -C "$(CURDIR)" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
@@ -60,7 +60,10 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 
-all: $(HARDRUN_BIN)
+# The static program `hardrun profile probe` runs inside containers.
+PROBE_BIN := $(BUILD)/hardrun-probe
+
+all: $(HARDRUN_BIN) $(PROBE_BIN)
 
 $(HARDRUN_BIN): $(CLI_OBJS) $(BUILD)/libhardrun.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhardrun.a $(LDLIBS)
@@ -93,7 +96,11 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -o $@ $<
 
-test-bins: $(HARDRUN_BIN) $(UNIT_BINS) $(HELPER_BINS)
+$(PROBE_BIN): tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+test-bins: $(HARDRUN_BIN) $(PROBE_BIN) $(UNIT_BINS) $(HELPER_BINS)
 
 # Everything: unit tests, host integration tests, and the VM part.
 check: test-bins
@@ -114,8 +121,9 @@ check-deps: $(HARDRUN_BIN)
 demo: $(HARDRUN_BIN)
 	./scripts/demo.sh
 
-install: $(HARDRUN_BIN)
+install: $(HARDRUN_BIN) $(PROBE_BIN)
 	install -D -m 0755 $(HARDRUN_BIN) $(DESTDIR)$(PREFIX)/bin/hardrun
+	install -D -m 0755 $(PROBE_BIN) $(DESTDIR)$(PREFIX)/libexec/hardrun/hardrun-probe
 	install -d $(DESTDIR)$(PREFIX)/share/hardrun/profiles/seccomp $(DESTDIR)$(PREFIX)/share/hardrun/profiles/apparmor
 	install -m 0644 profiles/seccomp/*.json $(DESTDIR)$(PREFIX)/share/hardrun/profiles/seccomp/
 	install -m 0644 profiles/apparmor/* $(DESTDIR)$(PREFIX)/share/hardrun/profiles/apparmor/

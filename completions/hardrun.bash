@@ -4,12 +4,12 @@
 # Installed as share/bash-completion/completions/hardrun; works without the
 # bash-completion package too (source it).
 
-_hardrun_verbs="create start run state kill delete list spec exec ps pause resume update events features apparmor"
-_hardrun_global_flags="--root --log --log-format --debug --systemd-cgroup --version --help"
+_hardrun_verbs="create start run state kill delete list spec exec ps pause resume update events features apparmor profile policy inspect"
+_hardrun_global_flags="--root --log --log-format --debug --systemd-cgroup --policy --version --help"
 # `hardrun help VERB` is not listed among the verbs (as `hardrun --help`),
 # but completes them.
 # global flags that take a value
-_hardrun_global_args="--root --log --log-format --rootless --criu"
+_hardrun_global_args="--root --log --log-format --rootless --criu --policy"
 
 _hardrun_signals="HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO POLL PWR SYS RTMIN RTMAX"
 
@@ -29,6 +29,8 @@ _hardrun_flags() {
 	update) echo "--resources --memory --memory-swap --memory-reservation --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
 	events) echo "--stats --interval" ;;
 	apparmor) echo "--help" ;;
+	profile) echo "--arch --caps --kernel --format --bundle --help" ;;
+	policy) echo "--bundle --help" ;;
 	esac
 }
 
@@ -40,7 +42,9 @@ _hardrun_takes_arg() {
 	exec:--process|exec:-p|exec:--cwd|exec:-w|exec:--env|exec:-e|exec:--user|exec:-u) return 0 ;;
 	exec:--additional-gids|exec:-g|exec:--cap|exec:-c|exec:--apparmor|exec:--process-label) return 0 ;;
 	exec:--pid-file|exec:--console-socket|exec:--preserve-fds|exec:--cgroup) return 0 ;;
+	profile:--arch|profile:--caps|profile:--kernel|profile:--format|profile:--bundle) return 0 ;;
 	list:--format|list:-f|ps:--format|ps:-f|spec:--bundle|spec:-b|events:--interval) return 0 ;;
+	policy:--bundle|policy:-b) return 0 ;;
 	update:-r|update:--resources|update:--memory|update:--memory-swap|update:--memory-reservation) return 0 ;;
 	update:--cpu-quota|update:--cpu-period|update:--cpu-shares|update:--cpuset-cpus) return 0 ;;
 	update:--cpuset-mems|update:--pids-limit|update:--blkio-weight) return 0 ;;
@@ -83,7 +87,7 @@ _hardrun() {
 				if [ "${COMP_WORDS[i+1]}" = "=" ]; then i=$((i + 1)); fi
 				root=${COMP_WORDS[i+1]}; i=$((i + 1)) ;;
 			--root=*) root=${w#--root=} ;;
-			--log|--log-format|--rootless|--criu) i=$((i + 1)) ;;
+			--log|--log-format|--rootless|--criu|--policy) i=$((i + 1)) ;;
 			-*) ;;
 			*) verb=$w ;;
 			esac
@@ -98,7 +102,7 @@ _hardrun() {
 	if [ -z "$verb" ]; then
 		case $prev in
 		--root) _hardrun_dirs "$cur"; return 0 ;;
-		--log|--criu) _hardrun_files "$cur"; return 0 ;;
+		--log|--criu|--policy) _hardrun_files "$cur"; return 0 ;;
 		--log-format) mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur"); return 0 ;;
 		--rootless) mapfile -t COMPREPLY < <(compgen -W "true false auto" -- "$cur"); return 0 ;;
 		esac
@@ -114,8 +118,14 @@ _hardrun() {
 		--bundle|-b) _hardrun_dirs "$cur" ;;
 		--pid-file|--console-socket|--process|-p|--resources|-r) _hardrun_files "$cur" ;;
 		--cwd|-w) ;;
-		--format|-f) mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur") ;;
-		--cap|-c) mapfile -t COMPREPLY < <(compgen -W "$_hardrun_caps" -- "$cur") ;;
+		--format|-f)
+			if [ "$verb" = profile ]; then
+				mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur")
+			else
+				mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur")
+			fi ;;
+		--cap|-c|--caps) mapfile -t COMPREPLY < <(compgen -W "$_hardrun_caps" -- "$cur") ;;
+		--arch) mapfile -t COMPREPLY < <(compgen -W "x86_64 x86 x32 aarch64 arm mips64 mipsel64 ppc64le s390x riscv64" -- "$cur") ;;
 		esac
 		return 0
 	fi
@@ -127,7 +137,7 @@ _hardrun() {
 	case $verb in
 	help)
 		[ "$npos" -eq 0 ] && mapfile -t COMPREPLY < <(compgen -W "$_hardrun_verbs" -- "$cur") ;;
-	start|state|delete|pause|resume|update|events|ps)
+	start|state|delete|pause|resume|update|events|ps|inspect)
 		[ "$npos" -eq 0 ] && mapfile -t COMPREPLY < <(compgen -W "$(_hardrun_ids "$root")" -- "$cur") ;;
 	exec)
 		[ "$npos" -eq 0 ] && mapfile -t COMPREPLY < <(compgen -W "$(_hardrun_ids "$root")" -- "$cur") ;;
@@ -140,6 +150,14 @@ _hardrun() {
 			[[ ${cur^^} == SIG* ]] && sigs=$(printf 'SIG%s ' $_hardrun_signals)
 			mapfile -t COMPREPLY < <(compgen -W "$sigs" -- "${cur^^}")
 		fi ;;
+	profile)
+		if [ "$npos" -eq 0 ]; then
+			mapfile -t COMPREPLY < <(compgen -W "lint diff probe" -- "$cur")
+		else
+			_hardrun_files "$cur"
+		fi ;;
+	policy)
+		[ "$npos" -eq 0 ] && mapfile -t COMPREPLY < <(compgen -W "init check" -- "$cur") ;;
 	apparmor)
 		if [ "$npos" -eq 0 ]; then
 			mapfile -t COMPREPLY < <(compgen -W "load status" -- "$cur")

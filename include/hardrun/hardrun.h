@@ -19,6 +19,7 @@ struct hr_create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool foreground;             /* `run`: keep the pty master, we proxy it */
+	const char *policy;          /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
 	int preserve_fds;
 };
 
@@ -54,6 +55,7 @@ struct hr_exec_opts {
 	const char *process_label;
 	bool ignore_paused;          /* --ignore-paused: exec into a frozen container */
 	const char *cgroup;          /* --cgroup: a sub-cgroup of the container's to join */
+	const char *policy;          /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
 };
 
 /* Runs a new process in a created or running container. */
@@ -83,7 +85,8 @@ int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *
 /* New resource limits (config.json's linux.resources) for a running
  * container, through the policy checkpoint; device rules are not changed. */
 struct hr_resources;
-int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, struct hr_error *err);
+int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, const char *policy,
+			struct hr_error *err);
 
 /* update as runc's flags give it: a LinuxResources JSON file (or "-":
  * stdin), then each value set overrides it; sizes in runc's forms (512k,
@@ -95,6 +98,7 @@ enum hr_update_flag {
 };
 struct hr_update_flags {
 	const char *resources;                /* file, "-" or NULL */
+	const char *policy;                   /* --policy FILE, or NULL (the default file) */
 	const char *values[HR_UPDATE_N];      /* NULL: not given */
 };
 int hr_lifecycle_update_flags(const char *root, const char *id, const struct hr_update_flags *f,
@@ -124,6 +128,19 @@ int hr_features_json(char **json, struct hr_error *err);
  * can fail. hr_report_error writes one error there. */
 int hr_log_open(const char *path, bool json, bool debug, struct hr_error *err);
 void hr_report_error(const struct hr_error *err);
+
+/* The effective hardening of a container read from outside (its init's
+ * /proc entries, its cgroup) and the host policy's decisions, as JSON. */
+int hr_lifecycle_inspect(const char *root, const char *id, char **json, struct hr_error *err);
+
+/* `policy init`: the "restricted" starting policy, its degrade list from
+ * what this host lacks (caller frees). */
+char *hr_lifecycle_policy_init(void);
+/* `policy check`: a dry run of the host policy (NULL: the default file) on
+ * bundle's config.json; *report gets one "ACTION RULE: DETAIL" line per
+ * decision (caller frees), *refusals how many refuse. */
+int hr_lifecycle_policy_check(const char *policy, const char *bundle, char **report, size_t *refusals,
+			      struct hr_error *err);
 
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);

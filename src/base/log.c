@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +59,18 @@ static void json_escape(FILE *out, const char *s)
 	}
 }
 
+static void json_time(char *ts, size_t n)
+{
+	struct timeval tv;
+	struct tm tm;
+	char sec[48];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(ts, n, "%s.%06ldZ", sec, (long)tv.tv_usec);
+}
+
 static void emit(const char *level, const char *msg)
 {
 	char *buf = NULL;
@@ -67,16 +80,12 @@ static void emit(const char *level, const char *msg)
 	if (!out)
 		return;
 	if (log_format == HR_LOG_JSON) {
-		struct timeval tv;
-		struct tm tm;
 		char ts[64];
 
-		gettimeofday(&tv, NULL);
-		gmtime_r(&tv.tv_sec, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		json_time(ts, sizeof(ts));
 		fprintf(out, "{\"level\":\"%s\",\"msg\":\"", level);
 		json_escape(out, msg);
-		fprintf(out, "\",\"time\":\"%s.%06ldZ\"}\n", ts, (long)tv.tv_usec);
+		fprintf(out, "\",\"time\":\"%s\"}\n", ts);
 	} else if (log_fd == STDERR_FILENO) {
 		fprintf(out, "hardrun: %s%s%s\n", strcmp(level, "error") ? level : "",
 			strcmp(level, "error") ? ": " : "", msg);
@@ -143,4 +152,31 @@ void hr_log_step(const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	hr_log_debugf("step: %s: %.3f ms", what, ms);
+}
+
+void hr_log_audit(const char *level, const char *msg, const char *fields)
+{
+	char *buf = NULL, ts[64];
+	size_t len = 0, flen = strlen(fields);
+	FILE *out = open_memstream(&buf, &len);
+
+	if (!out)
+		return;
+	json_time(ts, sizeof(ts));
+	fprintf(out, "{\"level\":\"%s\",\"msg\":\"", level);
+	json_escape(out, msg);
+	fputs("\"", out);
+	/* the members of fields ("{...}") go between msg and time */
+	if (flen > 2 && fields[0] == '{' && fields[flen - 1] == '}')
+		fprintf(out, ",%.*s", (int)(flen - 2), fields + 1);
+	fprintf(out, ",\"time\":\"%s\"}\n", ts);
+	fclose(out);
+	(void)hr_write_all(log_fd, buf, len);
+	/* stderr too when a person reads it; under a shim (containerd, podman)
+	 * the runtime's stderr is the workload's, so syslog has them instead */
+	if (log_fd != STDERR_FILENO && isatty(STDERR_FILENO))
+		(void)hr_write_all(STDERR_FILENO, buf, len);
+	else if (log_fd != STDERR_FILENO)
+		syslog(LOG_WARNING, "%.*s", (int)len - 1, buf);
+	free(buf);
 }

@@ -21,6 +21,11 @@ void hr_log_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hr_log_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hr_log_infof(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hr_log_debugf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An audit line: always one JSON object, {"level","msg",<fields' members>,
+ * "time"}, in the log (stderr without --log). With --log, also on stderr
+ * when that is a terminal, else in syslog: under a shim stderr is the
+ * workload's. fields is a JSON object's text. */
+void hr_log_audit(const char *level, const char *msg, const char *fields);
 /* --debug: one line per step of create/exec, with the time it took since
  * the previous step ("step: mount the rootfs: 0.412 ms"); the container
  * process carries on the runtime's clock. Nothing without --debug. */

@@ -203,6 +203,11 @@ fail:
 
 /* ---- placement ------------------------------------------------------------------ */
 
+int hr_cgroup_read_file(struct hr_cgroup *cg, const char *name, char **out, struct hr_error *err)
+{
+	return hr_cg_read(cg->dirfd, name, out, err);
+}
+
 int hr_cgroup_enter(struct hr_cgroup *cg, pid_t pid, struct hr_error *err)
 {
 	char buf[32];

@@ -14,6 +14,7 @@ int cli_create_opts(const char *verb, struct hr_global *g, const struct cli_args
 		.console_socket = a->value[CREATE_CONSOLE_SOCKET],
 		.no_pivot = a->set[CREATE_NO_PIVOT],
 		.no_new_keyring = a->set[CREATE_NO_NEW_KEYRING],
+		.policy = g->policy,
 	};
 	if (a->value[CREATE_PRESERVE_FDS] &&
 	    cli_parse_count(verb, "preserve-fds", a->value[CREATE_PRESERVE_FDS], 4096, &o->preserve_fds, err) < 0)

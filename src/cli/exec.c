@@ -60,7 +60,7 @@ static int exec_opts(const struct cli_args *a, struct hr_exec_opts *o, struct hr
 
 static int cmd_exec(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
-	struct hr_exec_opts o = { .root = g->root };
+	struct hr_exec_opts o = { .root = g->root, .policy = g->policy };
 	struct hr_created p = { .pidfd = -1, .console_master = -1 };
 
 	if (exec_opts(a, &o, err) < 0 || hr_lifecycle_exec(&o, &p, err) < 0)

@@ -17,11 +17,12 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_create, &cli_verb_start, &cli_verb_run, &cli_verb_state, &cli_verb_kill, &cli_verb_delete,
 	&cli_verb_list, &cli_verb_spec, &cli_verb_exec, &cli_verb_ps, &cli_verb_pause, &cli_verb_resume,
 	&cli_verb_update, &cli_verb_events, &cli_verb_features, &cli_verb_apparmor,
+	&cli_verb_profile, &cli_verb_policy, &cli_verb_inspect,
 };
 
 static const char *const log_formats[] = { "text", "json", NULL };
 
-enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU, G_VERSION };
+enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_POLICY, G_ROOTLESS, G_CRIU, G_VERSION };
 static const struct cli_option global_options[] = {
 	[G_ROOT] = { "root", 0, CLI_VALUE, "DIR", NULL, "state directory (default /run/hardrun; "
 							"$XDG_RUNTIME_DIR/hardrun unprivileged)" },
@@ -29,6 +30,8 @@ static const struct cli_option global_options[] = {
 	[G_LOG_FORMAT] = { "log-format", 0, CLI_VALUE, NULL, log_formats, "log line format (default text)" },
 	[G_DEBUG] = { "debug", 0, CLI_FLAG, NULL, NULL, "log debug messages" },
 	[G_SYSTEMD] = { "systemd-cgroup", 0, CLI_FLAG, NULL, NULL, "refused by create and run (cgroupfs only)" },
+	[G_POLICY] = { "policy", 0, CLI_VALUE, "FILE", NULL, "the host policy floor for create, run, exec and update "
+							     "(default /etc/hardrun/policy.json if it exists)" },
 	[G_ROOTLESS] = { "rootless", 0, CLI_VALUE, "VALUE", NULL, "accepted for runc compatibility; ignored" },
 	[G_CRIU] = { "criu", 0, CLI_VALUE, "PATH", NULL, "accepted for runc compatibility; ignored" },
 	[G_VERSION] = { "version", 'v', CLI_FLAG, NULL, NULL, "print the version" },
@@ -85,6 +88,7 @@ static int parse_global(int argc, char **argv, struct hr_global *g, struct hr_er
 	g->log_json = a.value[G_LOG_FORMAT] && strcmp(a.value[G_LOG_FORMAT], "json") == 0;
 	g->debug = a.set[G_DEBUG];
 	g->systemd_cgroup = a.set[G_SYSTEMD];
+	g->policy = a.value[G_POLICY];
 	cli_args_clear(&a);
 	return argc - a.argc;
 }

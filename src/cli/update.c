@@ -27,7 +27,7 @@ static const struct cli_option options[] = {
 
 static int cmd_update(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
-	struct hr_update_flags f = { .resources = a->value[O_RESOURCES] };
+	struct hr_update_flags f = { .resources = a->value[O_RESOURCES], .policy = g->policy };
 
 	for (int i = 0; i < HR_UPDATE_N; i++)
 		f.values[i] = a->value[O_FIRST_FLAG + i];

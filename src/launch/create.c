@@ -22,6 +22,7 @@
 
 #include "cgroup/cgroup.h"
 #include "hardrun/hardrun.h"
+#include "policy/floor.h"
 #include "base/log.h"
 #include "state/state.h"
 #include "base/util.h"
@@ -60,6 +61,10 @@ static int check_policy(struct hr_launch_ctx *x, struct hr_error *err)
 					    .foreground = x->o->foreground };
 
 	hr_host_probe(&x->host, x->spec->process.apparmor_profile);
+	if (hr_host_load_floor(&x->host, x->o->policy, x->o->root, x->o->id, true, err) < 0)
+		return -1;
+	if (x->host.floor_host)
+		x->host.floor_host->seccomp_cache = hr_launch_seccomp_cache_dir();
 	return hr_policy_check_create(x->spec, &x->host, &po, &x->decisions, err);
 }
 
@@ -102,6 +107,9 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 	st->n_annotations = x->spec->n_annotations;
 	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
 		return hr_error_wrap(err, "save config");
+	/* what the host policy changed: exec and inspect derive the same config */
+	if (x->host.floor && hr_policy_save_record(x->c, x->host.floor, &x->decisions, err) < 0)
+		return -1;
 	/* writable by the container's (possibly remapped) root; umask would strip that */
 	if (mkfifoat(x->c->dirfd, "exec.fifo", 0622) < 0 || fchmodat(x->c->dirfd, "exec.fifo", 0622, 0) < 0)
 		return hr_error_set(err, errno, "create exec.fifo");
@@ -168,6 +176,9 @@ static void rollback(struct hr_launch_ctx *x)
 		hr_cgroup_destroy(x->cg, &ignored);
 	if (x->c)
 		hr_container_remove_dir(x->c, &ignored);
+	/* a user namespace id range this create took (never another's) */
+	if (x->host.floor && x->host.floor->user_namespace.mode == HR_POLICY_INJECT)
+		hr_idpool_release(x->o->root, x->o->id, true, &ignored);
 	if (x->console_master >= 0)
 		close(x->console_master);
 	if (x->pidfd >= 0)

@@ -15,6 +15,7 @@
 
 #include "cgroup/cgroup.h"
 #include "hardrun/hardrun.h"
+#include "policy/floor.h"
 #include "state/state.h"
 #include "base/util.h"
 #include "launch/launch.h"
@@ -122,7 +123,8 @@ static int load_exec_process(const struct hr_exec_opts *o, struct hr_container *
 	struct hr_spec *copy = NULL;
 
 	if (o->process_file)
-		return hr_process_load_file(o->process_file, own, err);
+		return hr_process_load_file(o->process_file, own, err) < 0 ? -1
+			: hr_policy_container_process(c, own, err);
 	if (hr_read_file_at(c->dirfd, "config.json", &text, NULL, err) < 0)
 		return hr_error_wrap(err, "read saved config of container %s", c->id);
 	if (hr_spec_load_string(text, "config.json", &copy, err) < 0)
@@ -130,7 +132,10 @@ static int load_exec_process(const struct hr_exec_opts *o, struct hr_container *
 	*own = copy->process;
 	memset(&copy->process, 0, sizeof(copy->process));
 	hr_spec_free(copy);
-	return apply_overrides(o, own, err);
+	/* --cap and the rest first: the container's policy judges the result */
+	if (apply_overrides(o, own, err) < 0)
+		return -1;
+	return hr_policy_container_process(c, own, err);
 }
 
 /* The container's spec, the process, the checkpoint, then the exec plan. */
@@ -140,7 +145,7 @@ static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, stru
 	const struct hr_spec *spec;
 	struct hr_plan_opts po = { .console_socket = o->console_socket, .preserve_fds = o->preserve_fds };
 
-	if (hr_container_spec(x->c, &spec, err) < 0)
+	if (hr_policy_container_spec(x->c, &spec, err) < 0)
 		return -1;
 	if (o->process_label)
 		return hr_error_set(err, 0, "exec: --process-label: SELinux is not supported by hardrun");
@@ -149,6 +154,10 @@ static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, stru
 	if (own->terminal && !o->console_socket && o->detach)
 		return hr_error_set(err, 0, "exec: a terminal with --detach needs --console-socket");
 	hr_host_probe(&x->host, own->apparmor_profile);
+	if (hr_host_load_floor(&x->host, o->policy, o->root, o->id, false, err) < 0)
+		return -1;
+	if (x->host.floor_host)
+		x->host.floor_host->seccomp_cache = hr_launch_seccomp_cache_dir();
 	if (hr_policy_check_exec(spec, own, &x->host, &x->decisions, err) < 0 ||
 	    hr_plan_exec(spec, own, &x->host, &po, &x->plan, err) < 0)
 		return -1;

@@ -43,6 +43,8 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err);
 void hr_launch_ctx_free(struct hr_launch_ctx *x);
 /* Compiles the plan's seccomp profile, through the BPF cache. */
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
+/* The BPF cache directory (private and ours), or NULL: do not cache. */
+char *hr_launch_seccomp_cache_dir(void);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
 
 #endif

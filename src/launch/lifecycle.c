@@ -214,6 +214,10 @@ int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_
 		hr_hooks_run_warn("poststop", spec->hooks.poststop, spec->hooks.n_poststop, state);
 	}
 	rc = hr_container_remove_dir(c, err);
+	/* its user namespace id range, if the policy gave it one (after the dir:
+	 * a delete killed in between leaves a stale entry, reclaimed later) */
+	if (rc == 0)
+		rc = hr_idpool_release(root, id, false, err);
 out:
 	hr_cgroup_free(cg);
 	hr_container_free(c);

@@ -28,7 +28,7 @@
  * others: $XDG_CACHE_HOME or ~/.cache, then hardrun/seccomp). It decides
  * what filter a container gets, so it is used only in a directory that is
  * ours and private (the state root's checks); otherwise nothing is cached. */
-static char *seccomp_cache_dir(void)
+char *hr_launch_seccomp_cache_dir(void)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	_cleanup_free_ char *dir = NULL;
@@ -58,7 +58,7 @@ int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 
 	if (!x->plan.seccomp)
 		return 0;
-	cache = seccomp_cache_dir();
+	cache = hr_launch_seccomp_cache_dir();
 	if (hr_seccomp_compile(x->plan.seccomp, cache, &x->l.seccomp, err) < 0)
 		return -1;
 	x->l.has_seccomp = true;

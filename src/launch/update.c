@@ -6,6 +6,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/query.h"
 #include "hardrun/hardrun.h"
+#include "policy/floor.h"
 #include "policy/policy.h"
 #include "state/state.h"
 #include "base/util.h"
@@ -40,7 +41,8 @@ static int open_live_cgroup(struct hr_container *c, struct hr_cgroup **cg, struc
 	return 0;
 }
 
-int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, struct hr_error *err)
+int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *res, const char *policy,
+			struct hr_error *err)
 {
 	struct hr_container *c = NULL;
 	struct hr_cgroup *cg = NULL;
@@ -54,7 +56,9 @@ int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *r
 	if (open_live_cgroup(c, &cg, err) < 0 || fill_current_limit(cg, res, err) < 0)
 		goto out;
 	hr_host_probe(&host, NULL);
-	if (hr_container_spec(c, &spec, err) < 0 || hr_policy_check_update(spec, res, &host, &decisions, err) < 0)
+	if (hr_host_load_floor(&host, policy, root, id, false, err) < 0 ||
+	    hr_container_spec(c, &spec, err) < 0 || hr_policy_check_update(spec, res, &host, &decisions, err) < 0 ||
+	    hr_policy_container_update(c, res, err) < 0)
 		goto out;
 	rc = hr_cgroup_apply_resources(cg, res, HR_CGROUP_SKIP_DEVICES, err);
 out:

@@ -150,7 +150,7 @@ int hr_lifecycle_update_flags(const char *root, const char *id, const struct hr_
 	for (int i = 0; i < HR_UPDATE_N; i++)
 		if (f->values[i] && apply_flag(i, f->values[i], &res, err) < 0)
 			goto out;
-	rc = hr_lifecycle_update(root, id, &res, err);
+	rc = hr_lifecycle_update(root, id, &res, f->policy, err);
 out:
 	hr_resources_clear(&res);
 	return rc;

@@ -5,26 +5,10 @@
 #include <stdlib.h>
 
 #include "apparmor/apparmor.h"
+#include "policy/floor.h"
 #include "container/capabilities.h"
 #include "rootfs/rootfs.h"
 #include "base/util.h"
-
-void hr_policy_record(struct hr_policy_result *r, enum hr_decision_kind kind, const char *rule, const char *detail)
-{
-	r->decisions = xrealloc(r->decisions, (r->n_decisions + 1) * sizeof(*r->decisions));
-	r->decisions[r->n_decisions++] = (struct hr_decision){ kind, xstrdup(rule), xstrdup(detail ? detail : "") };
-}
-
-void hr_policy_result_clear(struct hr_policy_result *r)
-{
-	for (size_t i = 0; i < r->n_decisions; i++) {
-		free(r->decisions[i].rule);
-		free(r->decisions[i].detail);
-	}
-	free(r->decisions);
-	r->decisions = NULL;
-	r->n_decisions = 0;
-}
 
 /* Capabilities known to this kernel and inside its bounding set. */
 static int check_caps_on_host(const struct hr_process *p, const struct hr_host *host, struct hr_error *err)
@@ -42,26 +26,52 @@ static int check_apparmor_on_host(const struct hr_process *p, const struct hr_ho
 	return hr_apparmor_check_profile_on(p->apparmor_profile, host->apparmor_enabled, host->apparmor_profiles, err);
 }
 
-/* The policy floor (issue 13): rules that inject into, refuse or warn
- * about a spec, each recorded in r. Empty for now. */
-static int floor_create(struct hr_spec *spec, struct hr_policy_result *r, struct hr_error *err)
+/* Audits the decisions from index `from` on and turns a refusal among
+ * them into the error. */
+static int floor_outcome(const struct hr_policy *floor, struct hr_policy_result *r, size_t from,
+			 struct hr_error *err)
 {
-	(void)spec, (void)r, (void)err;
-	return 0;
+	struct hr_policy_result added = { r->decisions + from, r->n_decisions - from };
+
+	hr_policy_audit(floor, &added);
+	return hr_policy_refusal_error(floor, &added, err);
 }
 
-static int floor_exec(const struct hr_spec *container, struct hr_process *p, struct hr_policy_result *r,
-		      struct hr_error *err)
-{
-	(void)container, (void)p, (void)r, (void)err;
-	return 0;
-}
-
-static int floor_update(const struct hr_spec *container, struct hr_resources *res, struct hr_policy_result *r,
+/* The policy floor (issue 13, policy/floor.h): rules that inject into,
+ * refuse or warn about a spec, each recorded in r and audited. */
+static int floor_create(struct hr_spec *spec, const struct hr_host *host, struct hr_policy_result *r,
 			struct hr_error *err)
 {
-	(void)container, (void)res, (void)r, (void)err;
-	return 0;
+	size_t from = r->n_decisions;
+
+	if (!host->floor)
+		return 0;
+	if (hr_policy_apply_spec(host->floor, host->floor_host, spec, r, err) < 0)
+		return -1;
+	return floor_outcome(host->floor, r, from, err);
+}
+
+static int floor_exec(struct hr_process *p, const struct hr_host *host, struct hr_policy_result *r,
+		      struct hr_error *err)
+{
+	size_t from = r->n_decisions;
+
+	if (!host->floor)
+		return 0;
+	if (hr_policy_apply_process(host->floor, host->floor_host, p, "exec process", r, err) < 0)
+		return -1;
+	return floor_outcome(host->floor, r, from, err);
+}
+
+static int floor_update(const struct hr_resources *res, const struct hr_host *host,
+			struct hr_policy_result *r, struct hr_error *err)
+{
+	size_t from = r->n_decisions;
+
+	if (!host->floor)
+		return 0;
+	hr_policy_apply_update(host->floor, res, r);
+	return floor_outcome(host->floor, r, from, err);
 }
 
 int hr_policy_check_create(struct hr_spec *spec, const struct hr_host *host, const struct hr_policy_create_opts *o,
@@ -76,7 +86,7 @@ int hr_policy_check_create(struct hr_spec *spec, const struct hr_host *host, con
 	if (spec->linux_.n_net_devices)
 		return hr_error_set(err, 0, "linux.netDevices is not supported by hardrun: refusing to run the "
 					    "container without the network devices it asks for");
-	if (floor_create(spec, r, err) < 0)
+	if (floor_create(spec, host, r, err) < 0)
 		return -1;
 	if (check_caps_on_host(p, host, err) < 0 || hr_sysctl_check(spec, host->live, err) < 0 ||
 	    hr_rootfs_validate(spec, err) < 0)
@@ -87,7 +97,8 @@ int hr_policy_check_create(struct hr_spec *spec, const struct hr_host *host, con
 int hr_policy_check_exec(const struct hr_spec *container, struct hr_process *p, const struct hr_host *host,
 			 struct hr_policy_result *r, struct hr_error *err)
 {
-	if (floor_exec(container, p, r, err) < 0)
+	(void)container;
+	if (floor_exec(p, host, r, err) < 0)
 		return -1;
 	if (check_caps_on_host(p, host, err) < 0)
 		return -1;
@@ -97,6 +108,6 @@ int hr_policy_check_exec(const struct hr_spec *container, struct hr_process *p, 
 int hr_policy_check_update(const struct hr_spec *container, struct hr_resources *res, const struct hr_host *host,
 			   struct hr_policy_result *r, struct hr_error *err)
 {
-	(void)host;
-	return floor_update(container, res, r, err);
+	(void)container;
+	return floor_update(res, host, r, err);
 }

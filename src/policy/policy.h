@@ -16,6 +16,9 @@
 
 /* What this host can enforce: probed once from the live system
  * (hr_host_probe), or written by a test. */
+struct hr_policy;
+struct hr_policy_host;
+
 struct hr_host {
 	int cap_last;                /* the kernel's highest capability, -1 unknown */
 	uint64_t cap_bounding;       /* the runtime's bounding set */
@@ -27,18 +30,28 @@ struct hr_host {
 	/* probed here: checks that look at the live system also run (a
 	 * sysctl's namespace path must not be the caller's namespace) */
 	bool live;
+	/* The host policy floor (policy/floor.h) and what the host offers it;
+	 * NULL without a policy file (today's behaviour). Owned. */
+	struct hr_policy *floor;
+	struct hr_policy_host *floor_host;
 };
 
 /* apparmor_profile: the profile a process asks for (NULL: none); the
  * kernel's list is read only when there is one to look up. */
 void hr_host_probe(struct hr_host *h, const char *apparmor_profile);
 void hr_host_clear(struct hr_host *h);
+/* The host policy (path, or the default file; none: floor stays NULL) for
+ * container id under state root; allocate_ids: create may take a user
+ * namespace id range (else the container's recorded one is looked up). */
+int hr_host_load_floor(struct hr_host *h, const char *path, const char *root, const char *id,
+		       bool allocate_ids, struct hr_error *err);
 
 /* What a policy rule did, in the order it did it. */
 enum hr_decision_kind {
 	HR_DECISION_INJECT,          /* raised the spec (e.g. added a masked path) */
 	HR_DECISION_WARN,            /* allowed, with a warning */
 	HR_DECISION_REFUSE,          /* refused: the error names the rule */
+	HR_DECISION_DEGRADE,         /* allowed without what this host lacks, as the policy lets it */
 };
 
 struct hr_decision {

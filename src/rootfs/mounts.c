@@ -75,12 +75,14 @@ static int build_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 		      struct hr_mount_flags *mf, bool bind, struct hr_error *err)
 {
 	_cleanup_close_ int treefd = -1;
+	bool idmapped = false;   /* a host-side tree is idmapped there (sources.c) */
 
 	if (bind) {
 		if (!m->source || !*m->source)
 			return hr_error_set(err, 0, "bind mount without a source");
 		if (ctx->bind_tree && *ctx->bind_tree >= 0) {
 			treefd = hr_steal_fd(*ctx->bind_tree);
+			idmapped = true;
 			if (hr_tree_set_flags(treefd, mf, err) < 0)
 				return -1;
 		} else {
@@ -93,7 +95,7 @@ static int build_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 	}
 	if (treefd < 0)
 		return -1;
-	if (mf->idmap || m->n_uid_mappings || m->n_gid_mappings) {
+	if (!idmapped && (mf->idmap || m->n_uid_mappings || m->n_gid_mappings)) {
 		if (hr_tree_idmap(treefd, m, mf->idmap_recursive || mf->recursive, err) < 0)
 			return -1;
 	}

@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/util.h"
 
 /* A copy of a host mount tree keeps the host's peer groups: made slave at
@@ -46,9 +47,37 @@ static int open_bind_source(int bundlefd, const struct hr_mount *m, int *out, st
 		if (*out < 0)
 			hr_error_set(err, errno, "open bind source \"%s\" for \"%s\"", m->source,
 				     m->destination ? m->destination : "");
+		/* idmapped here: the container's user namespace is not privileged
+		 * over the host filesystem, so it could not do it itself */
+		else if ((mf.idmap || m->n_uid_mappings || m->n_gid_mappings) &&
+			 hr_tree_idmap(*out, m, mf.idmap_recursive || mf.recursive, err) < 0) {
+			close(*out);
+			*out = -1;
+			hr_error_wrap(err, "bind mount on \"%s\"", m->destination ? m->destination : "");
+		}
 	}
 	hr_mount_flags_clear(&mf);
 	return bind && *out < 0 && m->source && *m->source ? -1 : 0;
+}
+
+/* The host policy's injected user namespace: the rootfs idmapped with the
+ * container's own mapping, so its files keep their apparent owners. Where
+ * the filesystem cannot, refused by name, or (idmapFallback) run without. */
+static int idmap_root(const struct hr_spec *spec, const char *rootfs, int tree, struct hr_error *err)
+{
+	const struct hr_linux *l = &spec->linux_;
+	struct hr_mount m = { .source = (char *)rootfs, .uid_mappings = l->uid_mappings,
+			      .n_uid_mappings = l->n_uid_mappings, .gid_mappings = l->gid_mappings,
+			      .n_gid_mappings = l->n_gid_mappings };
+
+	if (hr_tree_idmap(tree, &m, true, err) == 0)
+		return 0;
+	if (!spec->root_idmap_optional)
+		return hr_error_wrap(err, "idmapped rootfs (the host policy's user namespace)");
+	hr_log_warnf("rootfs \"%s\" is not idmapped (%s): its files appear owned by nobody inside, "
+		     "as the host policy's idmapFallback allows", rootfs, err->msg);
+	hr_error_clear(err);
+	return 0;
 }
 
 int hr_rootfs_open_sources(const struct hr_spec *spec, const char *bundle, const char *rootfs,
@@ -62,6 +91,10 @@ int hr_rootfs_open_sources(const struct hr_spec *spec, const char *bundle, const
 	out->root_tree = open_tree_of(AT_FDCWD, rootfs, true);
 	if (out->root_tree < 0)
 		return hr_error_set(err, errno, "open rootfs \"%s\"", rootfs);
+	if (spec->root_idmap && idmap_root(spec, rootfs, out->root_tree, err) < 0) {
+		hr_rootfs_sources_close(out);
+		return -1;
+	}
 	out->bind_trees = xmalloc((spec->n_mounts ? spec->n_mounts : 1) * sizeof(int));
 	out->n = spec->n_mounts;
 	for (size_t i = 0; i < out->n; i++)

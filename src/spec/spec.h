@@ -257,6 +257,10 @@ struct hr_spec {
 	struct hr_kv *annotations; size_t n_annotations;
 	bool has_linux; struct hr_linux linux_;
 	char *source_name;     /* file the spec came from, for messages */
+	/* Set by the host policy, never by config.json: the rootfs is idmapped
+	 * with linux.uidMappings/gidMappings (optional: where the filesystem
+	 * cannot, it runs without, as the policy allows). */
+	bool root_idmap, root_idmap_optional;
 };
 
 /* Loads and validates config.json. Errors name the file, and line/column for

@@ -7,6 +7,7 @@
 #define HARDRUN_STATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "hardrun/error.h"
@@ -96,6 +97,38 @@ char *hr_state_json_make(const char *id, const char *status, pid_t pid, const ch
 /* Removes <root>/<id> (the caller killed everything first); the marker goes
  * last, so an interrupted removal can be finished. */
 int hr_container_remove_dir(struct hr_container *c, struct hr_error *err);
+
+/* The host policy the container was created under (policy_record.c):
+ * its file name, its text, and the decisions it took (a JSON array of audit
+ * objects). Saved once by create; absent for a container created without a
+ * policy, or by a hardrun from before the record. */
+struct hr_policy_record {
+	char *source;
+	char *text;
+	char *decisions_json;
+};
+int hr_container_save_policy(struct hr_container *c, const char *source, const char *text,
+			     const char *decisions_json, struct hr_error *err);
+/* 1 and *out filled; 0 (out zeroed) when there is no record; -1 (err). */
+int hr_container_load_policy(struct hr_container *c, struct hr_policy_record *out,
+			     struct hr_error *err);
+void hr_policy_record_clear(struct hr_policy_record *r);
+
+/* Host id ranges for injected user namespaces (idpool.c): a pool of
+ * [start, start+size) handed out in ranges of `range` ids, one per
+ * container, race-free under a lock in the state root. */
+struct hr_idpool_cfg {
+	uint32_t start, size, range;
+};
+/* A new range for container id; "already exists" if id holds one. */
+int hr_idpool_allocate(const char *root, const char *id, const struct hr_idpool_cfg *cfg,
+		       uint32_t *start, struct hr_error *err);
+/* Frees id's range: at delete; only_own: only if this process allocated it
+ * (create's rollback, which must not free another create's range). */
+int hr_idpool_release(const char *root, const char *id, bool only_own, struct hr_error *err);
+/* 1 and the range if id holds one, 0 if not. */
+int hr_idpool_lookup(const char *root, const char *id, uint32_t *start, uint32_t *size,
+		     struct hr_error *err);
 
 /* /proc/PID/stat start time, 0 if the process is gone. */
 unsigned long long hr_proc_start_time(pid_t pid);

@@ -142,7 +142,7 @@ test_completion_offers_every_flag() {
 	vf=$(verb_flags)
 	while read -r verb flag; do
 		refused "$verb" "$flag" && continue
-		case $flag in help|version|rootless|criu|systemd-cgroup|debug|log|root|log-format)
+		case $flag in help|version|rootless|criu|systemd-cgroup|debug|log|root|log-format|policy)
 			[ "$verb" = hardrun ] && continue ;; # global: checked below
 		esac
 		[ "$flag" = help ] && continue # every verb's; completion offers the verb's own flags
@@ -151,7 +151,7 @@ test_completion_offers_every_flag() {
 		out=$(complete_words hardrun "$verb" "--$flag")
 		grep -qx -- "--$flag" <<<"$out" || missing="$missing $verb:--$flag"
 	done <<<"$vf"
-	for flag in root log log-format debug; do
+	for flag in root log log-format debug policy; do
 		out=$(complete_words hardrun "--$flag")
 		grep -qx -- "--$flag" <<<"$out" || missing="$missing global:--$flag"
 	done

@@ -35,6 +35,23 @@ test_default_profile_denies_namespaces_and_mount() {
 	assert_eq "$(try_default clone 0x10000011)" "clone: errno 1 (EPERM)"
 }
 
+# socket(2)'s family is an int: garbage in the upper 32 bits of the register
+# must not carry AF_ALG/AF_VSOCK past a 64-bit "family > 40" rule.
+test_default_profile_denies_af_alg_with_upper_bits_set() {
+	assert_eq "$(try_default socket 38 5 0)" "socket: errno 38 (ENOSYS)" || return 1
+	assert_eq "$(try_default socket 0xffffffff00000026 5 0)" "socket: errno 38 (ENOSYS)" || return 1
+	assert_eq "$(try_default socket 0x100000028 1 0)" "socket: errno 38 (ENOSYS)" || return 1
+	# a family the profile allows still works (AF_UNIX)
+	case $(try_default socket 1 1 0) in "socket: errno"*) fail "AF_UNIX socket denied";; esac
+}
+
+test_default_profile_lints_clean() {
+	local out
+	out=$("$HARDRUN" profile lint "$PROFILE" 2>&1)
+	assert_not_contains "$out" "socket/AF_ALG" || return 1
+	assert_not_contains "$out" "socket/AF_VSOCK"
+}
+
 test_default_profile_clone3_is_enosys() {
 	assert_eq "$(try_default clone3)" "clone3: errno 38 (ENOSYS)"
 }
