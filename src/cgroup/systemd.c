@@ -79,26 +79,28 @@ void hr_systemd_release_placeholder(pid_t pid)
 
 /* ---- create ------------------------------------------------------------------------- */
 
+static void push(struct hr_sd_props *p, struct hr_sd_prop q)
+{
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n++] = q;
+}
+
 static void add_base_props(struct hr_sd_props *p, const struct hr_systemd_unit *u, pid_t pid)
 {
 	static const char *const accounting[] = { "MemoryAccounting", "CPUAccounting", "IOAccounting",
 						  "TasksAccounting" };
-	size_t n = p->n;
+	uint32_t *pids = xmalloc(sizeof(*pids));
 
-	p->v = xrealloc(p->v, (n + 8) * sizeof(*p->v));
-	memset(&p->v[n], 0, 8 * sizeof(*p->v));
-	p->v[n++] = (struct hr_sd_prop){ .name = "Description", .type = HR_SD_STR,
-					 .str = xasprintf("hardrun container %s", u->unit) };
-	p->v[n++] = (struct hr_sd_prop){ .name = "Slice", .type = HR_SD_STR, .str = xstrdup(u->slice) };
-	p->v[n++] = (struct hr_sd_prop){ .name = "Delegate", .type = HR_SD_BOOL, .u64 = 1 };
-	/* as runc: not stopped before other units at shutdown by ordering */
-	p->v[n++] = (struct hr_sd_prop){ .name = "DefaultDependencies", .type = HR_SD_BOOL, .u64 = 0 };
+	pids[0] = (uint32_t)pid;
+	push(p, (struct hr_sd_prop){ .name = "Description", .type = HR_SD_STR,
+				     .str = xasprintf("hardrun container %s", u->unit) });
+	push(p, (struct hr_sd_prop){ .name = "Slice", .type = HR_SD_STR, .str = xstrdup(u->slice) });
+	push(p, (struct hr_sd_prop){ .name = "Delegate", .type = HR_SD_BOOL, .u64 = 1 });
+	/* as runc: no shutdown ordering of its own */
+	push(p, (struct hr_sd_prop){ .name = "DefaultDependencies", .type = HR_SD_BOOL, .u64 = 0 });
 	for (size_t i = 0; i < HR_ARRAY_SIZE(accounting); i++)
-		p->v[n++] = (struct hr_sd_prop){ .name = accounting[i], .type = HR_SD_BOOL, .u64 = 1 };
-	p->v[n] = (struct hr_sd_prop){ .name = "PIDs", .type = HR_SD_PIDS, .pids = xmalloc(sizeof(uint32_t)),
-				       .n_pids = 1 };
-	p->v[n++].pids[0] = (uint32_t)pid;
-	p->n = n;
+		push(p, (struct hr_sd_prop){ .name = accounting[i], .type = HR_SD_BOOL, .u64 = 1 });
+	push(p, (struct hr_sd_prop){ .name = "PIDs", .type = HR_SD_PIDS, .pids = pids, .n_pids = 1 });
 }
 
 /* StartTransientUnit; a unit of that name left failed by an earlier

@@ -8,8 +8,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "cgroup/systemd.h"
@@ -329,6 +335,93 @@ static void test_bad_swap_is_an_error(void **state)
 	assert_int_equal(p.n, 0);
 }
 
+/* ---- live, where systemd is PID 1 (run-in-vm --systemd) ----------------------- */
+
+static char *cg_file(const char *path, const char *name)
+{
+	_cleanup_free_ char *file = xasprintf("/sys/fs/cgroup/%s/%s", path, name);
+	char *text = NULL;
+	size_t len;
+	if (hr_read_file_at(AT_FDCWD, file, &text, &len, &err) < 0)
+		fail_msg("%s", err.msg);
+	text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+static uint64_t scope_u64(const char *unit, const char *prop)
+{
+	uint64_t v = 0;
+	if (hr_systemd_unit_u64(unit, false, "org.freedesktop.systemd1.Scope", prop, &v, &err) < 0)
+		fail_msg("%s", err.msg);
+	return v;
+}
+
+static void test_live_scope(void **state)
+{
+	struct hr_systemd_unit u = { .slice = "system.slice" };
+	struct hr_resources r = { .has_memory = true, .has_pids = true, .pids_limit = 50 };
+	struct hr_cgroup *cg = NULL;
+	_cleanup_free_ char *planned = NULL, *mem = NULL, *pids = NULL, *mem2 = NULL;
+	pid_t placeholder, child;
+	struct stat st;
+
+	(void)state;
+	if (sd_booted() <= 0)
+		skip();
+	u.unit = xasprintf("hardrun-unittest-%d.scope", (int)getpid());
+	r.memory = (struct hr_memory){ .has_limit = true, .limit = 64 << 20 };
+	assert_int_equal(hr_systemd_plan_path(&u, &planned, &err), 0);
+	assert_string_equal(planned + strlen("system.slice/"), u.unit);
+	if (hr_systemd_create(&u, planned, &r, &cg, &placeholder, &err) < 0)
+		fail_msg("%s", err.msg);
+	/* the scope lives on with another process once the placeholder goes */
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	if (hr_cgroup_enter(cg, child, &err) < 0)
+		fail_msg("%s", err.msg);
+	hr_systemd_release_placeholder(placeholder);
+	mem = cg_file(planned, "memory.max");
+	pids = cg_file(planned, "pids.max");
+	assert_string_equal(mem, "67108864");
+	assert_string_equal(pids, "50");
+	assert_int_equal(scope_u64(u.unit, "MemoryMax"), 64 << 20);
+	assert_int_equal(scope_u64(u.unit, "TasksMax"), 50);
+
+	r.memory.limit = 128 << 20;
+	if (hr_systemd_update(u.unit, false, cg, &r, &err) < 0)
+		fail_msg("%s", err.msg);
+	mem2 = cg_file(planned, "memory.max");
+	assert_string_equal(mem2, "134217728");
+	assert_int_equal(scope_u64(u.unit, "MemoryMax"), 128 << 20);
+
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (hr_systemd_stop(u.unit, false, &err) < 0)
+		fail_msg("%s", err.msg);
+	_cleanup_free_ char *dir = xasprintf("/sys/fs/cgroup/%s", planned);
+	assert_int_equal(stat(dir, &st), -1);
+	/* stopping what is gone is no error */
+	assert_int_equal(hr_systemd_stop(u.unit, false, &err), 0);
+	hr_cgroup_free(cg);
+	free(u.unit);
+}
+
+static void test_unreachable_bus_is_named(void **state)
+{
+	struct hr_systemd_unit u = { .slice = "user.slice", .unit = "hardrun-x.scope", .user = true };
+	char *planned = NULL;
+
+	(void)state;
+	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", 1);
+	assert_int_equal(hr_systemd_plan_path(&u, &planned, &err), -1);
+	if (!strstr(err.msg, "systemd") || !strstr(err.msg, "D-Bus"))
+		fail_msg("error does not name systemd and D-Bus: %s", err.msg);
+	unsetenv("DBUS_SESSION_BUS_ADDRESS");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +437,8 @@ int main(void)
 		cmocka_unit_test(test_device_allowlist),
 		cmocka_unit_test(test_device_rules_systemd_cannot_say),
 		cmocka_unit_test(test_bad_swap_is_an_error),
+		cmocka_unit_test(test_unreachable_bus_is_named),
+		cmocka_unit_test(test_live_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
