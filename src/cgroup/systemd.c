@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -38,6 +39,21 @@ int hr_systemd_plan_path(const struct hr_systemd_unit *u, char **out, struct hr_
 	if (hr_sd_bus_open(true, &bus, err) < 0 || hr_sd_manager_cgroup(bus, &manager, err) < 0)
 		return -1;
 	return hr_systemd_unit_cgroup(u, manager, out, err);
+}
+
+bool hr_systemd_want_user(void)
+{
+	_cleanup_free_ char *map = NULL;
+	unsigned long inside, outside, count;
+	struct hr_error ignored;
+
+	if (geteuid() != 0)
+		return true;
+	if (hr_read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, &ignored) < 0)
+		return false;
+	/* the initial user namespace maps all of 0..2^32-2 onto itself */
+	return !(sscanf(map, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && outside == 0 &&
+		 count == 4294967295UL);
 }
 
 bool hr_systemd_available(bool user)

@@ -98,6 +98,9 @@ void hr_sd_props_clear(struct hr_sd_props *p);
 
 /* ---- the driver ---------------------------------------------------------- */
 
+/* The user's manager rather than the system's: not root, or root only in a
+ * user namespace (rootless podman runs the runtime so). */
+bool hr_systemd_want_user(void);
 /* Whether this host's manager can be reached (features; no error). */
 bool hr_systemd_available(bool user);
 
