@@ -139,12 +139,13 @@ test_killed_create_then_delete_force() {
 	id=$(unique_id); b=$TEST_TMP/$id; unit=hardrun-$id.scope
 	make_bundle "$b" true
 	cfg "$b" '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "1000"]}]'
-	hs create -b "$b" "$id" </dev/null >/dev/null 2>&1 &
+	# hardrun itself in the background (not a function's subshell): $! is its pid
+	"$HARDRUN" --root "$STATE_ROOT" --systemd-cgroup create -b "$b" "$id" </dev/null >/dev/null 2>&1 &
 	cpid=$!
 	wait_for 30 unit_active "$unit" || fail "scope never became active"
 	kill -9 "$cpid"
 	wait "$cpid" 2>/dev/null
-	hr delete --force "$id" || fail "delete --force"
+	timeout 120 "$HARDRUN" --root "$STATE_ROOT" delete --force "$id" || fail "delete --force"
 	assert_clean "$id" "$unit" "system.slice/$unit"
 }
 
