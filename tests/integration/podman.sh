@@ -2,8 +2,11 @@
 # hardrun as podman's OCI runtime (podman -> conmon -> hardrun), with a
 # private podman store and a busybox --rootfs, no network (nothing on the
 # host's network config is touched). PODMAN_RUNTIME=/usr/sbin/runc runs the
-# same checks against runc.
+# same checks against runc; PODMAN_CGROUP_MANAGER=systemd (podman's default,
+# where systemd is PID 1: tests/vm-systemd/podman.sh) runs them with hardrun's
+# systemd cgroup driver.
 . "$(dirname "$0")/../lib.sh"
+[ "${PODMAN_CGROUP_MANAGER:-cgroupfs}" = cgroupfs ] || _file=podman-$PODMAN_CGROUP_MANAGER
 
 RUNTIME=${PODMAN_RUNTIME:-$HARDRUN}
 PM_DIR=$TEST_TMP/podman
@@ -15,7 +18,7 @@ NOFILE=$(lim -n)
 NPROC=$(lim -u)
 
 pm() {
-	timeout -k 5 60 podman --runtime "$RUNTIME" --cgroup-manager cgroupfs --events-backend none \
+	timeout -k 5 60 podman --runtime "$RUNTIME" --cgroup-manager "${PODMAN_CGROUP_MANAGER:-cgroupfs}" --events-backend none \
 		--root "$PM_DIR/root" --runroot "$PM_DIR/run" --tmpdir "$PM_DIR/tmp" "$@"
 }
 # podman run options every test uses. No pids limit: podman then still sends
