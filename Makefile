@@ -21,7 +21,7 @@
 #       lines, functions <= 60 (the rank order is in the script's header).
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := jansson libseccomp libcap-ng libapparmor
+PKGS := jansson libseccomp libcap-ng libapparmor libsystemd
 PREFIX ?= /usr/local
 BUILD ?= build
 ifeq ($(SANITIZE),1)

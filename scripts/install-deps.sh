@@ -3,10 +3,10 @@
 # Idempotent: quiet and fast when everything is already present.
 set -eu
 
-BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libcmocka-dev"
+BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libsystemd-dev libcmocka-dev"
 DOCS="scdoc"
 TEST="busybox-static jq util-linux procps iproute2 python3 strace debootstrap"
-VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils"
+VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils systemd dbus"
 E2E="containerd podman runc crun curl"
 # scripts/bench.sh and bench-scale.sh compare against these
 BENCH="bubblewrap crun runc jq busybox-static python3"

@@ -20,7 +20,7 @@ NOFILE=$(lim -n)
 NPROC=$(lim -u)
 
 pm() {
-	timeout -k 5 "$PM_TIMEOUT" podman ${PM_GLOBAL_OPTS[@]+"${PM_GLOBAL_OPTS[@]}"} --runtime "$RUNTIME" --cgroup-manager cgroupfs --events-backend none \
+	timeout -k 5 "$PM_TIMEOUT" podman ${PM_GLOBAL_OPTS[@]+"${PM_GLOBAL_OPTS[@]}"} --runtime "$RUNTIME" --cgroup-manager "${PODMAN_CGROUP_MANAGER:-cgroupfs}" --events-backend none \
 		--root "$PM_DIR/root" --runroot "$PM_DIR/run" --tmpdir "$PM_DIR/tmp" "$@"
 }
 # podman run options every check uses.
@@ -137,7 +137,7 @@ pm_check_detached_exec_stop_rm() {
 pm_check_interactive_tty() {
 	setup_podman
 	local out rc cmd
-	printf -v cmd '%q ' podman ${PM_GLOBAL_OPTS[@]+"${PM_GLOBAL_OPTS[@]}"} --runtime "$RUNTIME" --cgroup-manager cgroupfs --events-backend none \
+	printf -v cmd '%q ' podman ${PM_GLOBAL_OPTS[@]+"${PM_GLOBAL_OPTS[@]}"} --runtime "$RUNTIME" --cgroup-manager "${PODMAN_CGROUP_MANAGER:-cgroupfs}" --events-backend none \
 		--root "$PM_DIR/root" --runroot "$PM_DIR/run" --tmpdir "$PM_DIR/tmp" \
 		run --rm -it "${RUN_OPTS[@]}" --rootfs "$(rootfs_template)" /bin/sh -c 'tty; [ -t 0 ] && echo stdin-tty; sleep 0.5; exit 4'
 	out=$(SHELL=/bin/bash timeout -k 5 60 script -qec "$cmd" /dev/null </dev/null | tr -d '\r')

@@ -4,6 +4,8 @@
 #   --host   unit + integration + security regression tests on this host
 #            (private mount ns, cgroup2 at /sys/fs/cgroup)
 #   --vm     tests that need real cgroup v2 controllers / AppArmor, inside scripts/run-in-vm
+#   --vm-systemd  the systemd cgroup driver (tests/vm-systemd and the unit
+#            tests' live part), inside scripts/run-in-vm --systemd
 #   --fuzz   builds the libFuzzer targets (make fuzz) and runs each for
 #            FUZZ_SECONDS (default 20) seconds: one "fuzz: <target>" result each
 #   --sanitize  the unit tests built with ASan + UBSan (build-san/)
@@ -56,6 +58,17 @@ run_vm() {
 	cat "$OUT.vm"; grep -E '^(ok|not ok) - ' "$OUT.vm" >>"$OUT"; rm -f "$OUT.vm"
 }
 
+run_vm_systemd() {
+	stage "VM with systemd as PID 1: the systemd cgroup driver (about 1 minute on an idle machine)"
+	if ! ./scripts/run-in-vm --systemd --timeout "${VM_TIMEOUT:-1200}" -- \
+		bash -c 'cd "$0" && . tests/run-lib.sh && run_integration_dir tests/vm-systemd &&
+			CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit (systemd VM): test_systemd" "${UNIT_DIR:-build/tests}/test_systemd"' \
+		"$TOP" >>"$OUT.vms" 2>&1; then
+		echo "not ok - vm-systemd: run-in-vm --systemd exited with failure" | tee -a "$OUT"
+	fi
+	cat "$OUT.vms"; grep -E '^(ok|not ok) - ' "$OUT.vms" >>"$OUT"; rm -f "$OUT.vms"
+}
+
 # The fuzz targets are built here (clang, into build-fuzz/), not by
 # test-bins, so a normal build never needs clang.
 # The unit tests again, built with gcc's ASan + UBSan (build-san/).
@@ -95,10 +108,11 @@ case $mode in
 --unit) run_unit ;;
 --host) run_unit; run_host ;;
 --vm) run_vm ;;
+--vm-systemd) run_vm_systemd ;;
 --fuzz) run_fuzz ;;
 --sanitize) run_unit_sanitized ;;
---all) run_unit; run_host; run_vm; run_unit_sanitized; run_fuzz ;;
-*) echo "usage: $0 [--unit|--host|--vm|--fuzz|--sanitize|--all]" >&2; exit 2 ;;
+--all) run_unit; run_host; run_vm; run_vm_systemd; run_unit_sanitized; run_fuzz ;;
+*) echo "usage: $0 [--unit|--host|--vm|--vm-systemd|--fuzz|--sanitize|--all]" >&2; exit 2 ;;
 esac
 
 skipped=$(grep -c '^ok .*# SKIP' "$OUT")

@@ -22,6 +22,7 @@ struct hr_create_opts {
 	bool no_new_keyring;
 	bool foreground;             /* `run`: keep the pty master, we proxy it */
 	const char *policy;          /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
+	bool systemd_cgroup;         /* --systemd-cgroup: the cgroup is a systemd scope */
 	int preserve_fds;
 	/* `profile learn/check` (issue 14): this filter replaces the config's
 	 * linux.seccomp and its notify fd is taken by the caller, announced over

@@ -96,6 +96,9 @@ bool hr_cgroup_device_allowed(const struct hr_device_rule *rules, size_t n, char
  * instructions are struct bpf_insn (8 bytes each). Caller frees *insns. */
 int hr_cgroup_device_program(const struct hr_device_rule *rules, size_t n, void **insns, size_t *n_insns,
 			     struct hr_error *err);
+/* The OCI default devices appended to every rule list (systemd's DeviceAllow
+ * lists them too). */
+const struct hr_device_rule *hr_cgroup_default_device_rules(size_t *n);
 /* Loads the program and attaches it to the cgroup, replacing the device
  * programs attached there before. */
 int hr_cgroup_apply_devices(struct hr_cgroup *cg, const struct hr_device_rule *rules, size_t n,

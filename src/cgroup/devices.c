@@ -39,6 +39,12 @@ static const struct hr_device_rule default_rules[] = {
 	{ true, 'c', 136, -1, "rwm" }, /* /dev/pts/N */
 };
 
+const struct hr_device_rule *hr_cgroup_default_device_rules(size_t *n)
+{
+	*n = HR_ARRAY_SIZE(default_rules);
+	return default_rules;
+}
+
 static const struct { char c; uint32_t bit; } access_bits[] = {
 	{ 'm', BPF_DEVCG_ACC_MKNOD }, { 'r', BPF_DEVCG_ACC_READ }, { 'w', BPF_DEVCG_ACC_WRITE },
 };

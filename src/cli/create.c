@@ -19,9 +19,7 @@ int cli_create_opts(const char *verb, struct hr_global *g, const struct cli_args
 	if (a->value[CREATE_PRESERVE_FDS] &&
 	    cli_parse_count(verb, "preserve-fds", a->value[CREATE_PRESERVE_FDS], 4096, &o->preserve_fds, err) < 0)
 		return -1;
-	if (g->systemd_cgroup)
-		return hr_error_set(err, 0, "--systemd-cgroup is not supported by hardrun: set SystemdCgroup = false "
-					    "(cgroupfs driver) in the runtime options");
+	o->systemd_cgroup = g->systemd_cgroup;
 	return 0;
 }
 

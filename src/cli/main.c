@@ -29,7 +29,7 @@ static const struct cli_option global_options[] = {
 	[G_LOG] = { "log", 0, CLI_VALUE, "FILE", NULL, "write the log to FILE instead of stderr" },
 	[G_LOG_FORMAT] = { "log-format", 0, CLI_VALUE, NULL, log_formats, "log line format (default text)" },
 	[G_DEBUG] = { "debug", 0, CLI_FLAG, NULL, NULL, "log debug messages" },
-	[G_SYSTEMD] = { "systemd-cgroup", 0, CLI_FLAG, NULL, NULL, "refused by create and run (cgroupfs only)" },
+	[G_SYSTEMD] = { "systemd-cgroup", 0, CLI_FLAG, NULL, NULL, "the container's cgroup is a systemd scope (D-Bus)" },
 	[G_POLICY] = { "policy", 0, CLI_VALUE, "FILE", NULL, "the host policy floor for create, run, exec and update "
 							     "(default /etc/hardrun/policy.json if it exists)" },
 	[G_ROOTLESS] = { "rootless", 0, CLI_VALUE, "VALUE", NULL, "accepted for runc compatibility; ignored" },

@@ -141,6 +141,8 @@ static int make_cgroup(struct hr_launch_ctx *x, struct hr_error *err)
 	const struct hr_plan *p = &x->plan;
 	char *planned = NULL;
 
+	if (x->o->systemd_cgroup)
+		return hr_launch_systemd_cgroup(x, err);
 	if (hr_cgroup_plan_path(p->cgroups_path, x->id, &planned, err) < 0)
 		return -1;
 	x->c->st.cgroup_path = planned;
@@ -176,6 +178,7 @@ static void rollback(struct hr_launch_ctx *x)
 		kill(x->pid, SIGKILL);
 		waitpid(x->pid, NULL, 0);
 	}
+	hr_launch_systemd_rollback(x);
 	if (x->cg)
 		hr_cgroup_destroy(x->cg, &ignored);
 	if (x->c)
@@ -202,11 +205,12 @@ static const struct {
 	{ "state directory", make_state },
 	{ "cgroup", make_cgroup },
 	{ "container process up to READY", hr_launch_spawn },
+	{ "systemd scope: its placeholder process goes", hr_launch_systemd_release },
 };
 
 int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, struct hr_error *err)
 {
-	struct hr_launch_ctx x = { .o = o, .id = o->id, .pid_file = o->pid_file, .pidfd = -1, .sync_fd = -1, .console_master = -1,
+	struct hr_launch_ctx x = { .o = o, .id = o->id, .pid_file = o->pid_file, .pidfd = -1, .sync_fd = -1, .console_master = -1, .placeholder = -1,
 				.l = { .fifo_fd = -1, .target_rootfd = -1, .console_sock = -1, .listener_sock = -1 } };
 	int rc;
 

@@ -142,7 +142,7 @@ static json_t *linux_json(void)
 	return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b}, s:o, s:o, s:o, s:o, s:{s:o}}",
 			 "namespaces", strv_json(namespaces),
 			 "capabilities", capabilities_json(),
-			 "cgroup", "v1", false, "v2", true, "systemd", false, "systemdUser", false,
+			 "cgroup", "v1", false, "v2", true, "systemd", true, "systemdUser", true,
 			 "seccomp", seccomp_json(),
 			 "apparmor", enabled_json(true),
 			 "selinux", enabled_json(false),

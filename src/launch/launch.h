@@ -31,6 +31,7 @@ struct hr_launch_ctx {
 	struct hr_cgroup *cg;
 	struct hr_launch l;
 	pid_t pid;
+	pid_t placeholder;               /* --systemd-cgroup: holds the scope until pid is in */
 	int pidfd;
 	int sync_fd;
 	int console_master;
@@ -46,5 +47,10 @@ int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 /* The BPF cache directory (private and ours), or NULL: do not cache. */
 char *hr_launch_seccomp_cache_dir(void);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
+/* --systemd-cgroup (systemd_cgroup.c): the scope as the container's cgroup,
+ * its placeholder released once the container process is in, and undone. */
+int hr_launch_systemd_cgroup(struct hr_launch_ctx *x, struct hr_error *err);
+int hr_launch_systemd_release(struct hr_launch_ctx *x, struct hr_error *err);
+void hr_launch_systemd_rollback(struct hr_launch_ctx *x);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/systemd.h"
 #include "hardrun/hardrun.h"
 #include "container/hooks.h"
 #include "base/log.h"
@@ -182,6 +183,19 @@ static bool has_processes(struct hr_container *c, struct hr_cgroup *cg)
 	return cg && hr_cgroup_is_populated(cg, &populated, &ignored) == 0 && populated;
 }
 
+/* --systemd-cgroup: the scope goes with its processes; what systemd cannot
+ * be asked (not reachable) does not keep --force from removing the rest. */
+static int stop_scope(struct hr_container *c, bool force, struct hr_error *err)
+{
+	if (!c->st.systemd_unit || hr_systemd_stop(c->st.systemd_unit, c->st.systemd_user, err) == 0)
+		return 0;
+	if (!force)
+		return -1;
+	hr_log_warnf("delete --force: %s", err->msg);
+	hr_error_clear(err);
+	return 0;
+}
+
 int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_error *err)
 {
 	struct hr_container *c = NULL;
@@ -204,7 +218,7 @@ int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_
 	}
 	if (cg && !cg->shared && (s == HR_STATUS_PAUSED || s == HR_STATUS_DAMAGED))
 		hr_cgroup_freeze(cg, false, err);
-	if (kill_and_reap(c, cg, err) < 0)
+	if (kill_and_reap(c, cg, err) < 0 || stop_scope(c, force, err) < 0)
 		goto out;
 	if (cg && hr_cgroup_destroy(cg, err) < 0)
 		goto out;

@@ -5,6 +5,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/query.h"
+#include "cgroup/systemd.h"
 #include "hardrun/hardrun.h"
 #include "policy/floor.h"
 #include "policy/policy.h"
@@ -60,7 +61,12 @@ int hr_lifecycle_update(const char *root, const char *id, struct hr_resources *r
 	    hr_container_spec(c, &spec, err) < 0 || hr_policy_check_update(spec, res, &host, &decisions, err) < 0 ||
 	    hr_policy_container_update(c, res, err) < 0)
 		goto out;
-	rc = hr_cgroup_apply_resources(cg, res, HR_CGROUP_SKIP_DEVICES, err);
+	/* --systemd-cgroup: the unit's properties too, or systemd would put its
+	 * old values back the next time it writes the scope's files */
+	if (c->st.systemd_unit)
+		rc = hr_systemd_update(c->st.systemd_unit, c->st.systemd_user, cg, res, err);
+	else
+		rc = hr_cgroup_apply_resources(cg, res, HR_CGROUP_SKIP_DEVICES, err);
 out:
 	hr_policy_result_clear(&decisions);
 	hr_host_clear(&host);

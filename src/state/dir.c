@@ -88,8 +88,10 @@ int hr_state_write_marker(int dirfd, const char *id, struct hr_error *err)
 int hr_container_save_record(struct hr_container *c, struct hr_error *err)
 {
 	const struct hr_state *st = &c->st;
-	_cleanup_free_ char *text = xasprintf(RECORD_MAGIC "\ncgroup %s\npid %d\nstart %llu\n%s",
-					      st->cgroup_path ? st->cgroup_path : "", (int)st->pid, st->pid_start,
+	_cleanup_free_ char *unit = st->systemd_unit ? xasprintf("%s %s\n", st->systemd_user ? "systemd-user" : "systemd",
+								 st->systemd_unit) : xstrdup("");
+	_cleanup_free_ char *text = xasprintf(RECORD_MAGIC "\ncgroup %s\n%spid %d\nstart %llu\n%s",
+					      st->cgroup_path ? st->cgroup_path : "", unit, (int)st->pid, st->pid_start,
 					      st->cgroup_shared ? "shared 1\n" : "");
 
 	if (hr_write_file_atomic_at(c->dirfd, HR_STATE_RECORD, text, strlen(text), err) < 0)
@@ -113,6 +115,11 @@ static int record_line(struct hr_record *rec, char *line, struct hr_error *err)
 			return -1;
 	} else if (strcmp(line, "shared") == 0 && strcmp(val, "1") == 0) {
 		rec->cgroup_shared = true;
+	} else if (strcmp(line, "systemd") == 0 || strcmp(line, "systemd-user") == 0) {
+		if (rec->systemd_unit)
+			return hr_error_set(err, 0, "a second systemd line");
+		rec->systemd_unit = xstrdup(val);
+		rec->systemd_user = strcmp(line, "systemd-user") == 0;
 	} else if (strcmp(line, "pid") == 0 && hr_parse_u64(val, &v) && v <= 0x3fffffff) {
 		rec->pid = (pid_t)v;
 	} else if (strcmp(line, "start") == 0 && hr_parse_u64(val, &v)) {
@@ -120,6 +127,25 @@ static int record_line(struct hr_record *rec, char *line, struct hr_error *err)
 	} else {
 		return hr_error_set(err, 0, "malformed line \"%.32s\"", line);
 	}
+	return 0;
+}
+
+/* delete stops the unit the record names: only the scope that is the
+ * recorded (and checked) cgroup, never another unit. */
+static int check_unit(const struct hr_record *rec, struct hr_error *err)
+{
+	const char *u = rec->systemd_unit, *base;
+	size_t n;
+
+	if (!u)
+		return 0;
+	if (!rec->cgroup_path)
+		return hr_error_set(err, 0, "a systemd unit without a cgroup");
+	base = strrchr(rec->cgroup_path, '/');
+	base = base ? base + 1 : rec->cgroup_path;
+	n = strlen(u);
+	if (strcmp(base, u) != 0 || n <= 6 || strcmp(u + n - 6, ".scope") != 0)
+		return hr_error_set(err, 0, "systemd unit \"%.64s\" is not the scope of the recorded cgroup", u);
 	return 0;
 }
 
@@ -143,11 +169,16 @@ int hr_state_read_record(int dirfd, struct hr_record *rec, struct hr_error *err)
 			return hr_error_wrap(err, "%s", HR_STATE_RECORD);
 		}
 	}
+	if (check_unit(rec, err) < 0) {
+		hr_record_clear(rec);
+		return hr_error_wrap(err, "%s", HR_STATE_RECORD);
+	}
 	return 0;
 }
 
 void hr_record_clear(struct hr_record *rec)
 {
 	free(rec->cgroup_path);
+	free(rec->systemd_unit);
 	memset(rec, 0, sizeof(*rec));
 }

@@ -14,6 +14,8 @@
 struct hr_record {
 	char *cgroup_path;
 	bool cgroup_shared;        /* "shared 1": the cgroup had others' processes */
+	char *systemd_unit;        /* checked: "*.scope", cgroup_path's last component */
+	bool systemd_user;
 	pid_t pid;
 	unsigned long long pid_start;
 };

@@ -174,6 +174,8 @@ static void load_record(struct hr_container *c)
 	c->record_ok = true;
 	c->st.cgroup_path = hr_steal_ptr(rec.cgroup_path);
 	c->st.cgroup_shared = rec.cgroup_shared;
+	c->st.systemd_unit = hr_steal_ptr(rec.systemd_unit);
+	c->st.systemd_user = rec.systemd_user;
 	c->st.pid = rec.pid;
 	c->st.pid_start = rec.pid_start;
 }
@@ -260,6 +262,7 @@ void hr_container_free(struct hr_container *c)
 	free(c->st.bundle);
 	free(c->st.rootfs);
 	free(c->st.cgroup_path);
+	free(c->st.systemd_unit);
 	free(c->st.created);
 	free(c->st.owner);
 	for (size_t i = 0; i < c->st.n_annotations; i++) {

@@ -35,6 +35,9 @@ struct hr_state {
 	char *cgroup_path;         /* relative to the cgroup2 root, NULL if none;
 				      from the record, checked (hr_cgroup_check_path) */
 	bool cgroup_shared;        /* it had processes not ours when we joined it */
+	char *systemd_unit;        /* --systemd-cgroup: the scope (the last component
+				      of cgroup_path), NULL with the cgroupfs driver */
+	bool systemd_user;         /* the scope is the user manager's */
 	char *created;             /* RFC 3339 */
 	bool created_done;         /* create finished (else: half-created) */
 	bool started;              /* start released the process */

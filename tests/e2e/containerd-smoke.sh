@@ -11,7 +11,11 @@
 # check, then "N passed, M failed". Exit 0 only if nothing failed.
 # Environment: CTRD_DIR (default /tmp/hardrun-ctrd, wiped), CTRD_NS
 # (containerd namespace and parent cgroup, default hardrun-e2e), CTRD_TIMEOUT
-# (seconds per ctr/runtime call, default 30), CTRD_SKIP (check names).
+# (seconds per ctr/runtime call, default 30), CTRD_SKIP (check names),
+# CTRD_SYSTEMD=1 (the shim runs the runtime with --systemd-cgroup, as
+# SystemdCgroup = true does, and each container gets the cgroupsPath
+# system.slice:$CTRD_NS:ID, as the kubelet's systemd driver gives one; needs
+# systemd as PID 1: tests/vm-systemd/containerd.sh).
 # Meant for the VM (tests/vm/containerd.sh): the oom check needs cgroup v2
 # with the memory controller; elsewhere it is skipped.
 set -uo pipefail
@@ -46,8 +50,13 @@ done
 # Every external call is bounded; -k because ctr forwards SIGTERM to the task.
 tmo() { timeout -k 5 "$TMO" "$@"; }
 C() { tmo ctr --address "$SOCK" --namespace "$NS" "$@"; }
+SYSTEMD=${CTRD_SYSTEMD:-0}
 RT=(--runc-binary "$RUNTIME" --runc-root "$RTROOT" --fifo-dir "$D/fifo")
-run_rm() { C run --rm "${RT[@]}" --rootfs "$ROOTFS" "$@"; } # run_rm ID CMD... (ctr flags go before --rootfs)
+[ "$SYSTEMD" = 0 ] || RT+=(--runc-systemd-cgroup)
+# sdcg ID: with CTRD_SYSTEMD=1 the --cgroup flag giving ID its scope
+sdcg() { [ "$SYSTEMD" = 0 ] || echo "--cgroup system.slice:$NS:$1"; }
+# shellcheck disable=SC2046 # sdcg's words are meant to split
+run_rm() { C run --rm "${RT[@]}" $(sdcg "$1") --rootfs "$ROOTFS" "$@"; } # run_rm ID CMD... (ctr flags go before --rootfs)
 cg_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 
 task_line() { C task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2, $3 }'; }
@@ -238,7 +247,7 @@ t_errmsg() {
 }
 t_procenv() {
 	local out
-	out=$(C run --rm --env E2E_VAR=v1 --cwd /tmp "${RT[@]}" --rootfs "$ROOTFS" e2e-env /bin/sh -c 'echo "$$ $E2E_VAR $(pwd) $(id -u)"') ||
+	out=$(C run --rm --env E2E_VAR=v1 --cwd /tmp "${RT[@]}" $(sdcg e2e-env) --rootfs "$ROOTFS" e2e-env /bin/sh -c 'echo "$$ $E2E_VAR $(pwd) $(id -u)"') ||
 		{ reap e2e-env; echo "ctr run failed: $out"; return 1; }
 	expect "pid env cwd uid" "$out" "1 v1 /tmp 0"
 }
@@ -252,20 +261,20 @@ t_security() {
 }
 t_readonly() {
 	local out
-	out=$(C run --rm --read-only "${RT[@]}" --rootfs "$ROOTFS" e2e-ro /bin/sh -c 'touch /e2e-ro 2>&1; echo rc=$?')
+	out=$(C run --rm --read-only "${RT[@]}" $(sdcg e2e-ro) --rootfs "$ROOTFS" e2e-ro /bin/sh -c 'touch /e2e-ro 2>&1; echo rc=$?')
 	if [ -e "$ROOTFS/e2e-ro" ]; then rm -f "$ROOTFS/e2e-ro"; echo "the rootfs was writable"; return 1; fi
 	echo "$out" | grep -q 'Read-only file system' || { reap e2e-ro; echo "write to / did not fail with EROFS: $out"; return 1; }
 }
 t_image() {
 	local out
 	C images import "$D/image.tar" >/dev/null || { echo "ctr images import failed"; return 1; }
-	out=$(C run --rm "${RT[@]}" "$IMAGE" e2e-image /bin/sh -c 'echo from-image; grep -c " / .* - overlay " /proc/self/mountinfo') ||
+	out=$(C run --rm "${RT[@]}" $(sdcg e2e-image) "$IMAGE" e2e-image /bin/sh -c 'echo from-image; grep -c " / .* - overlay " /proc/self/mountinfo') ||
 		{ reap e2e-image; echo "ctr run from the image failed: $out"; return 1; }
 	expect "stdout" "$(echo $out)" "from-image 1"
 }
 t_tty() {
 	local out rc
-	out=$(in_tty ctr --address "$SOCK" --namespace "$NS" run --rm -t "${RT[@]}" --rootfs "$ROOTFS" e2e-tty \
+	out=$(in_tty ctr --address "$SOCK" --namespace "$NS" run --rm -t "${RT[@]}" $(sdcg e2e-tty) --rootfs "$ROOTFS" e2e-tty \
 		/bin/sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-tty; exit 4')
 	rc=$?
 	echo "$out"
@@ -279,7 +288,7 @@ L=e2e-life
 L_PID=
 L_CG=
 t_run_detached() {
-	C run -d "${RT[@]}" --log-uri "file://$D/logs/$L.out" --rootfs "$ROOTFS" "$L" \
+	C run -d "${RT[@]}" $(sdcg "$L") --log-uri "file://$D/logs/$L.out" --rootfs "$ROOTFS" "$L" \
 		/bin/sh -c 'trap "echo got-term; exit 42" TERM; echo started; while :; do sleep 0.1; done' ||
 		{ reap "$L"; echo "ctr run -d failed"; return 1; }
 	wait_status "$L" RUNNING || return 1
@@ -338,7 +347,7 @@ t_kill_delete() {
 # "container not running"), not report "unknown error after kill".
 t_kill_exited() {
 	local id=e2e-kill-exited out
-	C run -d "${RT[@]}" --rootfs "$ROOTFS" "$id" /bin/true >/dev/null 2>&1 || { reap "$id"; echo "ctr run -d failed"; return 1; }
+	C run -d "${RT[@]}" $(sdcg "$id") --rootfs "$ROOTFS" "$id" /bin/true >/dev/null 2>&1 || { reap "$id"; echo "ctr run -d failed"; return 1; }
 	wait_status "$id" STOPPED || { reap "$id"; return 1; }
 	out=$(C task kill -s SIGKILL "$id" 2>&1)
 	reap "$id"
@@ -352,7 +361,7 @@ t_oom() {
 	cg_v2 && grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
 		{ echo "needs cgroup v2 with the memory controller (the VM)"; return 77; }
 	# without a working limit the pipeline just uses 256 MiB and exits 0
-	C run --rm "${RT[@]}" --memory-limit 33554432 --rootfs "$ROOTFS" e2e-oom \
+	C run --rm "${RT[@]}" $(sdcg e2e-oom) --memory-limit 33554432 --rootfs "$ROOTFS" e2e-oom \
 		/bin/sh -c 'dd if=/dev/zero bs=1M count=256 2>/dev/null | tail >/dev/null'
 	local rc=$?
 	[ $rc = 137 ] || reap e2e-oom
@@ -366,6 +375,11 @@ t_leftovers() {
 	[ -z "$left" ] || { echo "runtime state left: $left"; return 1; }
 	left=$(find "$CG_PARENT" /sys/fs/cgroup/*/"$NS" -mindepth 1 -type d 2>/dev/null | tr '\n' ' ')
 	[ -z "$left" ] || { echo "cgroups left: $left"; return 1; }
+	[ "$SYSTEMD" = 0 ] && return 0
+	left=$(systemctl list-units --all --no-legend --plain "$NS-*.scope" 2>/dev/null | awk '{print $1}' | tr '\n' ' ')
+	[ -z "$left" ] || { echo "systemd units left: $left"; return 1; }
+	left=$(find /sys/fs/cgroup/system.slice -maxdepth 1 -name "$NS-*.scope" 2>/dev/null | tr '\n' ' ')
+	[ -z "$left" ] || { echo "scope cgroups left: $left"; return 1; }
 }
 
 # ---- main --------------------------------------------------------------------

@@ -67,7 +67,7 @@ test_capabilities_cover_kernel() {
 }
 
 test_cgroup_v2_only() {
-	jqe '.linux.cgroup == {"v1": false, "v2": true, "systemd": false, "systemdUser": false}'
+	jqe '.linux.cgroup == {"v1": false, "v2": true, "systemd": true, "systemdUser": true}'
 }
 
 test_seccomp() {

@@ -5,7 +5,10 @@
 # them), so podman's default pids limit (2048) would be refused: hardrun
 # fails closed on a limit it cannot enforce. --pids-limit -1 makes podman
 # send linux.resources.pids.limit 0 (unlimited), which needs no controller.
+# PODMAN_CGROUP_MANAGER=systemd (podman's default where systemd is PID 1:
+# tests/vm-systemd/podman.sh) runs the checks with hardrun's systemd driver.
 . "$(dirname "$0")/../lib.sh"
+[ "${PODMAN_CGROUP_MANAGER:-cgroupfs}" = cgroupfs ] || _file=podman-$PODMAN_CGROUP_MANAGER
 PM_EXTRA_OPTS=(--pids-limit -1)
 . "$TOP/tests/lib-podman.sh"
 

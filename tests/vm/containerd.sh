@@ -3,6 +3,8 @@
 # runs tests/e2e/containerd-smoke.sh once and reports each of its checks as
 # a test. E2E_RUNTIME=/usr/sbin/runc runs the same checks against runc.
 . "$(dirname "$0")/../lib.sh"
+# tests/vm-systemd/containerd.sh runs this with CTRD_SYSTEMD=1
+[ "${CTRD_SYSTEMD:-0}" = 0 ] || _file=containerd-systemd
 
 SMOKE_OUT=$TEST_TMP/containerd-smoke.out
 SECONDS=0

@@ -1,0 +1,36 @@
+#!/bin/bash
+# --systemd-cgroup on a host where systemd is not PID 1 (the development
+# VM, CI): refused with an error that names systemd, and nothing is left
+# behind. The driver itself is tested in the systemd VM (tests/vm-systemd).
+. "$(dirname "$0")/../lib.sh"
+
+no_systemd_here() {
+	[ ! -d /run/systemd/system ] || skip "systemd runs here; see tests/vm-systemd"
+}
+
+test_systemd_cgroup_without_systemd_is_named() {
+	local id b out
+	no_systemd_here
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" true
+	cfg "$b" '.linux.resources.memory = {"limit": 33554432}'
+	out=$(hr --systemd-cgroup create -b "$b" "$id" 2>&1) && fail "create succeeded without systemd"
+	assert_contains "$out" "systemd cgroup driver: systemd is not the init system"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state left behind: $(ls -a "$STATE_ROOT/$id")"
+	out=$(hr --systemd-cgroup run -b "$b" "$id" 2>&1) && fail "run succeeded without systemd"
+	assert_contains "$out" "systemd is not the init system"
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state left behind by run"
+}
+
+test_systemd_cgroup_bad_cgroups_path() {
+	local id b out
+	no_systemd_here
+	id=$(unique_id); b=$TEST_TMP/$id
+	make_bundle "$b" true
+	cfg "$b" '.linux.cgroupsPath = "/kubepods/pod1/c1"'
+	out=$(hr --systemd-cgroup create -b "$b" "$id" 2>&1) && fail "create succeeded"
+	assert_contains "$out" 'is not "slice:prefix:name"'
+	[ ! -e "$STATE_ROOT/$id" ] || fail "state left behind"
+}
+
+run_tests
