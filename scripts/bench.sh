@@ -45,7 +45,7 @@ mkdir -p "$W/bundle/rootfs"/{bin,proc,sys,dev,tmp,etc}
 cp /bin/busybox "$W/bundle/rootfs/bin/busybox"
 ln -s busybox "$W/bundle/rootfs/bin/true"
 ln -s busybox "$W/bundle/rootfs/bin/sh"
-(cd "$W/bundle" && "$HARDRUN" spec)
+(cd "$W/bundle" && "$HARDRUN" spec --minimal)
 filter='.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]
 	| .linux.namespaces |= map(select(.type != "network"))'
 if [ "$SECCOMP" = 1 ]; then

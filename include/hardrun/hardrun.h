@@ -79,8 +79,11 @@ int hr_lifecycle_resume(const char *root, const char *id, struct hr_error *err);
  * "data" object (caller frees); 1 (and no json) once it has stopped. */
 int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_error *err);
 
-/* spec: writes a starting BUNDLE/config.json; an existing one is an error. */
-int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *err);
+/* spec: writes a starting BUNDLE/config.json; an existing one is an error.
+ * The hardened default (user namespace, no capabilities, limits for the
+ * controllers this host has; notes on stderr name what it leaves out), or
+ * minimal: runc's starting config. */
+int hr_write_example_config(const char *bundle, bool rootless, bool minimal, struct hr_error *err);
 
 /* New resource limits (config.json's linux.resources) for a running
  * container, through the policy checkpoint; device rules are not changed. */

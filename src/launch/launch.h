@@ -45,6 +45,9 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x);
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 /* The BPF cache directory (private and ours), or NULL: do not cache. */
 char *hr_launch_seccomp_cache_dir(void);
+/* What the hardened config may use on this host (spec_example.c). */
+struct hr_hardened_opts;
+void hr_launch_hardened_opts(bool rootless, struct hr_hardened_opts *o);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
 
 #endif
