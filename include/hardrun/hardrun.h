@@ -21,6 +21,9 @@ struct hr_create_opts {
 	bool foreground;             /* `run`: keep the pty master, we proxy it */
 	const char *policy;          /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
 	int preserve_fds;
+	/* config.json's text, given instead of BUNDLE/config.json (sandbox);
+	 * the bundle is then only where relative paths start */
+	const char *config_text;
 };
 
 struct hr_created {
@@ -145,11 +148,40 @@ char *hr_lifecycle_policy_init(void);
 int hr_lifecycle_policy_check(const char *policy, const char *bundle, char **report, size_t *refusals,
 			      struct hr_error *err);
 
+/* sandbox: one command runs a program in the hardened config (the same
+ * generator as spec) built in memory, in the foreground, and removes the
+ * container when it exits, whatever the way. */
+struct hr_sandbox_opts {
+	const char *root;            /* state root */
+	const char *policy;          /* --policy FILE, or NULL (the default file) */
+	const char *rootfs;          /* used in place, idmapped where possible; NULL with host */
+	bool host;                   /* the host's own / read-only, a private /tmp */
+	bool bind_cwd;               /* the current directory read-write, and the workdir */
+	char **binds;                /* "SRC:DST[:ro|:rw]" */
+	char **tmpfs;                /* destinations */
+	const char *memory, *cpus, *pids; /* NULL: the hardened default where the host has it */
+	char **cap_add;              /* "NET_RAW" or "CAP_NET_RAW" */
+	const char *seccomp;         /* NULL or "default", "unconfined", or a profile file */
+	const char *apparmor;        /* NULL: hardened default; a profile name or "unconfined" */
+	const char *user;            /* "UID[:GID]" */
+	char **env;                  /* "K=V", replacing a K already set */
+	const char *workdir, *hostname;
+	bool read_write;             /* the rootfs writable */
+	char **args;                 /* the program and its arguments */
+};
+/* Builds the config; dry_run: prints it to stdout and returns 0. Else
+ * returns the program's exit status as a shell would (128+N), or -1. */
+int hr_sandbox_run(const struct hr_sandbox_opts *o, bool dry_run, struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 
 /* Foreground: forwards signals to pid, proxies the pty master (if >= 0)
  * until the process exits; returns its status as a shell would (128+N). */
 int hr_wait_foreground(pid_t pid, int pidfd, int master, struct hr_error *err);
+/* The same; after a terminating signal (TERM, INT, HUP, QUIT) is forwarded,
+ * a process still there grace_ms later is killed (grace_ms < 0: never):
+ * a container's init ignores signals it has no handler for. */
+int hr_wait_foreground_grace(pid_t pid, int pidfd, int master, int grace_ms, struct hr_error *err);
 
 #endif

@@ -157,17 +157,24 @@ static int parse_hooks(json_t *top, struct hr_spec *s, struct hr_error *err)
 
 /* sethostname/setdomainname take at most HOST_NAME_MAX (64) bytes: refuse
  * here, naming the field, rather than fail inside the container. */
-/* hardrun's rootfs idmap annotation: "auto" is the only value (a typo in
- * a security setting is an error, not ignored). */
+/* hardrun's rootfs annotations, each with one value (a typo in a security
+ * setting is an error, not ignored). */
 static int parse_rootfs_idmap(struct hr_spec *s, struct hr_error *err)
 {
 	for (size_t i = 0; i < s->n_annotations; i++) {
-		if (strcmp(s->annotations[i].key, HR_ROOTFS_IDMAP_ANNOTATION) != 0)
+		const char *k = s->annotations[i].key, *v = s->annotations[i].value;
+		const char *want = strcmp(k, HR_ROOTFS_IDMAP_ANNOTATION) == 0      ? "auto"
+				   : strcmp(k, HR_ROOTFS_READONLY_ANNOTATION) == 0 ? "recursive"
+										   : NULL;
+		if (!want)
 			continue;
-		if (strcmp(s->annotations[i].value, "auto") != 0)
-			return hr_error_set(err, 0, "annotations.%s: \"%s\": the only value is \"auto\"",
-					    HR_ROOTFS_IDMAP_ANNOTATION, s->annotations[i].value);
-		s->root_idmap = s->root_idmap_optional = s->root_idmap_auto = true;
+		if (strcmp(v, want) != 0)
+			return hr_error_set(err, 0, "annotations.%s: \"%s\": the only value is \"%s\"", k, v,
+					    want);
+		if (*want == 'a')
+			s->root_idmap = s->root_idmap_optional = s->root_idmap_auto = true;
+		else
+			s->root_readonly_recursive = true;
 	}
 	return 0;
 }

@@ -263,11 +263,16 @@ struct hr_spec {
 	 * filesystem cannot, it runs without; auto: not when the rootfs is
 	 * already owned by the mapped range, i.e. was chowned for it). */
 	bool root_idmap, root_idmap_optional, root_idmap_auto;
+	/* HR_ROOTFS_READONLY_ANNOTATION "recursive" (`sandbox --host`): the
+	 * rootfs and every mount already under it read-only, before the
+	 * container's own mounts go on top */
+	bool root_readonly_recursive;
 };
 
 /* hardrun's own annotation: idmap the rootfs with the user namespace's
  * mapping so an unmodified (host-root-owned) rootfs needs no chown. */
 #define HR_ROOTFS_IDMAP_ANNOTATION "run.hardrun.rootfs.idmap"
+#define HR_ROOTFS_READONLY_ANNOTATION "run.hardrun.rootfs.readonly"
 
 
 /* Loads and validates config.json. Errors name the file, and line/column for
