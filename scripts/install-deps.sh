@@ -5,7 +5,8 @@ set -eu
 
 BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libcmocka-dev"
 DOCS="scdoc"
-TEST="busybox-static jq util-linux procps iproute2 python3 strace"
+# umoci and skopeo: tests/integration/images.sh (docs/images.md)
+TEST="busybox-static jq util-linux procps iproute2 python3 strace umoci skopeo"
 VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils"
 E2E="containerd podman runc crun curl"
 # make fuzz: clang and its libFuzzer/ASan/UBSan runtimes (clang-14 on Debian 12)
@@ -14,7 +15,7 @@ FUZZ="clang libclang-rt-14-dev"
 want="$BUILD $TEST"
 case "${1:-all}" in
   build) want="$BUILD $DOCS" ;;
-  demo) want="$BUILD busybox-static jq" ;;
+  demo) want="$BUILD busybox-static" ;;
   all) want="$BUILD $DOCS $TEST $VM $E2E $FUZZ" ;;
   *) echo "usage: $0 [build|demo|all]" >&2; exit 2 ;;
 esac
