@@ -3,6 +3,7 @@
  * command line's changes. Paths on the host are made absolute here; the
  * config is checked by the same parser and policy checkpoint as create's. */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -171,7 +172,7 @@ static int set_seccomp(json_t *linux_obj, const char *what, struct hr_error *err
 		return 0;
 	if (strcmp(what, "unconfined") == 0)
 		return json_object_del(linux_obj, "seccomp"), 0;
-	if (hr_read_file_at(-1, what, &text, NULL, err) < 0)
+	if (hr_read_file_at(AT_FDCWD, what, &text, NULL, err) < 0)
 		return hr_error_wrap(err, "sandbox: --seccomp");
 	profile = json_loads(text, 0, &jerr);
 	if (!profile)

@@ -89,6 +89,20 @@ test_options_reach_the_process() {
 	assert_eq "$(status_field CapEff "$out")" 0000000000000000
 }
 
+# --seccomp FILE (relative to the caller's cwd) replaces the default profile.
+test_seccomp_profile_file() {
+	local r=$TEST_TMP/$FUNCNAME out
+	sb_rootfs "$r"
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"],
+		"action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}\n' >"$r.json"
+	out=$(cd "$TEST_TMP" && sb --rootfs "$r" --tmpfs /scratch --seccomp "${r##*/}.json" -- \
+		sh -c 'mkdir /scratch/d 2>/dev/null || echo mkdir-denied; unshare -U true 2>/dev/null && echo unshare-allowed; true' 2>&1 </dev/null)
+	rm -rf "$r" "$r.json"
+	assert_contains "$out" mkdir-denied
+	# the file replaced the default profile, which denies unshare
+	assert_contains "$out" unshare-allowed
+}
+
 test_dry_run_prints_a_valid_config_and_runs_nothing() {
 	local r=$TEST_TMP/$FUNCNAME out b=$TEST_TMP/$FUNCNAME-bundle pid
 	sb_rootfs "$r"
