@@ -234,6 +234,8 @@ char *hr_spec_hardened_json(const struct hr_hardened_opts *o)
 		json_object_set_new(process, "apparmorProfile", json_string(HR_HARDENED_APPARMOR));
 	harden_namespaces(l, o->rootless);
 	harden_resources(l, o);
+	/* RAPL energy counters leak what other tenants compute (as newer runc) */
+	json_array_append_new(json_object_get(l, "maskedPaths"), json_string("/sys/devices/virtual/powercap"));
 	if (!o->rootless)
 		json_object_set_new(root, "annotations",
 				    json_pack("{s:s}", HR_ROOTFS_IDMAP_ANNOTATION, "auto"));

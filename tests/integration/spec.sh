@@ -30,6 +30,7 @@ test_default_spec_is_hardened() {
 	jqe "$c" '.linux.seccomp.defaultAction == "SCMP_ACT_ERRNO" and (.linux.seccomp.syscalls | length > 10)'
 	jqe "$c" '.annotations["run.hardrun.rootfs.idmap"] == "auto"'
 	jqe "$c" '.ociVersion == "1.1.0"'
+	jqe "$c" '.linux.maskedPaths | index("/sys/devices/virtual/powercap")'
 	grep -q 'chown -R 100000:100000 rootfs' "$b/notes" || fail "no rootfs ownership instruction: $(cat "$b/notes")"
 	rm -rf "$b"
 }
@@ -77,6 +78,19 @@ test_default_spec_runs_hardened() {
 	assert_contains "$out" "owner 0:0"
 	assert_not_contains "$out" wrote
 	assert_contains "$out" true-ok
+}
+
+# The hardened config already meets the "restricted" host policy: checking
+# it injects and refuses nothing (what this host lacks only degrades).
+test_default_spec_meets_the_restricted_policy() {
+	local b=$TEST_TMP/$FUNCNAME p=$TEST_TMP/$FUNCNAME.json out
+	spec_bundle "$b" || fail "spec failed"
+	"$HARDRUN" policy init >"$p" || fail "policy init failed"
+	chmod 644 "$p"
+	out=$("$HARDRUN" --policy "$p" policy check --bundle "$b" 2>&1) || { rm -rf "$b" "$p"; fail "policy check refused: $out"; }
+	rm -rf "$b" "$p"
+	assert_not_contains "$out" "inject "
+	assert_not_contains "$out" "refuse "
 }
 
 test_minimal_spec_is_runc_like() {
