@@ -30,7 +30,7 @@ _hardrun_flags() {
 	update) echo "--resources --memory --memory-swap --memory-reservation --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
 	events) echo "--stats --interval" ;;
 	apparmor) echo "--help" ;;
-	profile) echo "--arch --caps --kernel --format --bundle --help" ;;
+	profile) echo "--arch --caps --kernel --format --bundle --output --merge --id --profile --report --enforce-after --help" ;;
 	policy) echo "--bundle --help" ;;
 	esac
 }
@@ -44,6 +44,8 @@ _hardrun_takes_arg() {
 	exec:--additional-gids|exec:-g|exec:--cap|exec:-c|exec:--apparmor|exec:--process-label) return 0 ;;
 	exec:--pid-file|exec:--console-socket|exec:--preserve-fds|exec:--cgroup) return 0 ;;
 	profile:--arch|profile:--caps|profile:--kernel|profile:--format|profile:--bundle) return 0 ;;
+	profile:--output|profile:-o|profile:--merge|profile:--id|profile:--profile|profile:--report) return 0 ;;
+	profile:--enforce-after) return 0 ;;
 	list:--format|list:-f|ps:--format|ps:-f|spec:--bundle|spec:-b|events:--interval) return 0 ;;
 	policy:--bundle|policy:-b) return 0 ;;
 	sandbox:--rootfs|sandbox:--bind|sandbox:--tmpfs|sandbox:--memory|sandbox:-m|sandbox:--cpus) return 0 ;;
@@ -122,10 +124,11 @@ _hardrun() {
 		--bundle|-b|--rootfs) _hardrun_dirs "$cur" ;;
 		--seccomp) _hardrun_files "$cur" ;;
 		--pid-file|--console-socket|--process|-p|--resources|-r) _hardrun_files "$cur" ;;
+		--output|-o|--merge|--profile|--report) _hardrun_files "$cur" ;;
 		--cwd|-w) ;;
 		--format|-f)
 			if [ "$verb" = profile ]; then
-				mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur")
+				mapfile -t COMPREPLY < <(compgen -W "text json oci docker" -- "$cur")
 			else
 				mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur")
 			fi ;;
@@ -157,7 +160,7 @@ _hardrun() {
 		fi ;;
 	profile)
 		if [ "$npos" -eq 0 ]; then
-			mapfile -t COMPREPLY < <(compgen -W "lint diff probe" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "lint diff probe learn check" -- "$cur")
 		else
 			_hardrun_files "$cur"
 		fi ;;

@@ -1,32 +1,71 @@
 #!/bin/bash
-# bench.sh: container start-to-exit cost of hardrun against crun and runc.
+# bench.sh: what a container start and an exec cost, hardrun against crun,
+# runc and bubblewrap: wall time and CPU time, p50 and p95.
 #
-#   scripts/bench.sh [-n N] [--seccomp] [--hardrun PATH]
+#   scripts/bench.sh [-n N] [--only REGEX] [--hardrun PATH] [--baseline PATH]
+#                    [--no-others] [--no-strip] [--svg FILE] [--markdown]
+#                    [--keep DIR]
 #
-# Runs N (default 50) sequential `RUNTIME run` of /bin/true in one busybox
-# bundle per runtime, alternating hardrun, crun, runc, hardrun, ... so that
-# load changes hit all of them alike, and prints the median (and min/max) ms
-# per container and the ratios hardrun/crun and hardrun/runc.
+# Scenarios (each runs /bin/true from one busybox rootfs, N times per runtime):
+#   plain               `hardrun spec --minimal` without seccomp, writable root, no
+#                       user namespace
+#   hardened            `hardrun spec --minimal` hardened as the default (read-only
+#                       root, masked and read-only paths, hardrun's default
+#                       seccomp profile, no_new_privs) plus a user namespace
+#                       (container 0 -> host 100000, 65536 ids); bubblewrap
+#                       runs alongside with --unshare-all, a read-only bind of
+#                       the same rootfs, /proc and /dev
+#   hardened-containerd the same with containerd 1.6's default seccomp profile
+#                       (tests/data/containerd-1.6/seccomp-default.config.json)
+#   hardened-policy     hardened under `hardrun --policy` (the policy
+#                       `hardrun policy init` writes), against the same
+#                       hardrun without it ("nopolicy") and crun; skipped
+#                       with a note while hardrun has no policy verb
+#   exec                `exec ID /bin/true` into a running hardened container
+#                       (`sleep`), hardrun against crun exec and runc exec
 #
-# All runtimes run in one private mount namespace with cgroup2 mounted at
-# /sys/fs/cgroup (crun 1.8 refuses hybrid hosts; the host's own hierarchies
-# are never touched); crun with --cgroup-manager=disabled. They share one
-# config: hardrun's default spec with terminal false, /bin/true, no network
-# namespace, ociVersion 1.0.2 (crun 1.8 refuses 1.2.0). --seccomp adds profiles/seccomp/default.json to it.
-# Needs root. Not part of the test suite.
+# Within a scenario the runtimes alternate, each iteration starting with the
+# next one, so load from other work on the machine hits all alike; compare
+# the ratios more than the absolute numbers. CPU is user + system time of the
+# runtime and every process it waited for (the container process included),
+# from wait4's rusage (scripts/bench-measure.py); peak RSS is the largest of
+# those processes. Prints a table and the ratios hardrun / other; --markdown
+# prints Markdown tables instead; --svg writes a bar chart; --keep DIR keeps
+# the raw per-run numbers (DIR/times) and the machine description.
+# --baseline PATH adds another hardrun binary as runtime "baseline" (before
+# and after a change, in the same alternating run); --no-others leaves out
+# crun, runc and bubblewrap. hardrun is measured as a distribution ships it:
+# a stripped copy (Debian's crun and runc are stripped; `make` builds with
+# -g, and hardrun copies its own binary into a sealed memfd before every
+# create, run and exec: 1 MB with debug information, 0.25 MB without, about
+# 0.4 ms apart). --no-strip measures the binary as built.
+#
+# All runtimes run in one private mount namespace with their state directories
+# on a tmpfs (as /run is) and cgroup2 mounted at /sys/fs/cgroup (crun 1.8 refuses hybrid hosts; the host's own hierarchies
+# are never touched); crun runs with --cgroup-manager=disabled (its cgroupfs
+# manager needs RLIMIT_MEMLOCK raised, which this host refuses), so crun
+# creates no cgroup while hardrun and runc do. ociVersion is 1.0.2 (crun 1.8
+# refuses 1.2.0). Needs root. Not part of the test suite.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 N=50
-SECCOMP=0
+ONLY=.
 HARDRUN=$TOP/hardrun
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+SVG='' MARKDOWN='' KEEP='' BASELINE='' OTHERS=1 STRIP=1
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) N=${2:?-n needs a number}; shift 2 ;;
 	-n*) N=${1#-n}; shift ;;
-	--seccomp) SECCOMP=1; shift ;;
-	--hardrun) HARDRUN=${2:?}; shift 2 ;;
+	--only) ONLY=${2:?}; shift 2 ;;
+	--hardrun) HARDRUN=$(realpath "${2:?}"); shift 2 ;;
+	--baseline) BASELINE=$(realpath "${2:?}"); shift 2 ;;
+	--no-others) OTHERS=0; shift ;;
+	--no-strip) STRIP=0; shift ;;
+	--svg) SVG=$(realpath -m "${2:?}"); shift 2 ;;
+	--markdown) MARKDOWN=--markdown; shift ;;
+	--keep) KEEP=$(realpath -m "${2:?}"); shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -34,79 +73,99 @@ done
 case $N in '' | *[!0-9]* | 0) echo "bench.sh: -n needs a positive number" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "bench.sh: must run as root" >&2; exit 2; }
 [ -x "$HARDRUN" ] || { echo "bench.sh: $HARDRUN not built (make)" >&2; exit 2; }
-PROFILE=$TOP/profiles/seccomp/default.json
-[ "$SECCOMP" = 0 ] || [ -f "$PROFILE" ] || { echo "bench.sh: $PROFILE missing" >&2; exit 2; }
+for tool in jq python3 busybox cc; do
+	command -v $tool >/dev/null || { echo "bench.sh: needs $tool (scripts/install-deps.sh bench)" >&2; exit 2; }
+done
 
 W=$(mktemp -d /tmp/hardrun-bench.XXXXXX)
+chmod 755 "$W"                  # container root (host uid 100000) walks to the rootfs
 trap 'rm -rf "$W"' EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$TOP/scripts/bench-lib.sh"
 
-# ---- bundle ------------------------------------------------------------------
-mkdir -p "$W/bundle/rootfs"/{bin,proc,sys,dev,tmp,etc}
-cp /bin/busybox "$W/bundle/rootfs/bin/busybox"
-ln -s busybox "$W/bundle/rootfs/bin/true"
-ln -s busybox "$W/bundle/rootfs/bin/sh"
-(cd "$W/bundle" && "$HARDRUN" spec --minimal)
-filter='.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]
-	| .linux.namespaces |= map(select(.type != "network"))'
-if [ "$SECCOMP" = 1 ]; then
-	jq --slurpfile p "$PROFILE" "$filter | .linux.seccomp = \$p[0]" "$W/bundle/config.json" >"$W/config.json"
+bench_rusage "$TOP" "$W/bench-rusage"
+if [ "$STRIP" = 1 ]; then           # as a distribution ships it (see above)
+	mkdir -p "$W/bin" "$W/bin-baseline"
+	strip -o "$W/bin/hardrun" "$HARDRUN" && HARDRUN=$W/bin/hardrun
+	[ -z "$BASELINE" ] || { strip -o "$W/bin-baseline/hardrun" "$BASELINE" && BASELINE=$W/bin-baseline/hardrun; }
+fi
+
+bench_bundles "$W" "$HARDRUN" "$TOP"
+
+# ---- runtimes and the plan --------------------------------------------------------
+declare -A RT=([hardrun]="$HARDRUN --root $W/state/hardrun")
+[ -z "$BASELINE" ] || RT[baseline]="$BASELINE --root $W/state/baseline"
+BWRAP=
+if [ "$OTHERS" = 1 ]; then
+	command -v crun >/dev/null && RT[crun]="$(command -v crun) --root $W/state/crun --cgroup-manager=disabled"
+	command -v runc >/dev/null && RT[runc]="$(command -v runc) --root $W/state/runc"
+	BWRAP=$(command -v bwrap || true)
+fi
+ORDER=(hardrun baseline crun runc)
+POLICY_NOTE=
+if "$HARDRUN" policy init >"$W/policy.json" 2>/dev/null && [ -s "$W/policy.json" ]; then
+	HAVE_POLICY=1
 else
-	jq "$filter" "$W/bundle/config.json" >"$W/config.json"
+	HAVE_POLICY=0
+	[[ hardened-policy =~ $ONLY ]] && POLICY_NOTE="hardened-policy skipped: this hardrun has no \`policy init\` (issue 13)"
 fi
-mv "$W/config.json" "$W/bundle/config.json"
 
-# ---- runtimes ----------------------------------------------------------------
-NAMES=(hardrun) CMDS=("$HARDRUN --root $W/root-hardrun")
-if command -v crun >/dev/null; then
-	NAMES+=(crun) CMDS+=("$(command -v crun) --root $W/root-crun --cgroup-manager=disabled")
+plan() { # SCENARIO RUNTIME COMMAND
+	[[ $1 =~ $ONLY ]] && printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$W/plan"
+	return 0
+}
+: >"$W/plan"
+for s in plain hardened hardened-containerd; do
+	for r in "${ORDER[@]}"; do
+		[ -n "${RT[$r]:-}" ] && plan "$s" "$r" "${RT[$r]} run --bundle $W/$s $s-$r-{i}"
+	done
+	if [ "$s" != plain ] && [ -n "$BWRAP" ]; then
+		plan "$s" bwrap "$BWRAP --unshare-all --ro-bind $W/rootfs / --proc /proc --dev /dev /bin/true"
+	fi
+done
+if [ "$HAVE_POLICY" = 1 ]; then
+	plan hardened-policy hardrun "$HARDRUN --policy $W/policy.json --root $W/state/hardrun run --bundle $W/hardened pol-{i}"
+	plan hardened-policy nopolicy "${RT[hardrun]} run --bundle $W/hardened nopol-{i}"
+	[ -z "${RT[crun]:-}" ] || plan hardened-policy crun "${RT[crun]} run --bundle $W/hardened pol-crun-{i}"
 fi
-if command -v runc >/dev/null; then
-	NAMES+=(runc) CMDS+=("$(command -v runc) --root $W/root-runc")
+: >"$W/running"                      # "ID<TAB>RUNTIME COMMAND" of the containers exec needs
+if [[ "exec" =~ $ONLY ]]; then
+	for r in "${ORDER[@]}"; do
+		[ -n "${RT[$r]:-}" ] || continue
+		printf 'bench-exec-%s-%s\t%s\n' "$r" "$$" "${RT[$r]}" >>"$W/running"
+		plan exec "$r" "${RT[$r]} exec bench-exec-$r-$$ /bin/true"
+	done
 fi
 
 # ---- the timed loop, inside the private mount namespace ------------------------
-# One line "RUNTIME MICROSECONDS" per run; a failed run aborts with its output.
-cat >"$W/loop.sh" <<'EOF'
+cat >"$W/inner.sh" <<'EOF'
 set -u
-W=$1 N=$2; shift 2
+W=$1 N=$2 MEASURE=$3 RUSAGE=$4
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
-cd "$W/bundle"
-i=0
-while [ "$i" -le "$N" ]; do          # run 0 is an untimed warm-up
-	for spec in "$@"; do
-		name=${spec%%=*} cmd=${spec#*=}
-		t0=$EPOCHREALTIME
-		if ! out=$($cmd run "b-$name-$i" 2>&1 </dev/null); then
-			echo "FAIL $name run $i: $out"
-			exit 1
-		fi
-		t1=$EPOCHREALTIME
-		[ "$i" -gt 0 ] && echo "$name $(( (${t1/./} - ${t0/./}) ))"
-	done
-	i=$((i + 1))
-done
+mkdir -p "$W/state"                  # state on tmpfs, as /run is
+mount -t tmpfs -o mode=0700 bench-state "$W/state" || exit 1
+rc=0
+while IFS=$'\t' read -r id rt; do
+	$rt run -d --bundle "$W/exec" "$id" </dev/null >"$W/run-d.out" 2>&1 ||
+		{ echo "bench: $rt run -d $id failed: $(cat "$W/run-d.out")" >&2; rc=1; }
+done <"$W/running"
+[ "$rc" = 0 ] && { python3 "$MEASURE" "$N" "$W/plan" "$W/times" "$RUSAGE" || rc=1; }
+while IFS=$'\t' read -r id rt; do     # cleanup, by id
+	$rt kill "$id" KILL >/dev/null 2>&1
+	$rt delete --force "$id" >/dev/null 2>&1 || echo "bench: could not delete container $id" >&2
+done <"$W/running"
+exit $rc
 EOF
-specs=()
-for k in "${!NAMES[@]}"; do specs+=("${NAMES[$k]}=${CMDS[$k]}"); done
-echo "bench: $N runs of /bin/true per runtime, alternating (${NAMES[*]}), seccomp $([ "$SECCOMP" = 1 ] && echo "default profile" || echo off)"
-if ! unshare -m --propagation private bash "$W/loop.sh" "$W" "$N" "${specs[@]}" >"$W/times"; then
-	grep '^FAIL' "$W/times" >&2 || true
-	exit 1
-fi
+echo "bench: $N runs of /bin/true per runtime and scenario, alternating; $(bench_machine)" >&2
+[ -z "$POLICY_NOTE" ] || echo "bench: $POLICY_NOTE" >&2
+: >"$W/times"
+unshare -m --propagation private bash "$W/inner.sh" "$W" "$N" "$TOP/scripts/bench-measure.py" "$W/bench-rusage"
 
-# ---- table -------------------------------------------------------------------
-stats() { # NAME -> "median min max" in ms
-	awk -v n="$1" '$1 == n { print $2 / 1000 }' "$W/times" | sort -n |
-		awk '{ a[NR] = $1 } END { m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f %.2f %.2f\n", m, a[1], a[NR] }'
-}
-printf '%-10s %6s %12s %10s %10s\n' runtime runs "median ms" "min ms" "max ms"
-declare -A MED
-for name in "${NAMES[@]}"; do
-	read -r med mn mx < <(stats "$name")
-	MED[$name]=$med
-	printf '%-10s %6s %12s %10s %10s\n' "$name" "$N" "$med" "$mn" "$mx"
-done
-for other in crun runc; do
-	[ -n "${MED[$other]:-}" ] || continue
-	awk -v a="${MED[hardrun]}" -v b="${MED[$other]}" -v o="$other" 'BEGIN { printf "hardrun/%s: %.2f\n", o, a / b }'
-done
+# ---- report ------------------------------------------------------------------------
+python3 "$TOP/scripts/bench-report.py" "$W/times" $MARKDOWN ${SVG:+--svg "$SVG"} --machine "$(bench_machine), N=$N, $(date -u +%Y-%m-%d)"
+[ -z "$POLICY_NOTE" ] || echo "$POLICY_NOTE"
+if [ -n "$KEEP" ]; then
+	mkdir -p "$KEEP"
+	cp "$W/times" "$W/plan" "$KEEP/"
+	bench_machine >"$KEEP/machine"
+fi

@@ -6,9 +6,11 @@ set -eu
 BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libcmocka-dev"
 DOCS="scdoc"
 # umoci and skopeo: tests/integration/images.sh (docs/images.md)
-TEST="busybox-static jq util-linux procps iproute2 python3 strace umoci skopeo"
+TEST="busybox-static jq util-linux procps iproute2 python3 strace debootstrap umoci skopeo"
 VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils"
 E2E="containerd podman runc crun curl"
+# scripts/bench.sh and bench-scale.sh compare against these
+BENCH="bubblewrap crun runc jq busybox-static python3"
 # make fuzz: clang and its libFuzzer/ASan/UBSan runtimes (clang-14 on Debian 12)
 FUZZ="clang libclang-rt-14-dev"
 
@@ -16,8 +18,9 @@ want="$BUILD $TEST"
 case "${1:-all}" in
   build) want="$BUILD $DOCS" ;;
   demo) want="$BUILD busybox-static" ;;
-  all) want="$BUILD $DOCS $TEST $VM $E2E $FUZZ" ;;
-  *) echo "usage: $0 [build|demo|all]" >&2; exit 2 ;;
+  bench) want="$BUILD $BENCH" ;;
+  all) want="$BUILD $DOCS $TEST $VM $E2E $FUZZ $BENCH" ;;
+  *) echo "usage: $0 [build|demo|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=""

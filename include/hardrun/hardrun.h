@@ -10,6 +10,8 @@
 
 #include "hardrun/error.h"
 
+struct hr_seccomp_program;
+
 struct hr_create_opts {
 	const char *root;
 	const char *id;
@@ -21,6 +23,11 @@ struct hr_create_opts {
 	bool foreground;             /* `run`: keep the pty master, we proxy it */
 	const char *policy;          /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
 	int preserve_fds;
+	/* `profile learn/check` (issue 14): this filter replaces the config's
+	 * linux.seccomp and its notify fd is taken by the caller, announced over
+	 * seccomp_supervisor_sock (seccomp/handover.c). NULL: the config's. */
+	const struct hr_seccomp_program *seccomp_supervised;
+	int seccomp_supervisor_sock;
 	/* config.json's text, given instead of BUNDLE/config.json (sandbox);
 	 * the bundle is then only where relative paths start */
 	const char *config_text;

@@ -165,41 +165,90 @@ static int resolve_jumps(struct prog *p, struct hr_error *err)
 	return 0;
 }
 
-/* Registers: r2 device type, r3 requested access bits, r4 major, r5 minor.
- * Returns true when the rule matches every device (the verifier rejects the
- * unreachable code that would follow it). */
-static bool emit_rule_check(struct prog *p, const struct hr_device_rule *r, int next_bit)
+/* r6 |= reg ^ value: r6 stays zero while the device matches. The compares
+ * are made on this scratch register and ended by a single jump per rule:
+ * a direct `reg != value` would teach the verifier reg's value on the
+ * fall-through path, so later rules' compares on reg would have known
+ * outcomes, each making it walk the history back (precision tracking) and
+ * keeping states from being pruned. */
+static void emit_mismatch(struct prog *p, uint8_t reg, int32_t value, bool first)
+{
+	uint8_t dst = first ? BPF_REG_6 : BPF_REG_8;
+
+	emit(p, insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, reg, 0, 0));
+	emit(p, insn(BPF_ALU64 | BPF_XOR | BPF_K, dst, 0, 0, value));
+	if (!first)
+		emit(p, insn(BPF_ALU64 | BPF_OR | BPF_X, BPF_REG_6, BPF_REG_8, 0, 0));
+}
+
+static int32_t rule_bits(const struct hr_device_rule *r)
+{
+	int32_t bits = 0;
+
+	for (size_t b = 0; b < HR_ARRAY_SIZE(access_bits); b++)
+		if (rule_has_access(r, access_bits[b].c))
+			bits |= (int32_t)access_bits[b].bit;
+	return bits;
+}
+
+static bool rule_matches_all(const struct hr_device_rule *r)
+{
+	return rule_type(r) == 'a' && r->major == -1 && r->minor == -1;
+}
+
+/* Registers: r2 device type, r4 major, r5 minor, r7 the access bits granted
+ * so far. A matching rule sets (allow) or clears (deny) the bits it names,
+ * so after all rules each bit is as the last matching rule naming it says,
+ * and a bit no matching rule names stays denied. */
+static void emit_rule(struct prog *p, const struct hr_device_rule *r)
 {
 	int next_rule = new_label(p);
 	char t = rule_type(r);
-	bool matches_all = t == 'a' && r->major == -1 && r->minor == -1;
+	int32_t bits = rule_bits(r);
 
-	if (t != 'a')
-		emit_jump(p, BPF_JNE, BPF_REG_2, t == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, next_rule);
-	if (r->major != -1)
-		emit_jump(p, BPF_JNE, BPF_REG_4, (int32_t)r->major, next_rule);
-	if (r->minor != -1)
-		emit_jump(p, BPF_JNE, BPF_REG_5, (int32_t)r->minor, next_rule);
+	bool first = true;
+
+	if (t != 'a') {
+		emit_mismatch(p, BPF_REG_2, t == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, first);
+		first = false;
+	}
+	if (r->major != -1) {
+		emit_mismatch(p, BPF_REG_4, (int32_t)r->major, first);
+		first = false;
+	}
+	if (r->minor != -1) {
+		emit_mismatch(p, BPF_REG_5, (int32_t)r->minor, first);
+		first = false;
+	}
+	if (!first)
+		emit_jump(p, BPF_JNE, BPF_REG_6, 0, next_rule);
 	if (r->allow)
-		emit_jump(p, BPF_JA, 0, 0, next_bit);
+		emit(p, insn(BPF_ALU64 | BPF_OR | BPF_K, BPF_REG_7, 0, 0, bits));
 	else
-		emit_return(p, 0);
+		emit(p, insn(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_7, 0, 0, ~bits));
 	place_label(p, next_rule);
-	return matches_all;
 }
 
+/* One pass over the rules that leaves in r7 the access bits granted to the
+ * device, then allow iff every requested bit is granted. (The earlier form,
+ * one chain of jumps per access bit, took the verifier ~0.8 ms: about a
+ * tenth of a hardened start's CPU; this one ~0.1 ms.) */
 int hr_cgroup_device_program(const struct hr_device_rule *rules, size_t n, void **insns, size_t *n_insns,
 			     struct hr_error *err)
 {
 	struct prog p = { 0 };
-	size_t total = n + HR_ARRAY_SIZE(default_rules);
-	int rc = -1;
+	size_t total = n + HR_ARRAY_SIZE(default_rules), first = 0;
+	int deny = 0, rc = -1;
 
 	if (n > MAX_RULES)
 		return hr_error_set(err, 0, "devices: more than %d rules", MAX_RULES);
 	for (size_t i = 0; i < n; i++)
 		if (validate_rule(&rules[i], i, err) < 0)
 			return -1;
+	/* a rule for every device and access decides alone what came before it */
+	for (size_t i = 0; i < total; i++)
+		if (rule_matches_all(rule_at(rules, n, i)) && rule_bits(rule_at(rules, n, i)) == 7)
+			first = i;
 
 	/* struct bpf_cgroup_dev_ctx: access_type = access << 16 | type, major, minor */
 	emit(&p, insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1, 0, 0));
@@ -208,23 +257,17 @@ int hr_cgroup_device_program(const struct hr_device_rule *rules, size_t n, void 
 	emit(&p, insn(BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16));
 	emit(&p, insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0));
 	emit(&p, insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0));
-	for (size_t b = 0; b < HR_ARRAY_SIZE(access_bits); b++) {
-		int check = new_label(&p), next_bit = new_label(&p);
-		/* bit not requested: nothing to decide */
-		emit_jump(&p, BPF_JSET, BPF_REG_3, (int32_t)access_bits[b].bit, check);
-		emit_jump(&p, BPF_JA, 0, 0, next_bit);
-		place_label(&p, check);
-		bool decided = false;
-		for (size_t i = total; i-- > 0 && !decided;) {
-			const struct hr_device_rule *r = rule_at(rules, n, i);
-			if (rule_has_access(r, access_bits[b].c))
-				decided = emit_rule_check(&p, r, next_bit);
-		}
-		if (!decided)
-			emit_return(&p, 0);  /* no rule: deny */
-		place_label(&p, next_bit);
-	}
+	emit(&p, insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_7, 0, 0, 0));
+	for (size_t i = first; i < total; i++)
+		emit_rule(&p, rule_at(rules, n, i));
+	/* r3 &= ~r7: the requested bits not granted */
+	emit(&p, insn(BPF_ALU64 | BPF_XOR | BPF_K, BPF_REG_7, 0, 0, -1));
+	emit(&p, insn(BPF_ALU64 | BPF_AND | BPF_X, BPF_REG_3, BPF_REG_7, 0, 0));
+	deny = new_label(&p);
+	emit_jump(&p, BPF_JNE, BPF_REG_3, 0, deny);
 	emit_return(&p, 1);
+	place_label(&p, deny);
+	emit_return(&p, 0);
 	if (resolve_jumps(&p, err) == 0) {
 		*insns = hr_steal_ptr(p.insns);
 		*n_insns = p.n;

@@ -154,9 +154,18 @@ static void reserve_inherited_fds(int argc, char **argv)
 	}
 }
 
-/* The verbs that put a hardrun process into a container. */
-static bool enters_container(const char *verb)
+/* The verbs that put a hardrun process into a container; of `profile`,
+ * learn and check (whose container process is hardrun until execve). */
+static bool enters_container(int argc, char **argv, int idx)
 {
+	const char *verb = argv[idx];
+
+	if (strcmp(verb, "profile") == 0) {
+		for (int i = idx + 1; i < argc; i++)
+			if (strcmp(argv[i], "learn") == 0 || strcmp(argv[i], "check") == 0)
+				return true;
+		return false;
+	}
 	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0 ||
 	       strcmp(verb, "sandbox") == 0;
 }
@@ -182,7 +191,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (enters_container(argv[idx]) && hr_protect_self(argv, &err) < 0) {
+	if (enters_container(argc, argv, idx) && hr_protect_self(argv, &err) < 0) {
 		hr_report_error(&err);
 		return 1;
 	}

@@ -1,19 +1,21 @@
 /* `hardrun profile lint|diff|probe`: testing security profiles. Exit status
  * 0: clean (or no difference), 1: findings (differences), 2: bad input;
- * probe: 1 when its container cannot run. */
+ * probe: 1 when its container cannot run. learn and check are in
+ * profile_learn.c (their options, statuses and dispatch). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "profile_learn.h"
 #include "hardrun/hardrun.h"
 #include "hardrun/profile.h"
 
 #define EXIT_BAD_INPUT 2
 
-enum { OPT_ARCH, OPT_CAPS, OPT_KERNEL, OPT_FORMAT, OPT_BUNDLE };
+enum { OPT_ARCH, OPT_CAPS, OPT_KERNEL, OPT_FORMAT, OPT_BUNDLE, CLI_PROFILE_LEARN_ENUM(OPT_BUNDLE + 1) };
 
-static const char *const formats[] = { "text", "json", NULL };
+static const char *const formats[] = { "text", "json", "oci", "docker", NULL };
 
 static const struct cli_option options[] = {
 	[OPT_ARCH] = { "arch", 0, CLI_VALUE, "ARCH", NULL,
@@ -22,8 +24,10 @@ static const struct cli_option options[] = {
 		       "lint/diff: the capabilities Docker's includes/excludes see (default: Docker's default set)" },
 	[OPT_KERNEL] = { "kernel", 0, CLI_VALUE, "X.Y", NULL,
 			 "lint/diff: the kernel Docker's minKernel is compared with (default: this one)" },
-	[OPT_FORMAT] = { "format", 0, CLI_VALUE, "FORMAT", formats, "text (default) or json" },
-	[OPT_BUNDLE] = { "bundle", 'b', CLI_VALUE, "DIR", NULL, "probe: the bundle (default: .)" },
+	[OPT_FORMAT] = { "format", 0, CLI_VALUE, "FORMAT", formats,
+			 "text (default) or json; learn: the profile as oci (default) or docker" },
+	[OPT_BUNDLE] = { "bundle", 'b', CLI_VALUE, "DIR", NULL, "probe, learn, check: the bundle (default: .)" },
+	CLI_PROFILE_LEARN_OPTIONS,
 	{ NULL },
 };
 
@@ -32,19 +36,23 @@ static int cmd_profile(struct hr_global *g, const struct cli_args *a, struct hr_
 const struct cli_verb cli_verb_profile = {
 	.name = "profile",
 	.fn = cmd_profile,
-	.summary = "lint, diff and probe security profiles",
-	.usage = "lint FILE | diff A B | probe [--bundle DIR]",
+	.summary = "lint, diff, probe, learn and check security profiles",
+	.usage = "lint FILE | diff A B | probe [--bundle DIR] | learn --output FILE [OPTIONS] | check [OPTIONS]",
 	.description = "lint: what a seccomp profile (OCI, config.json or Docker's format) lets through that a\n"
 		       "hardened one should not, found by evaluating its compiled filter.\n"
 		       "diff: the syscalls and argument cases one profile allows and the other denies.\n"
 		       "probe: the confinement a container of the bundle really gets (a static probe run\n"
 		       "with `run` under the bundle's config).\n"
+		       "learn: run the bundle recording every syscall, write the deny-by-default profile\n"
+		       "allowing exactly those (exit status: the workload's).\n"
+		       "check: run the bundle under a profile in complain mode and report what it would deny\n"
+		       "(exit status: the workload's if it failed, else 1 if anything would be denied).\n"
 		       "Exit status: 0 clean, 1 findings or differences, 2 bad input.",
 	.options = options,
 	.order = CLI_PERMUTE,
 	.min_args = 1,
 	.max_args = 3,
-	.args_error = "needs a subcommand: lint FILE, diff A B or probe",
+	.args_error = "needs a subcommand: lint FILE, diff A B, probe, learn or check",
 	.fail_status = EXIT_BAD_INPUT,
 };
 
@@ -118,5 +126,8 @@ static int cmd_profile(struct hr_global *g, const struct cli_args *a, struct hr_
 		return run_lint_or_diff(a, strcmp(sub, "diff") == 0, err);
 	if (strcmp(sub, "probe") == 0)
 		return run_probe(g, a, err);
-	return hr_error_set(err, 0, "profile: unknown command \"%s\" (lint, diff, probe)", sub);
+	if (strcmp(sub, "learn") == 0 || strcmp(sub, "check") == 0)
+		return cli_profile_learn_check(g, a, &(struct cli_profile_run)CLI_PROFILE_RUN_VALUES(a, OPT_BUNDLE, OPT_FORMAT),
+					       err);
+	return hr_error_set(err, 0, "profile: unknown command \"%s\" (lint, diff, probe, learn, check)", sub);
 }

@@ -47,6 +47,10 @@ struct hr_launch {
 	struct hr_rootfs_sources sources;
 	struct hr_seccomp_program seccomp;
 	bool has_seccomp;
+	bool seccomp_supervised;     /* profile learn/check: listener_sock announces the notify fd */
+	struct hr_seccomp_program seccomp_floor; /* ... loaded first: the host policy's seccomp floor */
+	bool has_seccomp_floor;
+	bool supervisor_unprivileged; /* ... to a rootless runtime: be dumpable for its pidfd_getfd */
 };
 
 /* init_steps.c: fail-closed steps of the container process. */

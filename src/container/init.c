@@ -35,6 +35,10 @@
  *                                          as possible under the workload's filter
  * 18. execve
  *
+ * `profile learn` and `check` (issue 14) load their supervised filter at
+ * step 13 or 17 in place of the config's, with a host policy's seccomp floor
+ * beneath it; its notify fd is taken by the runtime (seccomp/handover.c).
+ *
  * Steps 1-9 are prepare() (create) or prepare_exec() (exec: join the
  * container's namespaces and root instead of steps 2-7); 10-11 are
  * create-only; 12-18 are the same for both.

@@ -7,6 +7,21 @@
 #include "state/state.h"
 #include "base/util.h"
 
+/* Under a host policy floor its filter goes first: the kernel takes the
+ * stricter answer of the two, so the floor holds and only what it lets
+ * through reaches the supervisor. */
+static int install_supervised(struct hr_launch *l, struct hr_error *err)
+{
+	int notify_fd = -1;
+
+	if (l->has_seccomp_floor && hr_seccomp_load(&l->seccomp_floor, &notify_fd, err) < 0)
+		return -1;
+	if (notify_fd >= 0) /* a floor that notifies has no agent here: those calls fail */
+		close(notify_fd);
+	return hr_seccomp_load_supervised(&l->seccomp, hr_steal_fd(l->listener_sock), l->supervisor_unprivileged,
+					  err);
+}
+
 int hr_seccomp_install(struct hr_launch *l, pid_t host_pid, struct hr_error *err)
 {
 	int notify_fd = -1;
@@ -14,6 +29,8 @@ int hr_seccomp_install(struct hr_launch *l, pid_t host_pid, struct hr_error *err
 
 	if (!l->has_seccomp)
 		return 0;
+	if (l->seccomp_supervised) /* profile learn/check (issue 14) */
+		return install_supervised(l, err);
 	if (hr_seccomp_load(&l->seccomp, &notify_fd, err) < 0)
 		return -1;
 	if (notify_fd < 0)

@@ -76,7 +76,9 @@ static int check_policy(struct hr_launch_ctx *x, struct hr_error *err)
 static int build_plan(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	struct hr_plan_opts po = { .console_socket = x->o->console_socket, .no_pivot = x->o->no_pivot,
-				   .no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds };
+				   .no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds,
+				   .seccomp_supervised = x->o->seccomp_supervised,
+				   .seccomp_supervisor_sock = x->o->seccomp_supervisor_sock };
 
 	return hr_plan_create(x->spec, &x->host, &po, &x->plan, err);
 }
@@ -110,6 +112,8 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 		st->annotations[i].value = xstrdup(x->spec->annotations[i].value);
 	}
 	st->n_annotations = x->spec->n_annotations;
+	/* x->spec is the parse of the text saved here */
+	st->hooks = x->spec->has_hooks ? HR_HOOKS_SOME : HR_HOOKS_NONE;
 	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
 		return hr_error_wrap(err, "save config");
 	/* what the host policy changed: exec and inspect derive the same config */

@@ -56,7 +56,7 @@ int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err)
 			     hr_status_name(s));
 		goto out;
 	}
-	if (hr_container_spec(c, &spec, err) < 0)
+	if (hr_container_hooks_spec(c, &spec, err) < 0)
 		goto out;
 	c->st.started = true;
 	if (hr_container_save(c, err) < 0) {
@@ -70,7 +70,7 @@ int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err)
 			hr_log_warnf("start failed, and the state could not be rolled back: %s", rb.msg);
 		goto out;
 	}
-	if (spec->has_hooks && spec->hooks.n_poststart) {
+	if (spec && spec->has_hooks && spec->hooks.n_poststart) {
 		/* the workload may already have exited; the hook still gets its pid */
 		_cleanup_free_ char *state = hr_state_json_make(c->id, "running", c->st.pid, c->st.bundle, spec);
 		hr_hooks_run_warn("poststart", spec->hooks.poststart, spec->hooks.n_poststart, state);
@@ -208,8 +208,8 @@ int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_
 		goto out;
 	if (cg && hr_cgroup_destroy(cg, err) < 0)
 		goto out;
-	if (!c->damage && c->st.created_done && hr_container_spec(c, &spec, err) == 0 && spec->has_hooks &&
-	    spec->hooks.n_poststop) {
+	if (!c->damage && c->st.created_done && hr_container_hooks_spec(c, &spec, err) == 0 && spec &&
+	    spec->has_hooks && spec->hooks.n_poststop) {
 		_cleanup_free_ char *state = hr_state_json_make(c->id, "stopped", c->st.pid, c->st.bundle, spec);
 		hr_hooks_run_warn("poststop", spec->hooks.poststop, spec->hooks.n_poststop, state);
 	}

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -52,13 +53,33 @@ char *hr_launch_seccomp_cache_dir(void)
 	return hr_steal_ptr(dir);
 }
 
+/* profile learn/check (issue 14): the plan's supervised program, copied */
+static int supervised_seccomp(struct hr_launch_ctx *x)
+{
+	const struct hr_seccomp_program *p = x->plan.opts.seccomp_supervised;
+
+	x->l.seccomp = *p;
+	x->l.seccomp.filter = xmalloc(p->n_insns * sizeof(struct sock_filter));
+	memcpy(x->l.seccomp.filter, p->filter, p->n_insns * sizeof(struct sock_filter));
+	x->l.has_seccomp = true;
+	x->l.seccomp_supervised = true;
+	x->l.supervisor_unprivileged = geteuid() != 0;
+	return 0;
+}
+
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	_cleanup_free_ char *cache = NULL;
 
 	if (!x->plan.seccomp)
-		return 0;
+		return x->plan.opts.seccomp_supervised ? supervised_seccomp(x) : 0;
 	cache = hr_launch_seccomp_cache_dir();
+	if (x->plan.opts.seccomp_supervised) { /* the policy's floor, beneath the supervised filter */
+		if (hr_seccomp_compile(x->plan.seccomp, cache, &x->l.seccomp_floor, err) < 0)
+			return -1;
+		x->l.has_seccomp_floor = true;
+		return supervised_seccomp(x);
+	}
 	if (hr_seccomp_compile(x->plan.seccomp, cache, &x->l.seccomp, err) < 0)
 		return -1;
 	x->l.has_seccomp = true;
@@ -86,7 +107,11 @@ static int open_plan_fds(struct hr_launch_ctx *x, struct hr_error *err)
 		if (l->console_sock < 0)
 			return hr_error_wrap(err, "console socket");
 	}
-	if (l->has_seccomp && p->seccomp_listener) {
+	if (l->seccomp_supervised) { /* profile learn/check (issue 14) */
+		l->listener_sock = fcntl(p->opts.seccomp_supervisor_sock, F_DUPFD_CLOEXEC, 3);
+		if (l->listener_sock < 0)
+			return hr_error_set(err, errno, "seccomp supervisor socket");
+	} else if (l->has_seccomp && p->seccomp_listener) {
 		l->listener_sock = hr_unix_connect(p->seccomp_listener, err);
 		if (l->listener_sock < 0)
 			return hr_error_wrap(err, "seccomp listener");
@@ -325,6 +350,7 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x)
 	if (x->sync_fd >= 0)
 		close(x->sync_fd);
 	hr_seccomp_program_clear(&x->l.seccomp);
+	hr_seccomp_program_clear(&x->l.seccomp_floor);
 	hr_cgroup_free(x->cg);
 	hr_container_free(x->c);
 	hr_spec_free(x->spec);

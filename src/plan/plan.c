@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "container/namespaces.h"
+#include "policy/floor.h"
 #include "rootfs/rootfs.h"
 
 static void plan_namespaces(const struct hr_spec *spec, struct hr_plan *p)
@@ -35,6 +36,12 @@ static void plan_namespaces(const struct hr_spec *spec, struct hr_plan *p)
 	}
 }
 
+static bool seccomp_floor(const struct hr_host *host)
+{
+	return host->floor &&
+	       (host->floor->seccomp.mode == HR_POLICY_INJECT || host->floor->seccomp.mode == HR_POLICY_REFUSE);
+}
+
 static int plan_process(const struct hr_spec *spec, const struct hr_process *process, const struct hr_host *host,
 			struct hr_plan *p, struct hr_error *err)
 {
@@ -42,9 +49,14 @@ static int plan_process(const struct hr_spec *spec, const struct hr_process *pro
 	/* checked (and warned about) at the checkpoint already */
 	if (hr_caps_resolve(&process->capabilities, host->cap_last, host->cap_bounding, false, &p->caps, err) < 0)
 		return -1;
+	/* profile learn/check: the supervised program replaces the spec's
+	 * filter, unless a host policy floor demands seccomp: then the spec's
+	 * (checked, or injected, by the policy) stays loaded beneath it */
+	if (p->opts.seccomp_supervised && !seccomp_floor(host))
+		return 0;
 	if (spec->has_linux && spec->linux_.seccomp) {
 		p->seccomp = spec->linux_.seccomp;
-		p->seccomp_listener = spec->linux_.seccomp->listener_path;
+		p->seccomp_listener = p->opts.seccomp_supervised ? NULL : spec->linux_.seccomp->listener_path;
 	}
 	return 0;
 }

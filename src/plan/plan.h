@@ -20,6 +20,11 @@ struct hr_plan_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	/* profile learn/check (issue 14): this program replaces the spec's
+	 * filter (and its listener); the container announces its notify fd on
+	 * seccomp_supervisor_sock for the caller to take (seccomp/handover.c) */
+	const struct hr_seccomp_program *seccomp_supervised;
+	int seccomp_supervisor_sock;
 };
 
 struct hr_plan {

@@ -37,6 +37,14 @@ int hr_seccomp_send_to_listener(int sock, int notify_fd, const char *state_json,
 char *hr_seccomp_process_state_json(const char *state_json, const char *metadata,
 				    struct hr_error *err);
 
+/* handover.c, supervised seccomp (`profile learn/check`): the container
+ * announces the listener's fd number on sock, loads p and goes on; the
+ * runtime takes the fd out of it with pidfd_getfd (see the file comment). */
+int hr_seccomp_record_program(struct hr_seccomp_program *out); /* every syscall: USER_NOTIF */
+int hr_seccomp_load_supervised(const struct hr_seccomp_program *p, int sock, bool make_dumpable,
+			       struct hr_error *err);
+int hr_seccomp_take_listener(int sock, int pidfd, int timeout_ms, int *notify_fd, struct hr_error *err);
+
 /* A profile file holding just the linux.seccomp object (OCI form), checked
  * like the "seccomp" member of a config. Free with hr_seccomp_profile_free. */
 int hr_seccomp_profile_load_file(const char *path, struct hr_seccomp **out, struct hr_error *err);

@@ -223,6 +223,54 @@ void hr_process_clear(struct hr_process *p)
 	memset(p, 0, sizeof(*p));
 }
 
+static char **strv_copy(char *const *v)
+{
+	size_t n = hr_strv_len(v);
+	char **out;
+
+	if (!v)
+		return NULL;
+	out = xcalloc(n + 1, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static char *str_copy(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void hr_process_copy(struct hr_process *dst, const struct hr_process *src)
+{
+	const struct hr_user *u = &src->user;
+	const struct hr_capabilities *c = &src->capabilities;
+
+	*dst = *src; /* the scalars; every pointer is replaced below */
+	dst->user.additional_gids = NULL;
+	if (u->n_additional_gids) {
+		dst->user.additional_gids = xcalloc(u->n_additional_gids, sizeof(*u->additional_gids));
+		memcpy(dst->user.additional_gids, u->additional_gids, u->n_additional_gids * sizeof(*u->additional_gids));
+	}
+	dst->user.username = str_copy(u->username);
+	dst->args = strv_copy(src->args);
+	dst->command_line = str_copy(src->command_line);
+	dst->env = strv_copy(src->env);
+	dst->cwd = str_copy(src->cwd);
+	dst->capabilities.bounding = strv_copy(c->bounding);
+	dst->capabilities.effective = strv_copy(c->effective);
+	dst->capabilities.permitted = strv_copy(c->permitted);
+	dst->capabilities.inheritable = strv_copy(c->inheritable);
+	dst->capabilities.ambient = strv_copy(c->ambient);
+	dst->rlimits = src->n_rlimits ? xcalloc(src->n_rlimits, sizeof(*src->rlimits)) : NULL;
+	for (size_t i = 0; i < src->n_rlimits; i++) {
+		dst->rlimits[i] = src->rlimits[i];
+		dst->rlimits[i].type = str_copy(src->rlimits[i].type);
+	}
+	dst->apparmor_profile = str_copy(src->apparmor_profile);
+	dst->selinux_label = str_copy(src->selinux_label);
+}
+
 int hr_process_load_string(const char *json, const char *source_name, struct hr_process *out,
 			   struct hr_error *err)
 {

@@ -289,6 +289,9 @@ int hr_process_load_file(const char *path, struct hr_process *out, struct hr_err
 int hr_process_load_string(const char *json, const char *source_name, struct hr_process *out,
 			   struct hr_error *err);
 void hr_process_clear(struct hr_process *p);
+/* A deep copy of src into dst (freed with hr_process_clear): exec changes
+ * its copy of the container's process without parsing the config again. */
+void hr_process_copy(struct hr_process *dst, const struct hr_process *src);
 
 /* A LinuxResources JSON for `update --resources` (file or "-" for stdin). */
 int hr_resources_load_string(const char *json, const char *source_name, struct hr_resources *out,

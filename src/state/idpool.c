@@ -154,10 +154,10 @@ int hr_idpool_allocate(const char *root, const char *id, const struct hr_idpool_
 		drop_stale(&p);
 		for (size_t i = 0; i < p.n; i++)
 			if (strcmp(p.v[i].id, id) == 0) {
+				hr_error_set(err, 0, "container with id %s already exists (it holds user "
+					     "namespace ids %u-%u)", id, p.v[i].start, p.v[i].start + p.v[i].size - 1);
 				pool_close(&p);
-				return hr_error_set(err, 0, "container with id %s already exists (it holds "
-						    "user namespace ids %u-%u)", id, p.v[i].start,
-						    p.v[i].start + p.v[i].size - 1);
+				return -1;
 			}
 		if (!find_gap(&p, cfg->start, cfg->size, cfg->range, start)) {
 			hr_error_set(err, 0, "user namespace id pool %u-%u is exhausted (%zu containers of "

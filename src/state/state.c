@@ -135,6 +135,8 @@ static int state_from_json(struct hr_state *st, json_t *j)
 	st->owner = json_str(j, "owner");
 	st->created_done = json_is_true(json_object_get(j, "createdDone"));
 	st->started = json_is_true(json_object_get(j, "started"));
+	if (json_is_boolean(json_object_get(j, "hasHooks")))
+		st->hooks = json_is_true(json_object_get(j, "hasHooks")) ? HR_HOOKS_SOME : HR_HOOKS_NONE;
 	if (json_is_object(ann)) {
 		st->annotations = xcalloc(json_object_size(ann), sizeof(*st->annotations));
 		json_object_foreach(ann, k, v) {
@@ -299,6 +301,8 @@ int hr_container_save(struct hr_container *c, struct hr_error *err)
 	json_object_set_new(j, "owner", json_string(st->owner ? st->owner : ""));
 	json_object_set_new(j, "createdDone", json_boolean(st->created_done));
 	json_object_set_new(j, "started", json_boolean(st->started));
+	if (st->hooks != HR_HOOKS_UNKNOWN)
+		json_object_set_new(j, "hasHooks", json_boolean(st->hooks == HR_HOOKS_SOME));
 	json_object_set_new(j, "annotations", annotations_json(st));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -319,6 +323,12 @@ int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct
 	}
 	*out = c->spec;
 	return 0;
+}
+
+int hr_container_hooks_spec(struct hr_container *c, const struct hr_spec **out, struct hr_error *err)
+{
+	*out = NULL;
+	return c->st.hooks == HR_HOOKS_NONE ? 0 : hr_container_spec(c, out, err);
 }
 
 unsigned long long hr_proc_start_time(pid_t pid)

@@ -310,4 +310,32 @@ test_debug_prints_each_step_with_its_duration() {
 	assert_contains "$out" "step: container: pivot_root (or chroot) into the rootfs:"
 }
 
+# start and delete read and validate the saved config again only for its
+# hooks: create records in state.json whether it has any (issue 16: a
+# quarter of a millisecond of CPU each); a state without that record (older
+# hardrun) still gets its hooks run
+test_saved_config_read_again_only_for_hooks() {
+	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
+	make_bundle "$b" true
+	# the created process keeps create's stdio: not the test's output pipe
+	hr create --bundle "$b" "$id" </dev/null >"$b/create.out" 2>&1 || fail "create: $(cat "$b/create.out")"
+	assert_eq "$(jq -c .hasHooks "$STATE_ROOT/$id/state.json")" false
+	strace -f -e trace=open,openat,openat2 -o "$b/start.trace" "$HARDRUN" --root "$STATE_ROOT" start "$id" || fail "start"
+	strace -f -e trace=open,openat,openat2 -o "$b/delete.trace" "$HARDRUN" --root "$STATE_ROOT" delete --force "$id" ||
+		fail "delete"
+	assert_not_contains "$(cat "$b/start.trace")" '"config.json"'
+	assert_not_contains "$(cat "$b/delete.trace")" '"config.json"'
+
+	id=$(unique_id)
+	cfg "$b" ".hooks = {poststart: [{path: \"/bin/touch\", args: [\"touch\", \"$b/poststart.ran\"]}],
+		poststop: [{path: \"/bin/touch\", args: [\"touch\", \"$b/poststop.ran\"]}]}"
+	hr create --bundle "$b" "$id" </dev/null >"$b/create.out" 2>&1 || fail "create with hooks: $(cat "$b/create.out")"
+	assert_eq "$(jq -c .hasHooks "$STATE_ROOT/$id/state.json")" true
+	jq 'del(.hasHooks)' "$STATE_ROOT/$id/state.json" >"$b/state.json" && cp "$b/state.json" "$STATE_ROOT/$id/state.json"
+	hr start "$id" || fail "start"
+	hr delete --force "$id" || fail "delete"
+	[ -e "$b/poststart.ran" ] || fail "poststart hook did not run for a state without hasHooks"
+	[ -e "$b/poststop.ran" ] || fail "poststop hook did not run for a state without hasHooks"
+}
+
 run_tests

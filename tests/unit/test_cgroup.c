@@ -177,6 +177,8 @@ static int run_bpf(const struct bpf_insn *p, size_t n, uint32_t ctx[3])
 			switch (BPF_OP(i->code)) {
 			case BPF_MOV: r[i->dst_reg] = src; break;
 			case BPF_AND: r[i->dst_reg] &= src; break;
+			case BPF_OR: r[i->dst_reg] |= src; break;
+			case BPF_XOR: r[i->dst_reg] ^= src; break;
 			case BPF_RSH: r[i->dst_reg] >>= src; break;
 			default: fail_msg("unexpected ALU op %#x", i->code);
 			}
@@ -270,6 +272,9 @@ static void test_device_program_matches_rules(void **state)
 	struct hr_device_rule set3[] = { R(true, 'c', 1, 1, "r"), R(true, 'c', 1, 1, "w"), R(false, 'c', 5, -1, "m") };
 	/* a catch-all rule in the middle: what precedes it is never consulted */
 	struct hr_device_rule set4[] = { R(true, 'c', 4, 1, "rwm"), R(false, 'a', -1, -1, "rwm"), R(true, 'c', 4, 2, "r") };
+	/* catch-alls for some access bits only, any-type rules with a major or a minor */
+	struct hr_device_rule set5[] = { R(true, 'a', -1, -1, "m"), R(false, 'a', -1, -1, "w"), R(true, 'a', 4, -1, "rw"),
+					 R(false, 'a', -1, 2, "r"), R(true, 'b', 8, -1, "w") };
 
 	(void)state;
 	check_program_matches(NULL, 0);
@@ -277,6 +282,7 @@ static void test_device_program_matches_rules(void **state)
 	check_program_matches(set2, HR_ARRAY_SIZE(set2));
 	check_program_matches(set3, HR_ARRAY_SIZE(set3));
 	check_program_matches(set4, HR_ARRAY_SIZE(set4));
+	check_program_matches(set5, HR_ARRAY_SIZE(set5));
 }
 
 static void test_device_rule_validation(void **state)

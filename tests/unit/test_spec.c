@@ -226,6 +226,51 @@ static void test_containerd_details(void **state)
 	hr_spec_free(s);
 }
 
+/* exec's copy of the container's process owns everything it points to */
+static void test_process_copy_is_deep(void **state)
+{
+	static const char json[] = "{\"terminal\": true, \"consoleSize\": {\"height\": 24, \"width\": 80},"
+		"\"user\": {\"uid\": 5, \"gid\": 6, \"umask\": 18, \"additionalGids\": [7, 8], \"username\": \"u\"},"
+		"\"args\": [\"sh\", \"-c\", \"true\"], \"env\": [\"A=1\", \"B=2\"], \"cwd\": \"/w\","
+		"\"capabilities\": {\"bounding\": [\"CAP_KILL\"], \"effective\": [\"CAP_KILL\"],"
+		"\"permitted\": [\"CAP_KILL\"], \"inheritable\": [\"CAP_KILL\"], \"ambient\": [\"CAP_KILL\"]},"
+		"\"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 10, \"hard\": 20}],"
+		"\"noNewPrivileges\": true, \"apparmorProfile\": \"p\", \"oomScoreAdj\": 3}";
+	struct hr_process p, c;
+	struct hr_error err = { 0 };
+
+	(void)state;
+	if (hr_process_load_string(json, "process.json", &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	hr_process_copy(&c, &p);
+	assert_ptr_not_equal(c.args, p.args);
+	assert_ptr_not_equal(c.args[0], p.args[0]);
+	assert_ptr_not_equal(c.env[1], p.env[1]);
+	assert_ptr_not_equal(c.rlimits, p.rlimits);
+	assert_ptr_not_equal(c.user.additional_gids, p.user.additional_gids);
+	hr_process_clear(&p); /* the copy must not point into what is freed here */
+	assert_true(c.terminal && c.has_console_size && c.console_height == 24 && c.console_width == 80);
+	assert_true(c.user.uid == 5 && c.user.gid == 6 && c.user.has_umask && c.user.umask == 18);
+	assert_int_equal(c.user.n_additional_gids, 2);
+	assert_int_equal(c.user.additional_gids[1], 8);
+	assert_string_equal(c.user.username, "u");
+	assert_string_equal(c.args[2], "true");
+	assert_null(c.args[3]);
+	assert_string_equal(c.env[1], "B=2");
+	assert_string_equal(c.cwd, "/w");
+	assert_string_equal(c.capabilities.bounding[0], "CAP_KILL");
+	assert_string_equal(c.capabilities.ambient[0], "CAP_KILL");
+	assert_null(c.capabilities.ambient[1]);
+	assert_true(c.capabilities.present);
+	assert_int_equal(c.n_rlimits, 1);
+	assert_string_equal(c.rlimits[0].type, "RLIMIT_NOFILE");
+	assert_true(c.rlimits[0].soft == 10 && c.rlimits[0].hard == 20);
+	assert_true(c.no_new_privileges);
+	assert_string_equal(c.apparmor_profile, "p");
+	assert_true(c.has_oom_score_adj && c.oom_score_adj == 3);
+	hr_process_clear(&c);
+}
+
 static void test_containerd_process(void **state)
 {
 	struct hr_process p;
@@ -425,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_containerd_configs),
 		cmocka_unit_test(test_containerd_details),
 		cmocka_unit_test(test_containerd_process),
+		cmocka_unit_test(test_process_copy_is_deep),
 		cmocka_unit_test(test_containerd_update_resources),
 		cmocka_unit_test(test_example_roundtrip),
 		cmocka_unit_test(test_hardened_example),
