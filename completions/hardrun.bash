@@ -4,7 +4,7 @@
 # Installed as share/bash-completion/completions/hardrun; works without the
 # bash-completion package too (source it).
 
-_hardrun_verbs="create start run state kill delete list spec exec ps pause resume update events features apparmor profile policy inspect"
+_hardrun_verbs="create start run state kill delete list spec exec ps pause resume update events features apparmor profile policy inspect sandbox"
 _hardrun_global_flags="--root --log --log-format --debug --systemd-cgroup --policy --version --help"
 # `hardrun help VERB` is not listed among the verbs (as `hardrun --help`),
 # but completes them.
@@ -24,7 +24,8 @@ _hardrun_flags() {
 	kill) echo "--all" ;;
 	delete) echo "--force" ;;
 	list) echo "--quiet --format" ;;
-	spec) echo "--bundle --rootless" ;;
+	spec) echo "--bundle --rootless --minimal" ;;
+	sandbox) echo "--rootfs --host --bind-cwd --bind --tmpfs --memory --cpus --pids --cap-add --seccomp --apparmor --user --env --workdir --hostname --read-write --dry-run" ;;
 	ps) echo "--format" ;;
 	update) echo "--resources --memory --memory-swap --memory-reservation --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
 	events) echo "--stats --interval" ;;
@@ -47,6 +48,9 @@ _hardrun_takes_arg() {
 	profile:--enforce-after) return 0 ;;
 	list:--format|list:-f|ps:--format|ps:-f|spec:--bundle|spec:-b|events:--interval) return 0 ;;
 	policy:--bundle|policy:-b) return 0 ;;
+	sandbox:--rootfs|sandbox:--bind|sandbox:--tmpfs|sandbox:--memory|sandbox:-m|sandbox:--cpus) return 0 ;;
+	sandbox:--pids|sandbox:--cap-add|sandbox:--seccomp|sandbox:--apparmor|sandbox:--user|sandbox:-u) return 0 ;;
+	sandbox:--env|sandbox:-e|sandbox:--workdir|sandbox:-w|sandbox:--hostname) return 0 ;;
 	update:-r|update:--resources|update:--memory|update:--memory-swap|update:--memory-reservation) return 0 ;;
 	update:--cpu-quota|update:--cpu-period|update:--cpu-shares|update:--cpuset-cpus) return 0 ;;
 	update:--cpuset-mems|update:--pids-limit|update:--blkio-weight) return 0 ;;
@@ -117,7 +121,8 @@ _hardrun() {
 	fi
 	if [[ $prev == -* ]] && _hardrun_takes_arg "$verb" "$prev"; then
 		case $prev in
-		--bundle|-b) _hardrun_dirs "$cur" ;;
+		--bundle|-b|--rootfs) _hardrun_dirs "$cur" ;;
+		--seccomp) _hardrun_files "$cur" ;;
 		--pid-file|--console-socket|--process|-p|--resources|-r) _hardrun_files "$cur" ;;
 		--output|-o|--merge|--profile|--report) _hardrun_files "$cur" ;;
 		--cwd|-w) ;;
@@ -127,7 +132,7 @@ _hardrun() {
 			else
 				mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur")
 			fi ;;
-		--cap|-c|--caps) mapfile -t COMPREPLY < <(compgen -W "$_hardrun_caps" -- "$cur") ;;
+		--cap|-c|--caps|--cap-add) mapfile -t COMPREPLY < <(compgen -W "$_hardrun_caps" -- "$cur") ;;
 		--arch) mapfile -t COMPREPLY < <(compgen -W "x86_64 x86 x32 aarch64 arm mips64 mipsel64 ppc64le s390x riscv64" -- "$cur") ;;
 		esac
 		return 0

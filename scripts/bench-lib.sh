@@ -30,7 +30,7 @@ bench_rusage() {
 bench_bundles() {
 	local W=$1 common userns
 	bench_rootfs "$W/rootfs" 100000
-	(cd "$W" && "$2" spec && mv config.json spec.json)
+	(cd "$W" && "$2" spec --minimal && mv config.json spec.json)
 	common='.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]
 		| .root.path = $rootfs'
 	userns='.linux.namespaces += [{"type": "user"}]

@@ -22,7 +22,7 @@ W=$(mktemp -d /tmp/hardrun-bench-policy.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/b/rootfs/bin"
 cp /bin/busybox "$W/b/rootfs/bin/" && ln -s busybox "$W/b/rootfs/bin/true"
-(cd "$W/b" && "$H" spec && jq '.process.terminal = false | .process.args = ["/bin/true"]' config.json >c && mv c config.json)
+(cd "$W/b" && "$H" spec --minimal && jq '.process.terminal = false | .process.args = ["/bin/true"]' config.json >c && mv c config.json)
 echo '{"version": 1}' >"$W/empty.json"
 "$H" policy init >"$W/restricted.json"
 

@@ -7,9 +7,9 @@
 #                    [--keep DIR]
 #
 # Scenarios (each runs /bin/true from one busybox rootfs, N times per runtime):
-#   plain               `hardrun spec` without seccomp, writable root, no
+#   plain               `hardrun spec --minimal` without seccomp, writable root, no
 #                       user namespace
-#   hardened            the full hardened default: `hardrun spec` (read-only
+#   hardened            `hardrun spec --minimal` hardened as the default (read-only
 #                       root, masked and read-only paths, hardrun's default
 #                       seccomp profile, no_new_privs) plus a user namespace
 #                       (container 0 -> host 100000, 65536 ids); bubblewrap

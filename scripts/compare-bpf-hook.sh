@@ -41,7 +41,7 @@ declare -A WORK=(
 bundle() {
 	local name=$1 b=$ROOT/$1
 	shift
-	rm -rf "$b" && mkdir -p "$b" && (cd "$b" && "$HARDRUN" spec) || return 1
+	rm -rf "$b" && mkdir -p "$b" && (cd "$b" && "$HARDRUN" spec --minimal) || return 1
 	jq --arg root "$DEB" --arg data "$TOP/tests/data/profile" --arg sh "${WORK[$name]}" '
 		.root = {path: $root, readonly: true} | .process.terminal = false
 		| .process.args = ["/bin/sh", "-c", $sh] | .process.env += ["HOME=/tmp"] | del(.linux.seccomp)

@@ -5,7 +5,8 @@ set -eu
 
 BUILD="build-essential pkg-config libjansson-dev libseccomp-dev libcap-ng-dev libapparmor-dev libsystemd-dev libcmocka-dev"
 DOCS="scdoc"
-TEST="busybox-static jq util-linux procps iproute2 python3 strace debootstrap"
+# umoci and skopeo: tests/integration/images.sh (docs/images.md)
+TEST="busybox-static jq util-linux procps iproute2 python3 strace debootstrap umoci skopeo"
 VM="qemu-system-x86 linux-image-amd64 cpio apparmor xz-utils systemd dbus"
 E2E="containerd podman runc crun curl"
 # scripts/bench.sh and bench-scale.sh compare against these
@@ -16,7 +17,7 @@ FUZZ="clang libclang-rt-14-dev"
 want="$BUILD $TEST"
 case "${1:-all}" in
   build) want="$BUILD $DOCS" ;;
-  demo) want="$BUILD busybox-static jq" ;;
+  demo) want="$BUILD busybox-static" ;;
   bench) want="$BUILD $BENCH" ;;
   all) want="$BUILD $DOCS $TEST $VM $E2E $FUZZ $BENCH" ;;
   *) echo "usage: $0 [build|demo|bench|all]" >&2; exit 2 ;;

@@ -41,7 +41,7 @@ declare -A WORKLOADS=(
 bundle() {
 	local b=$WORK/$1
 	mkdir -p "$b"
-	(cd "$b" && "$HARDRUN" spec)
+	(cd "$b" && "$HARDRUN" spec --minimal)
 	local script="s=\$(date +%s%N); $2; e=\$(date +%s%N); echo \$(( (e - s) / 1000000 ))"
 	jq --arg root "$DEB" --arg data "$TOP/tests/data/profile" --arg sh "$script" '
 		.root = {path: $root, readonly: true} | .process.terminal = false

@@ -43,7 +43,7 @@ debian_bundle() {
 	local dir=$1 args
 	shift
 	rm -rf "$dir" && mkdir -p "$dir" || return 1
-	(cd "$dir" && "$HARDRUN" spec) || return 1
+	(cd "$dir" && "$HARDRUN" spec --minimal) || return 1
 	args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
 	jq --arg root "$DEB" --arg data "$TOP/tests/data/profile" --arg helpers "$HELPERS" --argjson args "$args" '
 		.root = {path: $root, readonly: true}

@@ -29,6 +29,9 @@ struct hr_create_opts {
 	 * seccomp_supervisor_sock (seccomp/handover.c). NULL: the config's. */
 	const struct hr_seccomp_program *seccomp_supervised;
 	int seccomp_supervisor_sock;
+	/* config.json's text, given instead of BUNDLE/config.json (sandbox);
+	 * the bundle is then only where relative paths start */
+	const char *config_text;
 };
 
 struct hr_created {
@@ -87,8 +90,11 @@ int hr_lifecycle_resume(const char *root, const char *id, struct hr_error *err);
  * "data" object (caller frees); 1 (and no json) once it has stopped. */
 int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_error *err);
 
-/* spec: writes a starting BUNDLE/config.json; an existing one is an error. */
-int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *err);
+/* spec: writes a starting BUNDLE/config.json; an existing one is an error.
+ * The hardened default (user namespace, no capabilities, limits for the
+ * controllers this host has; notes on stderr name what it leaves out), or
+ * minimal: runc's starting config. */
+int hr_write_example_config(const char *bundle, bool rootless, bool minimal, struct hr_error *err);
 
 /* New resource limits (config.json's linux.resources) for a running
  * container, through the policy checkpoint; device rules are not changed. */
@@ -150,11 +156,40 @@ char *hr_lifecycle_policy_init(void);
 int hr_lifecycle_policy_check(const char *policy, const char *bundle, char **report, size_t *refusals,
 			      struct hr_error *err);
 
+/* sandbox: one command runs a program in the hardened config (the same
+ * generator as spec) built in memory, in the foreground, and removes the
+ * container when it exits, whatever the way. */
+struct hr_sandbox_opts {
+	const char *root;            /* state root */
+	const char *policy;          /* --policy FILE, or NULL (the default file) */
+	const char *rootfs;          /* used in place, idmapped where possible; NULL with host */
+	bool host;                   /* the host's own / read-only, a private /tmp */
+	bool bind_cwd;               /* the current directory read-write, and the workdir */
+	char **binds;                /* "SRC:DST[:ro|:rw]" */
+	char **tmpfs;                /* destinations */
+	const char *memory, *cpus, *pids; /* NULL: the hardened default where the host has it */
+	char **cap_add;              /* "NET_RAW" or "CAP_NET_RAW" */
+	const char *seccomp;         /* NULL or "default", "unconfined", or a profile file */
+	const char *apparmor;        /* NULL: hardened default; a profile name or "unconfined" */
+	const char *user;            /* "UID[:GID]" */
+	char **env;                  /* "K=V", replacing a K already set */
+	const char *workdir, *hostname;
+	bool read_write;             /* the rootfs writable */
+	char **args;                 /* the program and its arguments */
+};
+/* Builds the config; dry_run: prints it to stdout and returns 0. Else
+ * returns the program's exit status as a shell would (128+N), or -1. */
+int hr_sandbox_run(const struct hr_sandbox_opts *o, bool dry_run, struct hr_error *err);
+
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);
 
 /* Foreground: forwards signals to pid, proxies the pty master (if >= 0)
  * until the process exits; returns its status as a shell would (128+N). */
 int hr_wait_foreground(pid_t pid, int pidfd, int master, struct hr_error *err);
+/* The same; after a terminating signal (TERM, INT, HUP, QUIT) is forwarded,
+ * a process still there grace_ms later is killed (grace_ms < 0: never):
+ * a container's init ignores signals it has no handler for. */
+int hr_wait_foreground_grace(pid_t pid, int pidfd, int master, int grace_ms, struct hr_error *err);
 
 #endif

@@ -97,6 +97,6 @@ int cli_parse_count(const char *verb, const char *option, const char *v, int max
 extern const struct cli_verb cli_verb_create, cli_verb_start, cli_verb_run, cli_verb_state, cli_verb_kill,
 	cli_verb_delete, cli_verb_list, cli_verb_spec, cli_verb_exec, cli_verb_ps, cli_verb_pause,
 	cli_verb_resume, cli_verb_update, cli_verb_events, cli_verb_features, cli_verb_apparmor,
-	cli_verb_profile, cli_verb_policy, cli_verb_inspect;
+	cli_verb_profile, cli_verb_policy, cli_verb_inspect, cli_verb_sandbox;
 
 #endif

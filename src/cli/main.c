@@ -17,7 +17,7 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_create, &cli_verb_start, &cli_verb_run, &cli_verb_state, &cli_verb_kill, &cli_verb_delete,
 	&cli_verb_list, &cli_verb_spec, &cli_verb_exec, &cli_verb_ps, &cli_verb_pause, &cli_verb_resume,
 	&cli_verb_update, &cli_verb_events, &cli_verb_features, &cli_verb_apparmor,
-	&cli_verb_profile, &cli_verb_policy, &cli_verb_inspect,
+	&cli_verb_profile, &cli_verb_policy, &cli_verb_inspect, &cli_verb_sandbox,
 };
 
 static const char *const log_formats[] = { "text", "json", NULL };
@@ -166,7 +166,8 @@ static bool enters_container(int argc, char **argv, int idx)
 				return true;
 		return false;
 	}
-	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0;
+	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0 ||
+	       strcmp(verb, "sandbox") == 0;
 }
 
 int main(int argc, char **argv)

@@ -36,9 +36,14 @@ static int load_config(struct hr_launch_ctx *x, struct hr_error *err)
 	if (!realpath(bundle, buf))
 		return hr_error_set(err, errno, "bundle `%s`", bundle);
 	x->bundle = xstrdup(buf);
-	path = xasprintf("%s/config.json", x->bundle);
-	if (hr_read_file_at(AT_FDCWD, path, &x->config_text, NULL, err) < 0)
-		return -1;
+	if (x->o->config_text) {
+		path = xstrdup("sandbox config");
+		x->config_text = xstrdup(x->o->config_text);
+	} else {
+		path = xasprintf("%s/config.json", x->bundle);
+		if (hr_read_file_at(AT_FDCWD, path, &x->config_text, NULL, err) < 0)
+			return -1;
+	}
 	if (hr_spec_load_string(x->config_text, path, &x->spec, err) < 0)
 		return -1;
 	if (!x->spec->has_process)

@@ -5,6 +5,7 @@
 #define HARDRUN_LAUNCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "container/handoff.h"
@@ -46,6 +47,14 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x);
 int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 /* The BPF cache directory (private and ours), or NULL: do not cache. */
 char *hr_launch_seccomp_cache_dir(void);
+/* "100m", "1.5G", "512kb", "-1" -> bytes (binary units, as runc). */
+bool hr_launch_parse_size(const char *s, int64_t *out);
+/* The config `hardrun sandbox` runs (sandbox_config.c; caller frees). */
+struct hr_sandbox_opts;
+int hr_launch_sandbox_config(const struct hr_sandbox_opts *o, char **json, struct hr_error *err);
+/* What the hardened config may use on this host (spec_example.c). */
+struct hr_hardened_opts;
+void hr_launch_hardened_opts(bool rootless, struct hr_hardened_opts *o);
 int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err);
 /* --systemd-cgroup (systemd_cgroup.c): the scope as the container's cgroup,
  * its placeholder released once the container process is in, and undone. */

@@ -129,27 +129,6 @@ int hr_lifecycle_stats(const char *root, const char *id, char **json, struct hr_
 	return rc;
 }
 
-int hr_write_example_config(const char *bundle, bool rootless, struct hr_error *err)
-{
-	_cleanup_free_ char *json = NULL;
-	_cleanup_close_ int dirfd = -1;
-	_cleanup_close_ int fd = -1;
-
-	dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return hr_error_set(err, errno, "spec: bundle `%s`", bundle);
-	json = hr_spec_example_json(rootless);
-	fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return hr_error_set(err, 0, "spec: File %s/config.json exists. Remove it first", bundle);
-		return hr_error_set(err, errno, "spec: create %s/config.json", bundle);
-	}
-	if (hr_write_all(fd, json, strlen(json)) < 0)
-		return hr_error_set(err, errno, "spec: write config.json");
-	return 0;
-}
-
 /* root: /run/hardrun; any other user its own runtime dir, as runc does */
 const char *hr_default_root(void)
 {

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hardrun/hardrun.h"
@@ -94,20 +95,47 @@ static bool copy_once(int from, int to)
 	return n > 0 && hr_write_all(to, buf, (size_t)n) >= 0;
 }
 
-static void on_signal(int sfd, pid_t pid, int master)
+/* Forwards one signal; returns it (0: none, or one not forwarded). */
+static int on_signal(int sfd, pid_t pid, int master)
 {
 	struct signalfd_siginfo si;
 	struct winsize ws;
 
 	if (read(sfd, &si, sizeof(si)) != sizeof(si))
-		return;
+		return 0;
 	if ((int)si.ssi_signo == SIGWINCH) {
 		if (master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 			ioctl(master, TIOCSWINSZ, &ws);
-		return;
+		return 0;
 	}
-	if ((int)si.ssi_signo != SIGCHLD)
-		kill(pid, (int)si.ssi_signo);
+	if ((int)si.ssi_signo == SIGCHLD)
+		return 0;
+	kill(pid, (int)si.ssi_signo);
+	return (int)si.ssi_signo;
+}
+
+static bool terminating(int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The poll timeout until the kill deadline (-1: none). */
+static int until(long long deadline)
+{
+	long long left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ms();
+	return left > 0 ? (int)left : 0;
 }
 
 static int exit_status(pid_t pid)
@@ -125,9 +153,15 @@ static int exit_status(pid_t pid)
 
 int hr_wait_foreground(pid_t pid, int pidfd, int master, struct hr_error *err)
 {
+	return hr_wait_foreground_grace(pid, pidfd, master, -1, err);
+}
+
+int hr_wait_foreground_grace(pid_t pid, int pidfd, int master, int grace_ms, struct hr_error *err)
+{
 	sigset_t all;
 	_cleanup_close_ int sfd = -1;
 	bool in_open = master >= 0;
+	long long deadline = -1;
 
 	sigfillset(&all);
 	sigdelset(&all, SIGSEGV);
@@ -147,10 +181,16 @@ int hr_wait_foreground(pid_t pid, int pidfd, int master, struct hr_error *err)
 			{ .fd = master, .events = POLLIN },
 			{ .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN },
 		};
-		if (poll(p, 4, -1) < 0 && errno != EINTR)
+		int sig, n = poll(p, 4, until(deadline));
+		if (n < 0 && errno != EINTR)
 			break;
-		if (p[1].revents & POLLIN)
-			on_signal(sfd, pid, master);
+		if (n == 0 && deadline >= 0) {
+			kill(pid, SIGKILL);
+			deadline = -1;
+		}
+		if ((p[1].revents & POLLIN) && (sig = on_signal(sfd, pid, master)) && terminating(sig) &&
+		    grace_ms >= 0 && deadline < 0)
+			deadline = now_ms() + grace_ms;
 		if (master >= 0 && (p[2].revents & POLLIN) && !copy_once(master, STDOUT_FILENO))
 			master = -1;
 		if (p[3].revents & (POLLIN | POLLHUP) && !copy_once(STDIN_FILENO, p[2].fd))

@@ -17,9 +17,10 @@
 #include "hardrun/hardrun.h"
 #include "spec/spec.h"
 #include "base/util.h"
+#include "launch/launch.h"
 
 /* "100m", "1.5G", "512kb", "-1" -> bytes (binary units, as runc). */
-static bool parse_size(const char *s, int64_t *out)
+bool hr_launch_parse_size(const char *s, int64_t *out)
 {
 	static const char units[] = "bkmgtp";
 	char *end;
@@ -86,17 +87,17 @@ static int apply_flag(int flag, const char *v, struct hr_resources *res, struct 
 
 	switch (flag) {
 	case HR_UPDATE_MEMORY:
-		ok = parse_size(v, &n);
+		ok = hr_launch_parse_size(v, &n);
 		res->has_memory = res->memory.has_limit = true;
 		res->memory.limit = n;
 		break;
 	case HR_UPDATE_MEMORY_SWAP:
-		ok = parse_size(v, &n);
+		ok = hr_launch_parse_size(v, &n);
 		res->has_memory = res->memory.has_swap = true;
 		res->memory.swap = n;
 		break;
 	case HR_UPDATE_MEMORY_RESERVATION:
-		ok = parse_size(v, &n);
+		ok = hr_launch_parse_size(v, &n);
 		res->has_memory = res->memory.has_reservation = true;
 		res->memory.reservation = n;
 		break;

@@ -47,7 +47,8 @@ bool hr_rootfs_needs_dev_setup(const struct hr_spec *spec)
 	return true;
 }
 
-static int bind_host_node(int pfd, const char *name, const struct dev_node *d, struct hr_error *err)
+static int bind_host_node(int hostfd, int pfd, const char *name, const struct dev_node *d,
+			  struct hr_error *err)
 {
 	_cleanup_close_ int fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	_cleanup_close_ int destfd = -1, treefd = -1;
@@ -61,7 +62,10 @@ static int bind_host_node(int pfd, const char *name, const struct dev_node *d, s
 	if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
 		return hr_error_set(err, EEXIST, "mount point is a %s",
 				    S_ISDIR(st.st_mode) ? "directory" : "symlink");
-	treefd = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (hostfd >= 0 && strncmp(d->path, "/dev/", 5) == 0)
+		treefd = open_tree(hostfd, d->path + 5, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	else
+		treefd = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (treefd < 0)
 		return hr_error_set(err, errno, "open host device `%s`", d->path);
 	if (fstat(treefd, &st) < 0)
@@ -92,7 +96,7 @@ static int create_node(const struct hr_rootfs_ctx *ctx, const struct dev_node *d
 	if (pfd < 0)
 		return -1;
 	if (ctx->opts->in_userns)
-		return bind_host_node(pfd, name, d, err);
+		return bind_host_node(ctx->host_devfd, pfd, name, d, err);
 	r = mknod_node(pfd, name, d);
 	if (r < 0 && errno == EEXIST) {
 		if (unlinkat(pfd, name, 0) < 0)
@@ -100,7 +104,7 @@ static int create_node(const struct hr_rootfs_ctx *ctx, const struct dev_node *d
 		r = mknod_node(pfd, name, d);
 	}
 	if (r < 0 && errno == EPERM)
-		return bind_host_node(pfd, name, d, err); /* no CAP_MKNOD */
+		return bind_host_node(ctx->host_devfd, pfd, name, d, err); /* no CAP_MKNOD */
 	if (r < 0)
 		return hr_error_set(err, errno, "mknod");
 	if (fchownat(pfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)

@@ -75,6 +75,8 @@ struct hr_rootfs_ctx {
 	const struct hr_spec *spec;
 	struct hr_deferred_ro *ro;
 	int *bind_tree;   /* this mount's source opened by the runtime (-1: none); taken */
+	int host_devfd;   /* the host's /dev, opened before any mount: host devices are
+			   * looked up there (a rootfs at "/" gets a /dev over the host's) */
 };
 /* Makes every deferred mount read-only; closes their fds. */
 int hr_rootfs_apply_deferred_ro(struct hr_deferred_ro *ro, struct hr_error *err);

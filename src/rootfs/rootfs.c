@@ -92,6 +92,22 @@ static int attach_root_tree(struct hr_rootfs_sources *src, unsigned long prop, c
 	return hr_steal_fd(tree);
 }
 
+/* The rootfs and the mounts already under it (the host's, with `sandbox
+ * --host`) read-only; the container's own mounts come on top later. */
+static int root_tree_readonly(const struct hr_spec *spec, int fd, const char *rootfs, struct hr_error *err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (!spec->root_readonly_recursive)
+		return fd;
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		hr_error_set(err, errno, "rootfs \"%s\": make it and its mounts read-only", rootfs);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Propagation, then the rootfs as a mount of its own; returns its fd. */
 static int prepare_root(const struct hr_spec *spec, const struct hr_rootfs_opts *opts, struct hr_error *err)
 {
@@ -110,14 +126,26 @@ static int prepare_root(const struct hr_spec *spec, const struct hr_rootfs_opts 
 		return hr_error_set(err, errno, "set propagation of \"/\"");
 	if ((prop & MS_SHARED) && parent_mount_private(rootfs, err) < 0)
 		return -1;
-	if (opts->sources && opts->sources->root_tree >= 0)
-		return attach_root_tree(opts->sources, prop, rootfs, err);
+	if (opts->sources && opts->sources->root_tree >= 0) {
+		fd = attach_root_tree(opts->sources, prop, rootfs, err);
+		return fd < 0 ? -1 : root_tree_readonly(spec, fd, rootfs, err);
+	}
+	if (strcmp(rootfs, "/") == 0) {
+		/* `sandbox --host` rootless: "/" bound onto itself is no new root
+		 * (our root stays the old mount); a copy is attached over it */
+		struct hr_rootfs_sources copy = { .open = true, .root_tree = open_tree(
+			AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE) };
+		if (copy.root_tree < 0)
+			return hr_error_set(err, errno, "copy the mount tree of \"/\"");
+		fd = attach_root_tree(&copy, prop, rootfs, err);
+		return fd < 0 ? -1 : root_tree_readonly(spec, fd, rootfs, err);
+	}
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return hr_error_set(err, errno, "bind mount rootfs \"%s\" onto itself", rootfs);
 	fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return hr_error_set(err, errno, "open rootfs \"%s\"", rootfs);
-	return fd;
+	return root_tree_readonly(spec, fd, rootfs, err);
 }
 
 bool hr_rootfs_shares_mount_ns(const struct hr_spec *spec)
@@ -139,7 +167,7 @@ static int prepare_shared(const struct hr_spec *spec, const struct hr_rootfs_opt
 int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *opts,
 		      struct hr_error *err)
 {
-	_cleanup_close_ int rootfd = -1;
+	_cleanup_close_ int rootfd = -1, host_devfd = -1;
 	struct hr_deferred_ro ro = { .n = 0 };
 	struct hr_rootfs_ctx ctx;
 	int rc = 0;
@@ -149,12 +177,14 @@ int hr_rootfs_prepare(const struct hr_spec *spec, const struct hr_rootfs_opts *o
 				    opts->rootfs ? opts->rootfs : "");
 	if (opts->shares_mount_ns || hr_rootfs_shares_mount_ns(spec))
 		return prepare_shared(spec, opts, err);
+	host_devfd = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC); /* -1: looked up by path */
 	rootfd = prepare_root(spec, opts, err);
 	if (rootfd < 0)
 		return -1;
 	if (hr_rootfs_check_kernel_dirs(rootfd, err) < 0)
 		return hr_error_wrap(err, "rootfs \"%s\"", opts->rootfs);
-	ctx = (struct hr_rootfs_ctx){ .rootfd = rootfd, .rootfs = opts->rootfs, .opts = opts, .spec = spec, .ro = &ro };
+	ctx = (struct hr_rootfs_ctx){ .rootfd = rootfd, .rootfs = opts->rootfs, .opts = opts, .spec = spec, .ro = &ro,
+				      .host_devfd = host_devfd };
 	for (size_t i = 0; i < spec->n_mounts && rc == 0; i++) {
 		ctx.bind_tree = opts->sources && i < opts->sources->n ? &opts->sources->bind_trees[i] : NULL;
 		rc = hr_rootfs_mount_one(&ctx, &spec->mounts[i], err);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -63,6 +64,22 @@ static int open_bind_source(int bundlefd, const struct hr_mount *m, int *out, st
 /* The host policy's injected user namespace: the rootfs idmapped with the
  * container's own mapping, so its files keep their apparent owners. Where
  * the filesystem cannot, refused by name, or (idmapFallback) run without. */
+/* The rootfs's top directory is owned by a host uid the container maps:
+ * it was chowned for this mapping, and idmapping it again would hide that. */
+static bool owned_by_mapped_id(const struct hr_linux *l, const char *rootfs)
+{
+	struct stat st;
+
+	if (stat(rootfs, &st) < 0)
+		return false;
+	for (size_t i = 0; i < l->n_uid_mappings; i++) {
+		const struct hr_id_mapping *m = &l->uid_mappings[i];
+		if (st.st_uid >= m->host_id && st.st_uid - m->host_id < m->size)
+			return true;
+	}
+	return false;
+}
+
 static int idmap_root(const struct hr_spec *spec, const char *rootfs, int tree, struct hr_error *err)
 {
 	const struct hr_linux *l = &spec->linux_;
@@ -70,12 +87,20 @@ static int idmap_root(const struct hr_spec *spec, const char *rootfs, int tree, 
 			      .n_uid_mappings = l->n_uid_mappings, .gid_mappings = l->gid_mappings,
 			      .n_gid_mappings = l->n_gid_mappings };
 
+	if (spec->root_idmap_auto && owned_by_mapped_id(l, rootfs))
+		return 0;
 	if (hr_tree_idmap(tree, &m, true, err) == 0)
 		return 0;
 	if (!spec->root_idmap_optional)
 		return hr_error_wrap(err, "idmapped rootfs (the host policy's user namespace)");
-	hr_log_warnf("rootfs \"%s\" is not idmapped (%s): its files appear owned by nobody inside, "
-		     "as the host policy's idmapFallback allows", rootfs, err->msg);
+	if (spec->root_idmap_auto && l->n_uid_mappings)
+		hr_log_warnf("rootfs \"%s\" is not idmapped (%s): its files appear owned by nobody "
+			     "inside; to make them container root's: chown -R %u:%u %s", rootfs, err->msg,
+			     l->uid_mappings[0].host_id,
+			     l->n_gid_mappings ? l->gid_mappings[0].host_id : l->uid_mappings[0].host_id, rootfs);
+	else
+		hr_log_warnf("rootfs \"%s\" is not idmapped (%s): its files appear owned by nobody inside, "
+			     "as the host policy's idmapFallback allows", rootfs, err->msg);
 	hr_error_clear(err);
 	return 0;
 }

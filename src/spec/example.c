@@ -1,8 +1,10 @@
-/* The default config.json written by `hardrun spec`, modelled on the
- * defaults of `runc spec` (and `runc spec --rootless`). */
+/* The configs `hardrun spec` writes: --minimal is modelled on the defaults
+ * of `runc spec` (and `runc spec --rootless`); the default is that config
+ * hardened (user namespace, no capabilities, limits, AppArmor). */
 #include "spec/spec.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -145,10 +147,9 @@ static json_t *example_linux(bool rootless)
 	return l;
 }
 
-char *hr_spec_example_json(bool rootless)
+static json_t *example_root(bool rootless)
 {
 	json_t *root = json_object();
-	char *text, *out;
 
 	json_object_set_new(root, "ociVersion", json_string("1.2.0"));
 	json_object_set_new(root, "process", example_process());
@@ -156,11 +157,87 @@ char *hr_spec_example_json(bool rootless)
 	json_object_set_new(root, "hostname", json_string("hardrun"));
 	json_object_set_new(root, "mounts", example_mounts(rootless));
 	json_object_set_new(root, "linux", example_linux(rootless));
-	text = json_dumps(root, JSON_INDENT(2));
+	return root;
+}
+
+static char *dump(json_t *root)
+{
+	char *text = json_dumps(root, JSON_INDENT(2)), *out;
+
 	json_decref(root);
 	if (!text)
 		abort(); /* only fails on allocation */
 	out = xasprintf("%s\n", text);
 	free(text);
 	return out;
+}
+
+char *hr_spec_example_json(bool rootless)
+{
+	return dump(example_root(rootless));
+}
+
+static json_t *id_mapping(uint32_t host_id, uint32_t size)
+{
+	return json_pack("[{s:i, s:I, s:I}]", "containerID", 0, "hostID", (json_int_t)host_id, "size",
+			 (json_int_t)size);
+}
+
+/* Container root is an unprivileged host id (as root: a range of its own;
+ * rootless: the caller, as --minimal --rootless), in its own network. */
+static void harden_namespaces(json_t *l, bool rootless)
+{
+	json_t *ns = json_object_get(l, "namespaces");
+
+	if (rootless) {
+		json_array_append_new(ns, json_pack("{s:s}", "type", "network"));
+		return;
+	}
+	json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
+	json_object_set_new(l, "uidMappings", id_mapping(HR_HARDENED_USERNS_START, HR_HARDENED_USERNS_SIZE));
+	json_object_set_new(l, "gidMappings", id_mapping(HR_HARDENED_USERNS_START, HR_HARDENED_USERNS_SIZE));
+}
+
+/* Limits only for the controllers the caller says exist, so the config
+ * runs on this host as written. */
+static void harden_resources(json_t *l, const struct hr_hardened_opts *o)
+{
+	json_t *res = json_object_get(l, "resources");
+
+	if (o->rootless)
+		return;
+	if (o->memory)
+		json_object_set_new(res, "memory", json_pack("{s:I}", "limit", (json_int_t)HR_HARDENED_MEMORY));
+	if (o->pids)
+		json_object_set_new(res, "pids", json_pack("{s:i}", "limit", HR_HARDENED_PIDS));
+	if (o->cpu)
+		json_object_set_new(res, "cpu", json_pack("{s:i, s:i}", "quota", HR_HARDENED_CPU_QUOTA,
+							 "period", 100000));
+}
+
+static json_t *empty_capabilities(void)
+{
+	return json_pack("{s:[], s:[], s:[], s:[], s:[]}", "bounding", "effective", "inheritable",
+			 "permitted", "ambient");
+}
+
+char *hr_spec_hardened_json(const struct hr_hardened_opts *o)
+{
+	json_t *root = example_root(o->rootless);
+	json_t *process = json_object_get(root, "process"), *l = json_object_get(root, "linux");
+
+	/* defaultErrnoRet in the seccomp profile is the newest field used:
+	 * runtime-spec 1.1.0 */
+	json_object_set_new(root, "ociVersion", json_string("1.1.0"));
+	json_object_set_new(process, "capabilities", empty_capabilities());
+	if (o->apparmor)
+		json_object_set_new(process, "apparmorProfile", json_string(HR_HARDENED_APPARMOR));
+	harden_namespaces(l, o->rootless);
+	harden_resources(l, o);
+	/* RAPL energy counters leak what other tenants compute (as newer runc) */
+	json_array_append_new(json_object_get(l, "maskedPaths"), json_string("/sys/devices/virtual/powercap"));
+	if (!o->rootless)
+		json_object_set_new(root, "annotations",
+				    json_pack("{s:s}", HR_ROOTFS_IDMAP_ANNOTATION, "auto"));
+	return dump(root);
 }

@@ -157,6 +157,28 @@ static int parse_hooks(json_t *top, struct hr_spec *s, struct hr_error *err)
 
 /* sethostname/setdomainname take at most HOST_NAME_MAX (64) bytes: refuse
  * here, naming the field, rather than fail inside the container. */
+/* hardrun's rootfs annotations, each with one value (a typo in a security
+ * setting is an error, not ignored). */
+static int parse_rootfs_idmap(struct hr_spec *s, struct hr_error *err)
+{
+	for (size_t i = 0; i < s->n_annotations; i++) {
+		const char *k = s->annotations[i].key, *v = s->annotations[i].value;
+		const char *want = strcmp(k, HR_ROOTFS_IDMAP_ANNOTATION) == 0      ? "auto"
+				   : strcmp(k, HR_ROOTFS_READONLY_ANNOTATION) == 0 ? "recursive"
+										   : NULL;
+		if (!want)
+			continue;
+		if (strcmp(v, want) != 0)
+			return hr_error_set(err, 0, "annotations.%s: \"%s\": the only value is \"%s\"", k, v,
+					    want);
+		if (*want == 'a')
+			s->root_idmap = s->root_idmap_optional = s->root_idmap_auto = true;
+		else
+			s->root_readonly_recursive = true;
+	}
+	return 0;
+}
+
 static int check_uts_name(const char *path, const char *name, struct hr_error *err)
 {
 	size_t len = name ? strlen(name) : 0;
@@ -188,7 +210,8 @@ static int parse_top(json_t *top, struct hr_spec *s, struct hr_error *err)
 	    hr_jget_string(top, "", "domainname", false, &s->domainname, err) < 0 ||
 	    check_uts_name("domainname", s->domainname, err) < 0 ||
 	    parse_hooks(top, s, err) < 0 ||
-	    hr_jget_kv(top, "", "annotations", &s->annotations, &s->n_annotations, err) < 0)
+	    hr_jget_kv(top, "", "annotations", &s->annotations, &s->n_annotations, err) < 0 ||
+	    parse_rootfs_idmap(s, err) < 0)
 		return -1;
 	obj = NULL;
 	r = hr_jget_object(top, "", "linux", false, &obj, err);

@@ -257,11 +257,23 @@ struct hr_spec {
 	struct hr_kv *annotations; size_t n_annotations;
 	bool has_linux; struct hr_linux linux_;
 	char *source_name;     /* file the spec came from, for messages */
-	/* Set by the host policy, never by config.json: the rootfs is idmapped
-	 * with linux.uidMappings/gidMappings (optional: where the filesystem
-	 * cannot, it runs without, as the policy allows). */
-	bool root_idmap, root_idmap_optional;
+	/* Set by the host policy, or by the annotation HR_ROOTFS_IDMAP_ANNOTATION
+	 * ("auto", as `hardrun spec` and `hardrun sandbox` write it): the rootfs
+	 * is idmapped with linux.uidMappings/gidMappings (optional: where the
+	 * filesystem cannot, it runs without; auto: not when the rootfs is
+	 * already owned by the mapped range, i.e. was chowned for it). */
+	bool root_idmap, root_idmap_optional, root_idmap_auto;
+	/* HR_ROOTFS_READONLY_ANNOTATION "recursive" (`sandbox --host`): the
+	 * rootfs and every mount already under it read-only, before the
+	 * container's own mounts go on top */
+	bool root_readonly_recursive;
 };
+
+/* hardrun's own annotation: idmap the rootfs with the user namespace's
+ * mapping so an unmodified (host-root-owned) rootfs needs no chown. */
+#define HR_ROOTFS_IDMAP_ANNOTATION "run.hardrun.rootfs.idmap"
+#define HR_ROOTFS_READONLY_ANNOTATION "run.hardrun.rootfs.readonly"
+
 
 /* Loads and validates config.json. Errors name the file, and line/column for
  * JSON syntax errors or the JSON path for schema errors, e.g.
@@ -300,6 +312,21 @@ const char *hr_env_get(char *const *env, const char *name);
 /* JSON text of a default config (as `hardrun spec` writes). rootless adds a
  * user namespace with a self-mapping and drops the network namespace. */
 char *hr_spec_example_json(bool rootless);
+
+/* `hardrun spec`: the hardened default config. What the host offers is the
+ * caller's to probe (the spec layer does not look at the host). */
+struct hr_hardened_opts {
+	bool rootless;             /* the caller's ids, no cgroup limits, no device rules */
+	bool apparmor;             /* AppArmor is enabled: the hardrun-default profile */
+	bool memory, cpu, pids;    /* the cgroup controller exists: its limit is set */
+};
+#define HR_HARDENED_USERNS_START 100000u
+#define HR_HARDENED_USERNS_SIZE 65536u
+#define HR_HARDENED_MEMORY (512ll * 1024 * 1024)
+#define HR_HARDENED_PIDS 512
+#define HR_HARDENED_CPU_QUOTA 100000       /* of a 100000 us period: one CPU */
+#define HR_HARDENED_APPARMOR "hardrun-default"
+char *hr_spec_hardened_json(const struct hr_hardened_opts *o);
 /* A seccomp profile file's text (just the linux.seccomp object), checked like
  * the "seccomp" member of a config; errors are prefixed with source_name. */
 int hr_spec_parse_seccomp_text(const char *json, const char *source_name, struct hr_seccomp **out,

@@ -362,6 +362,79 @@ static void test_example_roundtrip(void **state)
 	check_example(true);
 }
 
+/* `hardrun spec`'s hardened config, for each host: it parses, and has
+ * exactly the limits and profile the host description allows. */
+static void check_hardened(const struct hr_hardened_opts *o)
+{
+	char *json = hr_spec_hardened_json(o);
+	struct hr_error err = { 0 };
+	struct hr_spec *s;
+	const struct hr_resources *r;
+
+	if (hr_spec_load_string(json, "config.json", &s, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_non_null(strstr(json, "\"ociVersion\": \"1.1.0\""));
+	free(json);
+	r = &s->linux_.resources;
+	assert_null(s->process.capabilities.bounding ? s->process.capabilities.bounding[0] : NULL);
+	assert_null(s->process.capabilities.effective ? s->process.capabilities.effective[0] : NULL);
+	assert_true(s->process.no_new_privileges);
+	assert_true(s->root_readonly);
+	assert_non_null(hr_spec_find_ns(s, HR_NS_USER));
+	assert_non_null(hr_spec_find_ns(s, HR_NS_NETWORK));
+	assert_non_null(s->linux_.seccomp);
+	assert_int_equal(s->root_idmap_auto, !o->rootless);
+	if (o->rootless) {
+		assert_int_equal(s->linux_.uid_mappings[0].host_id, getuid());
+	} else {
+		assert_int_equal(s->linux_.uid_mappings[0].host_id, HR_HARDENED_USERNS_START);
+		assert_int_equal(s->linux_.uid_mappings[0].size, HR_HARDENED_USERNS_SIZE);
+	}
+	assert_int_equal(r->has_memory, o->memory && !o->rootless);
+	assert_int_equal(r->has_pids, o->pids && !o->rootless);
+	assert_int_equal(r->has_cpu, o->cpu && !o->rootless);
+	if (o->apparmor)
+		assert_string_equal(s->process.apparmor_profile, HR_HARDENED_APPARMOR);
+	else
+		assert_null(s->process.apparmor_profile);
+	hr_spec_free(s);
+}
+
+static void test_hardened_example(void **state)
+{
+	(void)state;
+	check_hardened(&(struct hr_hardened_opts){ 0 });
+	check_hardened(&(struct hr_hardened_opts){ .memory = true, .pids = true, .cpu = true, .apparmor = true });
+	check_hardened(&(struct hr_hardened_opts){ .memory = true });
+	check_hardened(&(struct hr_hardened_opts){ .rootless = true, .memory = true, .apparmor = true });
+}
+
+/* hardrun's rootfs annotations take one value each: a typo is an error. */
+static void test_rootfs_annotations(void **state)
+{
+	char *base = hr_spec_example_json(false), *bad, *good;
+	struct hr_error err = { 0 };
+	struct hr_spec *s = NULL;
+	char *at = strstr(base, "\"ociVersion\"");
+
+	(void)state;
+	assert_non_null(at);
+	bad = xasprintf("%.*s\"annotations\": {\"run.hardrun.rootfs.idmap\": \"yes\"}, %s", (int)(at - base), base, at);
+	assert_int_equal(hr_spec_load_string(bad, "config.json", &s, &err), -1);
+	assert_non_null(strstr(err.msg, "annotations.run.hardrun.rootfs.idmap"));
+	hr_error_clear(&err);
+	good = xasprintf("%.*s\"annotations\": {\"run.hardrun.rootfs.readonly\": \"recursive\"}, %s",
+			 (int)(at - base), base, at);
+	if (hr_spec_load_string(good, "config.json", &s, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_true(s->root_readonly_recursive);
+	assert_false(s->root_idmap);
+	hr_spec_free(s);
+	free(base);
+	free(bad);
+	free(good);
+}
+
 static void test_ns_helpers(void **state)
 {
 	(void)state;
@@ -400,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_process_copy_is_deep),
 		cmocka_unit_test(test_containerd_update_resources),
 		cmocka_unit_test(test_example_roundtrip),
+		cmocka_unit_test(test_hardened_example),
+		cmocka_unit_test(test_rootfs_annotations),
 		cmocka_unit_test(test_ns_helpers),
 		cmocka_unit_test(test_env_get),
 	};

@@ -1,0 +1,218 @@
+#!/bin/bash
+# `hardrun sandbox` (issue 13): one command runs a program from a rootfs
+# directory (or the host's own root, read-only) with `hardrun spec`'s
+# hardening, no config.json to write, the container removed when it exits
+# (and after SIGTERM to hardrun), its exit status the program's.
+. "$(dirname "$0")/../lib.sh"
+
+sb() { "$HARDRUN" --root "$STATE_ROOT" sandbox "$@"; }
+
+# sb_rootfs DIR: a scratch copy of the busybox rootfs, owned by host root
+# (as unpacked; never chowned for the container).
+sb_rootfs() { rm -rf "$1"; cp -a "$(rootfs_template)" "$1"; }
+
+status_field() { awk -v k="$1:" '$1 == k {print $2}' <<<"$2"; }
+
+# leftovers PID: state dirs or cgroups of the sandboxes hardrun PID made.
+leftovers() {
+	{
+		ls -d "$STATE_ROOT"/sandbox-"$1"-* 2>/dev/null
+		find /sys/fs/cgroup -maxdepth 6 -type d -name "sandbox-$1-*" 2>/dev/null
+	} | head -5
+}
+
+test_exit_status_is_the_programs() {
+	local r=$TEST_TMP/$FUNCNAME rc
+	sb_rootfs "$r"
+	sb --rootfs "$r" -- sh -c 'exit 7' </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
+	assert_eq "$rc" 7
+	sb --rootfs "$r" -- /bin/true </dev/null >/dev/null 2>&1 || fail "true failed"
+	# a child killed by a signal: the shell's status 128+9 (the container's
+	# init itself ignores signals, even SIGKILL from inside)
+	sb --rootfs "$r" -- sh -c 'sh -c "kill -9 \$\$"; exit $?' </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
+	rm -rf "$r"
+	assert_eq "$rc" 137
+}
+
+# Hardened as `hardrun spec`, seen from inside; the rootfs is used in place
+# and its files are container root's without a chown.
+test_hardened_and_rootfs_owned_by_container_root() {
+	local r=$TEST_TMP/$FUNCNAME out
+	sb_rootfs "$r"
+	out=$(sb --rootfs "$r" -- sh -c 'echo uid_map: $(cat /proc/self/uid_map); cat /proc/self/status;
+		echo owner $(stat -c %u:%g /bin/busybox /etc/passwd); touch /x 2>/dev/null && echo wrote; hostname' 2>&1 </dev/null) ||
+		{ rm -rf "$r"; fail "sandbox failed: $out"; }
+	[ "$(stat -c %u:%g "$r/bin/busybox")" = 0:0 ] || { rm -rf "$r"; fail "the rootfs was chowned"; }
+	[ ! -e "$r/x" ] || { rm -rf "$r"; fail "wrote into the rootfs"; }
+	rm -rf "$r"
+	case $out in *"uid_map: 0 0 "*) fail "container root is host root: $out";; esac
+	assert_contains "$out" "uid_map: 0 "
+	assert_contains "$out" "owner 0:0 0:0"
+	assert_eq "$(status_field CapEff "$out")" 0000000000000000
+	assert_eq "$(status_field NoNewPrivs "$out")" 1
+	assert_eq "$(status_field Seccomp "$out")" 2
+	assert_not_contains "$out" wrote
+	assert_contains "$out" sandbox
+}
+
+test_read_write_tmpfs_and_binds() {
+	local r=$TEST_TMP/$FUNCNAME d=$TEST_TMP/$FUNCNAME-data out
+	sb_rootfs "$r"; rm -rf "$d"; mkdir -p "$d/rw" "$d/ro"; echo seen >"$d/ro/f"
+	out=$(sb --rootfs "$r" --tmpfs /scratch --bind "$d/rw:/rw" --bind "$d/ro:/ro:ro" -- sh -c '
+		touch /scratch/a && echo tmpfs-ok; echo made >/rw/new && echo bind-rw-ok
+		cat /ro/f; touch /ro/g 2>/dev/null && echo ro-written; touch /x 2>/dev/null && echo root-written' 2>&1 </dev/null)
+	assert_contains "$out" tmpfs-ok
+	assert_contains "$out" bind-rw-ok
+	assert_contains "$out" seen
+	assert_not_contains "$out" ro-written
+	assert_not_contains "$out" root-written
+	[ "$(cat "$d/rw/new" 2>/dev/null)" = made ] || fail "the rw bind's write is not on the host"
+	[ ! -e "$d/ro/g" ] || fail "the ro bind was written"
+	out=$(sb --rootfs "$r" --read-write -- sh -c 'touch /x && echo root-written' 2>&1 </dev/null)
+	assert_contains "$out" root-written
+	[ -e "$r/x" ] || fail "--read-write: the write is not in the rootfs"
+	rm -rf "$r" "$d"
+}
+
+test_options_reach_the_process() {
+	local r=$TEST_TMP/$FUNCNAME out
+	sb_rootfs "$r"
+	out=$(sb --rootfs "$r" --user 1000:1001 --env A=b --workdir /tmp --hostname box --cap-add NET_RAW -- \
+		sh -c 'id -u; id -g; echo A=$A; pwd; hostname; grep CapEff /proc/self/status' 2>&1 </dev/null)
+	rm -rf "$r"
+	assert_eq "$(echo "$out" | sed -n 1p)" 1000
+	assert_eq "$(echo "$out" | sed -n 2p)" 1001
+	assert_contains "$out" "A=b"
+	assert_contains "$out" "/tmp"
+	assert_contains "$out" "box"
+	# a non-root process keeps no capability: CAP_NET_RAW is in its bounding set only
+	assert_eq "$(status_field CapEff "$out")" 0000000000000000
+}
+
+# --seccomp FILE (relative to the caller's cwd) replaces the default profile.
+test_seccomp_profile_file() {
+	local r=$TEST_TMP/$FUNCNAME out
+	sb_rootfs "$r"
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"],
+		"action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}\n' >"$r.json"
+	out=$(cd "$TEST_TMP" && sb --rootfs "$r" --tmpfs /scratch --seccomp "${r##*/}.json" -- \
+		sh -c 'mkdir /scratch/d 2>/dev/null || echo mkdir-denied; unshare -U true 2>/dev/null && echo unshare-allowed; true' 2>&1 </dev/null)
+	rm -rf "$r" "$r.json"
+	assert_contains "$out" mkdir-denied
+	# the file replaced the default profile, which denies unshare
+	assert_contains "$out" unshare-allowed
+}
+
+test_dry_run_prints_a_valid_config_and_runs_nothing() {
+	local r=$TEST_TMP/$FUNCNAME out b=$TEST_TMP/$FUNCNAME-bundle pid
+	sb_rootfs "$r"
+	"$HARDRUN" --root "$STATE_ROOT" sandbox --rootfs "$r" --dry-run --tmpfs /scratch --cap-add SYS_PTRACE -- \
+		/bin/echo hi >"$r.json" 2>/dev/null </dev/null &
+	pid=$!
+	wait "$pid" || { rm -rf "$r" "$r.json"; fail "--dry-run failed"; }
+	out=$(cat "$r.json"); rm -f "$r.json"
+	[ -z "$(leftovers "$pid")" ] || { rm -rf "$r"; fail "--dry-run left a state dir"; }
+	jq -e --arg r "$r" '.root.path == $r and .root.readonly == true
+		and .process.args == ["/bin/echo", "hi"] and .process.noNewPrivileges == true
+		and (.process.capabilities.effective == ["CAP_SYS_PTRACE"])
+		and (.linux.namespaces | map(.type) | index("user") and index("network"))
+		and (.mounts | map(.destination) | index("/scratch"))
+		and .linux.seccomp.defaultAction == "SCMP_ACT_ERRNO"' <<<"$out" >/dev/null ||
+		{ rm -rf "$r"; fail "dry-run config: $(echo "$out" | head -c 400)"; }
+	# the printed config is one hardrun itself accepts: run it as a bundle
+	rm -rf "$b"; mkdir -p "$b"
+	jq '.process.args = ["/bin/true"]' <<<"$out" >"$b/config.json"
+	hr run -b "$b" "$(unique_id)" </dev/null >/dev/null 2>&1 || { rm -rf "$r" "$b"; fail "the printed config does not run"; }
+	rm -rf "$r" "$b"
+}
+
+test_nothing_left_after_exit_or_sigterm() {
+	local r=$TEST_TMP/$FUNCNAME pid i left
+	sb_rootfs "$r"
+	# hardrun itself in the background (not a subshell), so $! is its pid
+	"$HARDRUN" --root "$STATE_ROOT" sandbox --rootfs "$r" -- /bin/true </dev/null >/dev/null 2>&1 &
+	pid=$!; wait "$pid" || { rm -rf "$r"; fail "sandbox failed"; }
+	left=$(leftovers "$pid"); [ -z "$left" ] || { rm -rf "$r"; fail "left after exit: $left"; }
+	# a program that ignores SIGTERM (the container's init): killed after the grace
+	"$HARDRUN" --root "$STATE_ROOT" sandbox --rootfs "$r" -- sleep 60 </dev/null >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 100); do [ -n "$(leftovers "$pid")" ] && break; sleep 0.05; done
+	[ -n "$(leftovers "$pid")" ] || { kill -9 "$pid"; rm -rf "$r"; fail "the sandbox never started"; }
+	# READY: its init has exec'd the program
+	for i in $(seq 100); do ls "$STATE_ROOT"/sandbox-"$pid"-*/exec.fifo >/dev/null 2>&1 || break; sleep 0.05; done
+	kill -TERM "$pid"
+	wait "$pid"; i=$?
+	left=$(leftovers "$pid")
+	rm -rf "$r"
+	[ -z "$left" ] || fail "left after SIGTERM: $left"
+	[ "$i" -ge 128 ] || fail "exit status $i after SIGTERM"
+}
+
+test_host_mode() {
+	local d=$TEST_TMP/$FUNCNAME out mark=/tmp/hardrun-sandbox-mark-$$
+	rm -rf "$d"; mkdir -p "$d"; echo here >"$d/f"; : >"$mark"
+	out=$(cd "$d" && sb --host --bind-cwd -- /bin/sh -c '
+		head -1 /etc/passwd; touch /etc/x 2>/dev/null && echo etc-written
+		[ -e '"$mark"' ] && echo host-tmp-seen; touch /tmp/inside && echo tmp-ok
+		pwd; cat f; echo out >g && echo cwd-written' 2>&1 </dev/null)
+	rm -f "$mark"
+	[ -e /tmp/inside ] && { rm -f /tmp/inside; fail "the sandbox's /tmp is the host's"; }
+	[ "$(cat "$d/g" 2>/dev/null)" = out ] || { rm -rf "$d"; fail "--bind-cwd: no write through: $out"; }
+	rm -rf "$d"
+	assert_contains "$out" "$(head -1 /etc/passwd)"
+	assert_not_contains "$out" etc-written
+	assert_not_contains "$out" host-tmp-seen
+	assert_contains "$out" tmp-ok
+	assert_contains "$out" "$d"
+	assert_contains "$out" here
+}
+
+# A limit the host cannot enforce is refused, never dropped.
+test_limit_without_controller_fails_closed() {
+	local r=$TEST_TMP/$FUNCNAME out rc pid
+	grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null && skip "this host has the memory controller"
+	sb_rootfs "$r"
+	"$HARDRUN" --root "$STATE_ROOT" sandbox --rootfs "$r" --memory 256M -- /bin/echo ran >"$r.out" 2>&1 </dev/null &
+	pid=$!
+	wait "$pid" && rc=0 || rc=$?
+	out=$(cat "$r.out"); rm -rf "$r" "$r.out"
+	[ "$rc" -ne 0 ] || fail "ran without the memory limit: $out"
+	assert_not_contains "$out" ran
+	assert_contains "$out" 'memory limit requested but the "memory" controller is not available'
+	[ -z "$(leftovers "$pid")" ] || fail "a refused sandbox left a state dir or cgroup"
+}
+
+# The host policy applies to sandbox as to create.
+test_policy_applies() {
+	local r=$TEST_TMP/$FUNCNAME p=$TEST_TMP/$FUNCNAME.json out
+	sb_rootfs "$r"
+	printf '{"version": 1, "capabilities": {"mode": "refuse", "allowed": []}}\n' >"$p"
+	out=$("$HARDRUN" --root "$STATE_ROOT" --policy "$p" sandbox --rootfs "$r" --cap-add SYS_ADMIN -- /bin/echo ran 2>&1 </dev/null) &&
+		{ rm -rf "$r" "$p"; fail "the policy did not refuse: $out"; }
+	"$HARDRUN" --root "$STATE_ROOT" --policy "$p" sandbox --rootfs "$r" -- /bin/true </dev/null >/dev/null 2>&1 ||
+		{ rm -rf "$r" "$p"; fail "a config within the policy was refused"; }
+	rm -rf "$r" "$p"
+	assert_not_contains "$out" ran
+	assert_contains "$out" CAP_SYS_ADMIN
+}
+
+test_rootless() {
+	local d=$TEST_TMP/$FUNCNAME out
+	rm -rf "$d"; mkdir -p "$d"; chmod 755 "$d"
+	cp -a "$(rootfs_template)" "$d/rootfs"
+	chown -R 65534:65534 "$d"
+	out=$(cd "$d" && setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR \
+		"$HARDRUN" --root "$d/state" sandbox --rootfs rootfs -- sh -c 'id -u; cat /proc/self/uid_map;
+		grep -E "^(CapEff|NoNewPrivs):" /proc/self/status; touch /x 2>/dev/null && echo wrote; true' 2>&1 </dev/null) ||
+		{ rm -rf "$d"; fail "rootless sandbox: $out"; }
+	local left
+	left=$(ls "$d/state" 2>/dev/null)
+	rm -rf "$d"
+	assert_eq "$(echo "$out" | head -1)" 0
+	assert_contains "$(echo "$out" | tr -s ' ')" " 0 65534 1"
+	assert_eq "$(status_field CapEff "$out")" 0000000000000000
+	assert_not_contains "$out" wrote
+	[ -z "$left" ] || fail "left in the state root: $left"
+}
+
+run_tests
