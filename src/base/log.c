@@ -171,12 +171,14 @@ void hr_log_audit(const char *level, const char *msg, const char *fields)
 		fprintf(out, ",%.*s", (int)(flen - 2), fields + 1);
 	fprintf(out, ",\"time\":\"%s\"}\n", ts);
 	fclose(out);
-	(void)hr_write_all(log_fd, buf, len);
-	/* stderr too when a person reads it; under a shim (containerd, podman)
-	 * the runtime's stderr is the workload's, so syslog has them instead */
-	if (log_fd != STDERR_FILENO && isatty(STDERR_FILENO))
+	if (log_fd != STDERR_FILENO)
+		(void)hr_write_all(log_fd, buf, len);
+	/* stderr when a person reads it; without a terminal (containerd's
+	 * shim, conmon) the runtime's stderr is the workload's or the engine's
+	 * one error message, so syslog has them instead */
+	if (isatty(STDERR_FILENO))
 		(void)hr_write_all(STDERR_FILENO, buf, len);
-	else if (log_fd != STDERR_FILENO)
+	else
 		syslog(LOG_WARNING, "%.*s", (int)len - 1, buf);
 	free(buf);
 }

@@ -4,7 +4,10 @@
 # its cgroup), in the audit lines, in `inspect`, and `policy check|init`.
 . "$(dirname "$0")/../lib.sh"
 
-hrp() { local p=$1; shift; "$HARDRUN" --root "$STATE_ROOT" --policy "$p" "$@"; }
+# The audit lines go to --log (stderr only when it is a terminal, else syslog).
+AUDIT=$TEST_TMP/audit-$$.json
+hrp() { local p=$1; shift; "$HARDRUN" --root "$STATE_ROOT" --log "$AUDIT" --log-format json --policy "$p" "$@"; }
+audit() { cat "$AUDIT" 2>/dev/null; }
 
 # policy FILE JSON-MEMBERS: a version-1 policy with these rules.
 policy() { printf '{"version": 1%s}\n' "${2:+, $2}" >"$1"; }
@@ -25,8 +28,9 @@ test_no_new_privs_injected_seen_inside_and_audited() {
 	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out err
 	policy "$p" '"noNewPrivileges": {"mode": "inject"}'
 	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	: >"$AUDIT"
 	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || fail "run: $(cat "$b.err")"
-	err=$(cat "$b.err"); rm -rf "$b" "$b.err"
+	err=$(audit); rm -rf "$b" "$b.err"
 	assert_eq "$(status_field NoNewPrivs "$out")" 1
 	assert_contains "$err" '"rule":"noNewPrivileges","action":"inject"'
 	assert_contains "$err" '"detail":"process.noNewPrivileges is false: set to true"'
@@ -37,10 +41,11 @@ test_no_new_privs_refused_creates_nothing() {
 	id=$(unique_id)
 	policy "$p" '"noNewPrivileges": {"mode": "refuse"}'
 	below "$b" /bin/true || return 1
+	: >"$AUDIT"
 	if out=$(hrp "$p" run -b "$b" "$id" 2>&1); then rm -rf "$b"; fail "run succeeded"; fi
 	rm -rf "$b"
 	assert_contains "$out" "refused by policy $p: noNewPrivileges: process.noNewPrivileges is false"
-	assert_contains "$out" '"action":"refuse"'
+	assert_contains "$(audit)" '"action":"refuse"'
 	[ ! -e "$STATE_ROOT/$id" ] || fail "state dir left for a refused container"
 }
 
@@ -48,9 +53,10 @@ test_no_new_privs_warn_runs_as_asked() {
 	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out
 	policy "$p" '"noNewPrivileges": {"mode": "warn"}'
 	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	: >"$AUDIT"
 	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || fail "run: $(cat "$b.err")"
 	assert_eq "$(status_field NoNewPrivs "$out")" 0
-	assert_contains "$(cat "$b.err")" '"action":"warn"'
+	assert_contains "$(audit)" '"action":"warn"'
 	rm -rf "$b" "$b.err"
 }
 
@@ -69,8 +75,9 @@ test_capability_ceiling_drops_with_audit() {
 	local b=$TEST_TMP/$(unique_id) p=$TEST_TMP/pol-$$.json out err
 	policy "$p" '"capabilities": {"mode": "inject", "allowed": ["CAP_KILL"]}'
 	below "$b" /bin/sh -c 'cat /proc/self/status' || return 1
+	: >"$AUDIT"
 	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || fail "run: $(cat "$b.err")"
-	err=$(cat "$b.err"); rm -rf "$b" "$b.err"
+	err=$(audit); rm -rf "$b" "$b.err"
 	# CAP_KILL alone is bit 5
 	assert_eq "$(status_field CapBnd "$out")" 0000000000000020
 	assert_eq "$(status_field CapEff "$out")" 0000000000000020
@@ -97,10 +104,16 @@ test_exec_cap_above_ceiling() {
 	make_bundle "$b" /bin/sleep 60 || return 1
 	hr run -d -b "$b" "$id" >/dev/null 2>&1 </dev/null || { rm -rf "$b"; fail "run -d failed"; }
 	hrp "$p" run -d -b "$b" "$id2" >/dev/null 2>&1 </dev/null || { hr delete -f "$id"; rm -rf "$b"; fail "run -d failed"; }
+	: >"$AUDIT"
 	out=$(hrp "$p" exec --cap CAP_SYS_ADMIN "$id" /bin/sh -c 'cat /proc/self/status' 2>"$b.err") || out="exec failed: $(cat "$b.err")"
-	err=$(cat "$b.err")
+	err=$(audit)
 	refused=$(hrp "$r" exec --cap CAP_SYS_ADMIN "$id" /bin/true 2>&1) && refused="ran: $refused"
-	recorded=$(hr exec --cap CAP_SYS_ADMIN "$id2" /bin/sh -c 'cat /proc/self/status' 2>&1) || recorded="exec failed: $recorded"
+	# no --policy: the container's recorded policy still applies (its audit
+	# line in --log)
+	: >"$AUDIT"
+	recorded=$("$HARDRUN" --root "$STATE_ROOT" --log "$AUDIT" --log-format json exec --cap CAP_SYS_ADMIN "$id2" \
+		/bin/sh -c 'cat /proc/self/status' 2>&1) || recorded="exec failed: $recorded"
+	local recorded_audit; recorded_audit=$(audit)
 	hr delete -f "$id" >/dev/null 2>&1; hr delete -f "$id2" >/dev/null 2>&1
 	rm -rf "$b" "$b.err"
 	# CAP_SYS_ADMIN is bit 21
@@ -109,7 +122,7 @@ test_exec_cap_above_ceiling() {
 	assert_contains "$err" 'CAP_SYS_ADMIN in exec process.capabilities.bounding is above the ceiling: dropped'
 	assert_contains "$refused" "refused by policy $r: capabilities: CAP_SYS_ADMIN"
 	assert_eq "$(( 0x$(status_field CapBnd "$recorded") & (1 << 21) ))" 0
-	assert_contains "$recorded" '"rule":"capabilities","action":"inject"'
+	assert_contains "$recorded_audit" '"rule":"capabilities","action":"inject"'
 }
 
 test_host_network_namespace_refused() {
@@ -239,9 +252,10 @@ test_resources_refused_or_degraded_without_controllers() {
 	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && { rm -rf "$b"; fail "run succeeded"; }
 	assert_contains "$out" "refused by policy $p: resources: the cgroup memory controller is not available on this host"
 	policy "$p" '"degrade": ["cgroup.memory"], "resources": {"mode": "inject", "memory": {"default": 268435456}}'
+	: >"$AUDIT"
 	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) || { rm -rf "$b"; fail "degraded run failed: $out"; }
 	rm -rf "$b"
-	assert_contains "$out" '"rule":"resources","action":"degrade"'
+	assert_contains "$(audit)" '"rule":"resources","action":"degrade"'
 }
 
 test_resource_ceilings_refused_on_create_and_update() {
@@ -282,9 +296,10 @@ test_apparmor_required_refused_or_degraded() {
 	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && { rm -rf "$b"; fail "run succeeded"; }
 	assert_contains "$out" "apparmor: AppArmor is not enabled on this host"
 	policy "$p" '"degrade": ["apparmor"], "apparmor": {"mode": "inject"}'
+	: >"$AUDIT"
 	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) || { rm -rf "$b"; fail "degraded run failed: $out"; }
 	rm -rf "$b"
-	assert_contains "$out" '"rule":"apparmor","action":"degrade"'
+	assert_contains "$(audit)" '"rule":"apparmor","action":"degrade"'
 }
 
 test_audit_lines_in_log_file() {
