@@ -58,6 +58,7 @@ static void inject(const struct hr_policy *p, struct hr_spec *spec, uint32_t sta
 		m->uid_mappings = one_mapping(start, size);
 		m->gid_mappings = one_mapping(start, size);
 		m->n_uid_mappings = m->n_gid_mappings = 1;
+		m->idmap_optional = p->user_namespace.idmap_fallback;
 	}
 }
 

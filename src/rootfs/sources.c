@@ -52,9 +52,16 @@ static int open_bind_source(int bundlefd, const struct hr_mount *m, int *out, st
 		 * over the host filesystem, so it could not do it itself */
 		else if ((mf.idmap || m->n_uid_mappings || m->n_gid_mappings) &&
 			 hr_tree_idmap(*out, m, mf.idmap_recursive || mf.recursive, err) < 0) {
-			close(*out);
-			*out = -1;
-			hr_error_wrap(err, "bind mount on \"%s\"", m->destination ? m->destination : "");
+			if (m->idmap_optional && !mf.idmap) {
+				hr_log_warnf("bind mount on \"%s\" is not idmapped (%s): its files appear owned "
+					     "by nobody inside, as the host policy's idmapFallback allows",
+					     m->destination ? m->destination : "", err->msg);
+				hr_error_clear(err);
+			} else {
+				close(*out);
+				*out = -1;
+				hr_error_wrap(err, "bind mount on \"%s\"", m->destination ? m->destination : "");
+			}
 		}
 	}
 	hr_mount_flags_clear(&mf);

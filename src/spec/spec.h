@@ -26,6 +26,9 @@ struct hr_mount {
 	size_t n_uid_mappings;
 	struct hr_id_mapping *gid_mappings;
 	size_t n_gid_mappings;
+	/* mappings the host policy injected with idmapFallback: where the
+	 * filesystem cannot idmap, the bind runs without (warned) */
+	bool idmap_optional;
 };
 
 struct hr_id_mapping {
