@@ -19,8 +19,10 @@ test_apparmor_profile_injected() {
 	printf '{"version": 1, "apparmor": {"mode": "inject"}}\n' >"$p"
 	make_bundle "$b" /bin/cat /proc/self/attr/current || return 1
 	cfg "$b" 'del(.process.apparmorProfile)'
-	out=$(hrp "$p" run -b "$b" "$(unique_id)" 2>"$b.err") || { cat "$b.err"; rm -rf "$b" "$b.err"; fail "run failed"; }
-	assert_contains "$(cat "$b.err")" '"rule":"apparmor","action":"inject"'
+	out=$("$HARDRUN" --root "$STATE_ROOT" --log "$b.log" --log-format json --policy "$p" run -b "$b" "$(unique_id)" \
+		2>"$b.err") || { cat "$b.err"; rm -rf "$b" "$b.err"; fail "run failed"; }
+	# the audit line: --log (stderr only when it is a terminal)
+	assert_contains "$(cat "$b.log")" '"rule":"apparmor","action":"inject"'
 	cfg "$b" '.process.apparmorProfile = "unconfined"'
 	local refused
 	refused=$(hrp "$p" run -b "$b" "$(unique_id)" 2>&1) && refused="ran: $refused"
@@ -115,6 +117,45 @@ test_rootfs_idmap_refused_by_name_or_done() {
 		assert_contains "$out" "idmapped mounts are not supported by the filesystem of"
 		echo "# refused by name on $(stat -f -c %T "$TEST_TMP"), Linux $(uname -r)"
 	fi
+}
+
+# podman under the restricted policy (`--runtime-flag` hands hardrun its
+# --policy). podman's own default seccomp profile lets ptrace, keyctl and
+# unshare(CLONE_NEWUSER) through, which seccomp.mustDeny refuses by name, in
+# one plain line conmon can pass on; with hardrun's default profile the
+# container runs in its own user namespace from the pool, root not host
+# root, no_new_privs injected.
+pm_policy() {
+	local pm_dir=$1; shift
+	timeout -k 5 300 podman --storage-driver vfs --runtime "$HARDRUN" --runtime-flag "policy=$POL" \
+		--cgroup-manager cgroupfs --events-backend none --root "$pm_dir/root" --runroot "$pm_dir/run" \
+		--tmpdir "$pm_dir/tmp" "$@"
+}
+
+test_podman_under_restricted_policy() {
+	local pm_dir=$TEST_TMP/pm-policy out rc rootfs=$TEST_TMP/pm-policy-rootfs map
+	POL=$TEST_TMP/restricted-pm.json
+	command -v podman >/dev/null || skip "no podman"
+	"$HARDRUN" policy init >"$POL" || fail "policy init failed"
+	"$HARDRUN" apparmor status >/dev/null 2>&1 &&
+		{ "$HARDRUN" apparmor load "$TOP/profiles/apparmor/hardrun-default" >/dev/null || fail "load failed"; }
+	rm -rf "$rootfs" && cp -a "$(rootfs_template)" "$rootfs" && mkdir -p "$pm_dir" "$rootfs/run"
+	# the files podman binds over, present as in any image: where the rootfs
+	# cannot be idmapped (tmpfs before Linux 6.3: idmapFallback) the mapped
+	# root cannot create them in a directory host root owns
+	touch "$rootfs/etc/hosts" "$rootfs/etc/hostname" "$rootfs/etc/resolv.conf" "$rootfs/run/.containerenv"
+	out=$(pm_policy "$pm_dir" run --rm --network none --rootfs "$rootfs" /bin/true 2>&1) && out="ran: $out"
+	assert_contains "$out" "refused by policy $POL: seccomp: the filter lets" || return 1
+	out=$(pm_policy "$pm_dir" run --rm --network none --security-opt "seccomp=$TOP/profiles/seccomp/default.json" \
+		--rootfs "$rootfs" /bin/sh -c 'cat /proc/self/uid_map; grep NoNewPrivs /proc/self/status' 2>&1)
+	rc=$?
+	pm_policy "$pm_dir" rm -af >/dev/null 2>&1
+	[ "$rc" -eq 0 ] || fail "podman run under the restricted policy failed: $out"
+	echo "$out" | sed 's/^/# /'
+	map=$(grep -E '^ *0 +[0-9]+ +[0-9]+' <<<"$out" | head -1 | tr -s ' ' | sed 's/^ //')
+	[ -n "$map" ] || fail "no uid_map line: $out"
+	[ "$(cut -d' ' -f2 <<<"$map")" != 0 ] || fail "container root is host root: $map"
+	assert_contains "$out" "$(printf 'NoNewPrivs:\t1')"
 }
 
 run_tests
