@@ -166,6 +166,9 @@ FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 fuzz: $(FUZZ_BINS)
 
 $(FUZZ_BUILD)/src/spec/default_seccomp.o: profiles/seccomp/default.json
+# launch/features.c names the commit (features' annotations)
+$(FUZZ_BUILD)/src/launch/features.o: FUZZ_CFLAGS += -I$(BUILD)/gen
+$(FUZZ_BUILD)/src/launch/features.o: $(BUILD)/gen/commit.h
 
 $(FUZZ_BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
