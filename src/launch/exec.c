@@ -187,8 +187,7 @@ static int open_exec_cgroup(struct hr_launch_ctx *x, const char *sub, struct hr_
 	const char *colon = sub ? strchr(sub, ':') : NULL;
 
 	if (!sub)
-		return hr_cgroup_open(x->c->st.cgroup_path, &x->cg, err) < 0 ? -1
-			: (x->cg->shared = x->c->st.cgroup_shared, 0);
+		return hr_container_open_cgroup(x->c, &x->cg, err);
 	if (colon)
 		sub = colon + 1;
 	if (!*sub || *sub == '/' || strcmp(sub, "..") == 0 || strncmp(sub, "../", 3) == 0 || strstr(sub, "/../") ||

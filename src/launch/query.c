@@ -56,9 +56,8 @@ static int open_container_cgroup(const char *root, const char *id, struct hr_con
 		hr_error_set(err, 0, "container %s has no cgroup", id);
 		goto fail;
 	}
-	if (hr_cgroup_open((*c)->st.cgroup_path, cg, err) < 0)
+	if (hr_container_open_cgroup(*c, cg, err) < 0)
 		goto fail;
-	(*cg)->shared = (*c)->st.cgroup_shared;
 	return 0;
 fail:
 	hr_container_free(*c);

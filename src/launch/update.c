@@ -34,9 +34,8 @@ static int open_live_cgroup(struct hr_container *c, struct hr_cgroup **cg, struc
 {
 	if (!c->st.cgroup_path)
 		return hr_error_set(err, 0, "container %s has no cgroup", c->id);
-	if (hr_cgroup_open(c->st.cgroup_path, cg, err) < 0)
+	if (hr_container_open_cgroup(c, cg, err) < 0)
 		return -1;
-	(*cg)->shared = c->st.cgroup_shared;
 	if (hr_container_status(c) == HR_STATUS_STOPPED)
 		return hr_error_set(err, 0, "container not running: %s has exited", c->id);
 	return 0;

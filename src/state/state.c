@@ -17,6 +17,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/util.h"
+#include "spec/json.h"
 #include "state/internal.h"
 
 #define STATE_FILE "state.json"
@@ -265,11 +266,7 @@ void hr_container_free(struct hr_container *c)
 	free(c->st.systemd_unit);
 	free(c->st.created);
 	free(c->st.owner);
-	for (size_t i = 0; i < c->st.n_annotations; i++) {
-		free(c->st.annotations[i].key);
-		free(c->st.annotations[i].value);
-	}
-	free(c->st.annotations);
+	hr_kv_free(c->st.annotations, c->st.n_annotations);
 	free(c->damage);
 	hr_spec_free(c->spec);
 	free(c);
@@ -362,6 +359,14 @@ unsigned long long hr_proc_start_time(pid_t pid)
 	if (p)
 		start = strtoull(p, NULL, 10);
 	return start;
+}
+
+int hr_container_open_cgroup(const struct hr_container *c, struct hr_cgroup **cg, struct hr_error *err)
+{
+	if (hr_cgroup_open(c->st.cgroup_path, cg, err) < 0)
+		return -1;
+	(*cg)->shared = c->st.cgroup_shared;
+	return 0;
 }
 
 enum hr_status hr_container_status(struct hr_container *c)

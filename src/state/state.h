@@ -97,6 +97,11 @@ int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct
 int hr_container_hooks_spec(struct hr_container *c, const struct hr_spec **out, struct hr_error *err);
 /* Live status from the process and cgroup (not from the file alone). */
 enum hr_status hr_container_status(struct hr_container *c);
+/* Opens the cgroup the record names, marked shared when the record says it
+ * had others' processes (so it is never killed as a whole, frozen or
+ * removed). The caller checks c->st.cgroup_path first. */
+struct hr_cgroup;
+int hr_container_open_cgroup(const struct hr_container *c, struct hr_cgroup **cg, struct hr_error *err);
 const char *hr_status_name(enum hr_status s);
 /* runtime-spec state JSON (caller frees), and the same as a jansson object
  * (with rootfs, created, owner) for listings. */
