@@ -50,7 +50,12 @@ run_host() {
 
 run_vm() {
 	stage "VM: cgroup v2, AppArmor and containerd tests (a throw-away qemu VM; about 2 minutes on an idle machine)"
-	if ! ./scripts/run-in-vm --timeout "${VM_TIMEOUT:-2400}" -- \
+	# at least 2 vCPUs: tests/vm/memory.sh guards against a race between
+	# CPUs (the memory controller's per-CPU charge stock); at most 8
+	local cpus=${HARDRUN_VM_CPUS:-$(nproc)}
+	((cpus >= 2)) || cpus=2
+	((cpus <= 8)) || cpus=8
+	if ! ./scripts/run-in-vm --cpus "$cpus" --timeout "${VM_TIMEOUT:-2400}" -- \
 		bash -c 'cd "$0" && . tests/run-lib.sh && run_integration_dir tests/vm &&
 			run_suite "apparmor_attr (in the VM)" bash tests/security/apparmor_attr.sh' "$TOP" >>"$OUT.vm" 2>&1; then
 		echo "not ok - vm: run-in-vm exited with failure" | tee -a "$OUT"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "container/cpu_pin.h"
 #include "base/util.h"
 
 static char *const empty_env[] = { NULL };
@@ -71,10 +72,15 @@ static int run_one(const struct hr_hook *h, const char *state_json, const struct
 	}
 	if (pid == 0) {
 		char *const fallback_args[] = { h->path, NULL };
-		struct hr_error ignored = { 0 };
-		/* a hook starts like any new process: SIGPIPE not ignored */
-		if (hr_reset_signals(&ignored) < 0)
+		struct hr_error child_err = { 0 };
+		/* a hook starts like any new process: SIGPIPE not ignored, the
+		 * container process's CPU affinity (not its setup's one CPU) */
+		if (hr_reset_signals(&child_err) < 0)
 			_exit(127);
+		if (hr_cpu_unpin(&child_err) < 0) {
+			hr_log_error(&child_err);
+			_exit(127);
+		}
 		dup2(in[0], STDIN_FILENO);
 		if (c)
 			confine_hook(c);

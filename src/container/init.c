@@ -61,6 +61,7 @@
 
 #include "apparmor/apparmor.h"
 #include "container/capabilities.h"
+#include "container/cpu_pin.h"
 #include "container/identity.h"
 #include "container/lsm.h"
 #include "container/console.h"
@@ -457,6 +458,8 @@ void hr_init_container(struct hr_launch *l)
 	char **env;
 	const struct hr_process *p = l->process;
 
+	/* first, before the setup charges memory: cpu_pin.c says why */
+	hr_cpu_pin();
 	/* exec enters a running container: its processes must not reach this
 	 * image (/proc/PID/exe) until execve replaces it */
 	if (close_runtime_fds(l, &err) < 0 || hr_die_with_parent(l->runtime_pid, &err) < 0 ||
@@ -490,6 +493,9 @@ void hr_init_container(struct hr_launch *l)
 	if (mark_fds_cloexec(l->preserve_fds, &err) < 0 || hr_reset_signals(&err) < 0)
 		goto fail;
 	hr_log_step("container: released; fds and signals for the workload");
+	/* before the workload's seccomp filter, which may refuse the call */
+	if (hr_cpu_unpin(&err) < 0)
+		goto fail;
 	/* nothing is logged from here on: the workload's seccomp filter is in
 	 * place and may not allow the write */
 	if (confine_workload(l, &err) < 0)

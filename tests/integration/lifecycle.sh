@@ -296,6 +296,31 @@ test_start_container_hook_under_seccomp_with_stdio_only() {
 	assert_contains "$out" workload-ran
 }
 
+# The container process runs its setup on one CPU (src/container/cpu_pin.c:
+# a tiny memory.max otherwise breaks on the memory controller's per-CPU
+# charge stock); the workload and every hook it forks get back the affinity
+# they would have had: the runtime's, narrowed or not.
+test_workload_and_hooks_keep_the_cpu_affinity() {
+	local b=$TEST_TMP/$FUNCNAME out want cpus
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: nothing to narrow"
+	make_bundle "$b" sh -c 'grep Cpus_allowed_list /proc/self/status'
+	cfg "$b" '.hooks = {
+		createContainer: [{path: "/bin/sh", args: ["sh", "-c", "grep Cpus_allowed_list /proc/self/status >'"$b"'/cc"]}],
+		startContainer: [{path: "/bin/sh", args: ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"]}]}'
+	for cpus in "" 1; do
+		if [ -n "$cpus" ]; then
+			want=$(taskset -c "$cpus" grep Cpus_allowed_list /proc/self/status)
+			out=$(taskset -c "$cpus" "$HARDRUN" --root "$STATE_ROOT" run -b "$b" "$(unique_id)" 2>&1 </dev/null) ||
+				fail "run under taskset -c $cpus: $out"
+		else
+			want=$(grep Cpus_allowed_list /proc/self/status)
+			out=$(hr run -b "$b" "$(unique_id)" 2>&1 </dev/null) || fail "run: $out"
+		fi
+		assert_eq "$out" "$(printf '%s\n%s' "$want" "$want")" "startContainer hook, then workload (taskset: ${cpus:-none})"
+		assert_eq "$(cat "$b/cc")" "$want" "createContainer hook (taskset: ${cpus:-none})"
+	done
+}
+
 # --debug says what hardrun did, one line per step with its duration, from
 # the runtime and from the container process.
 test_debug_prints_each_step_with_its_duration() {

@@ -205,6 +205,30 @@ test_controllers_enabled_without_limits_and_update_later() {
 
 # Fail closed on a host that has every controller: the container's parent
 # has a process of its own, so it cannot enable memory for children.
+# The container process runs its setup on one CPU (src/container/cpu_pin.c);
+# the workload gets its cgroup's cpuset back, whether the config narrows it
+# or not, and still follows the cpuset when `update` widens it later (since
+# Linux 6.2 a mask the process set itself would narrow that).
+test_workload_affinity_is_its_cpuset() {
+	local b=$TEST_TMP/$FUNCNAME out id
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: nothing to narrow"
+	make_bundle "$b" sh -c 'grep Cpus_allowed_list /proc/self/status; echo "effective $(cat /sys/fs/cgroup/cpuset.cpus.effective)"'
+	out=$(hr run -b "$b" "$(unique_id)" 2>&1 </dev/null) || fail "run: $out"
+	assert_eq "$out" "$(printf 'Cpus_allowed_list:\t0-%d\neffective 0-%d' $(($(nproc) - 1)) $(($(nproc) - 1)))"
+	cfg "$b" '.linux.resources.cpu = {"cpus": "1"}'
+	out=$(hr run -b "$b" "$(unique_id)" 2>&1 </dev/null) || fail "run with cpus 1: $out"
+	assert_eq "$out" "$(printf 'Cpus_allowed_list:\t1\neffective 1')"
+	id=$(unique_id)
+	make_bundle "$b" sh -c 'while :; do grep Cpus_allowed_list /proc/self/status >/tmp/cpus; sleep 0.2; done'
+	cfg "$b" '.root.readonly = false | .linux.resources.cpu = {"cpus": "1"}'
+	start "$id" "$b"
+	wait_for 30 grep -q "list:.1$" "$b/rootfs/tmp/cpus" || { cleanup "$id"; fail "not on CPU 1: $(cat "$b/rootfs/tmp/cpus")"; }
+	hr update --cpuset-cpus "0-$(($(nproc) - 1))" "$id" || { cleanup "$id"; fail "update --cpuset-cpus"; }
+	wait_for 30 grep -q "list:.0-$(($(nproc) - 1))$" "$b/rootfs/tmp/cpus" ||
+		{ cleanup "$id"; fail "update did not widen the affinity: $(cat "$b/rootfs/tmp/cpus")"; }
+	cleanup "$id"
+}
+
 test_memory_limit_fails_closed_under_parent_without_controller() {
 	local id b parent out spid
 	id=$(unique_id); b=$TEST_TMP/$id parent=hrfc-$id
