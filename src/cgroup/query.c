@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/internal.h"
 #include "cgroup/query.h"
 #include "base/util.h"
 
@@ -24,4 +25,16 @@ int hr_cgroup_memory_max(struct hr_cgroup *cg, int64_t *bytes, bool *unlimited, 
 		return hr_error_set(err, 0, "cgroup %s: cannot parse memory.max \"%s\"", cg->path, text);
 	*bytes = v;
 	return 0;
+}
+
+unsigned long long hr_cgroup_oom_kills(struct hr_cgroup *cg)
+{
+	_cleanup_free_ char *text = NULL;
+	struct hr_error ignored = { 0 };
+	unsigned long long kills = 0;
+
+	if (hr_read_file_at(cg->dirfd, "memory.events", &text, NULL, &ignored) < 0)
+		return 0;
+	hr_cg_keyed_value(text, "oom_kill", &kills);
+	return kills;
 }

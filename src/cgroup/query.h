@@ -11,5 +11,8 @@ struct hr_cgroup;
 
 /* memory.max in bytes; *unlimited when it reads "max". */
 int hr_cgroup_memory_max(struct hr_cgroup *cg, int64_t *bytes, bool *unlimited, struct hr_error *err);
+/* memory.events "oom_kill": processes of the cgroup the OOM killer took
+ * (0 without a memory controller or when unreadable). */
+unsigned long long hr_cgroup_oom_kills(struct hr_cgroup *cg);
 
 #endif

@@ -227,6 +227,7 @@ int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, 
 		hr_log_step("create: %s", create_steps[i].what);
 	}
 	if (rc < 0) {
+		hr_launch_explain_oom(x.cg, err);
 		rollback(&x);
 	} else if (out) {
 		out->pid = x.pid;

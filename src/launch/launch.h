@@ -41,6 +41,10 @@ struct hr_launch_ctx {
 /* Clones the container process (or exec process) and drives it to READY:
  * it then waits on exec.fifo (create) or is about to exec (exec). */
 int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err);
+/* A container process the OOM killer took before its workload ran dies
+ * without a word: when the cgroup's memory.events counts an OOM kill, err
+ * gets the limit and the kill in front of "exited during setup". */
+void hr_launch_explain_oom(struct hr_cgroup *cg, struct hr_error *err);
 /* Frees everything; spec, c and cg are owned by the ctx. */
 void hr_launch_ctx_free(struct hr_launch_ctx *x);
 /* Compiles the plan's seccomp profile, through the BPF cache. */

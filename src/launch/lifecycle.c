@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/query.h"
 #include "cgroup/systemd.h"
 #include "hardrun/hardrun.h"
 #include "container/hooks.h"
@@ -16,6 +17,22 @@
 #include "state/state.h"
 #include "base/util.h"
 #include "launch/launch.h"
+
+void hr_launch_explain_oom(struct hr_cgroup *cg, struct hr_error *err)
+{
+	struct hr_error ignored = { 0 };
+	unsigned long long kills = cg ? hr_cgroup_oom_kills(cg) : 0;
+	int64_t max;
+	bool unlimited;
+
+	if (!kills)
+		return;
+	if (hr_cgroup_memory_max(cg, &max, &unlimited, &ignored) == 0 && !unlimited)
+		hr_error_wrap(err, "memory.max (%lld bytes) is too small to start the container: the OOM killer "
+			      "killed its process (memory.events oom_kill %llu)", (long long)max, kills);
+	else
+		hr_error_wrap(err, "the OOM killer killed the container process (memory.events oom_kill %llu)", kills);
+}
 
 /* Opens the exec fifo and collects the byte the container writes once it
  * is released; polls so a dead container cannot hang us. */
@@ -66,6 +83,10 @@ int hr_lifecycle_start(const char *root, const char *id, struct hr_error *err)
 	}
 	if (release_container(c, err) < 0) {
 		struct hr_error rb = { 0 };
+		struct hr_cgroup *cg = NULL;
+		if (c->st.cgroup_path && hr_container_open_cgroup(c, &cg, &rb) == 0)
+			hr_launch_explain_oom(cg, err);
+		hr_cgroup_free(cg);
 		c->st.started = false;
 		if (hr_container_save(c, &rb) < 0)
 			hr_log_warnf("start failed, and the state could not be rolled back: %s", rb.msg);
