@@ -1,6 +1,9 @@
 /* The container process, from clone3 to execve.
  *
  * THE ORDER OF STEPS (and why each is where it is):
+ *  0. pin to the CPU we start on           before the setup charges memory: a tiny
+ *     (cpu_pin.c)                          memory.max otherwise breaks on the memory
+ *                                          controller's per-CPU charge stock
  *  1. close the runtime's fds, PDEATHSIG   nothing of the runtime leaks (a directory
  *                                          fd is a way out through /proc/self/fd:
  *                                          CVE-2024-21626); a killed `create` does
@@ -24,7 +27,8 @@
  * 11. startContainer hooks                 spec: after start, before the user process;
  *                                          each under the seccomp filter, stdio only
  * 12. close every fd but stdio/preserved,  nothing reaches the workload; hooks and
- *     reset signal dispositions and mask   the runtime ignore SIGPIPE
+ *     reset signal dispositions and mask,  the runtime ignore SIGPIPE; the affinity
+ *     the CPU affinity of step 0           goes back before a filter may refuse it
  * 13. seccomp (when no_new_privs is off)   loading needs CAP_SYS_ADMIN, dropped next
  *     (seccomp_install.c)
  * 14. uid/gid/groups, umask (identity.c)   keep-caps: the listed caps survive the uid
