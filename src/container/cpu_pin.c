@@ -20,8 +20,9 @@
  * also narrows the task's later cpuset changes, so a process that had every
  * CPU its cpuset allows asks for all CPUs (and keeps following the cpuset,
  * as it would have); one that inherited a narrower mask gets exactly that
- * mask back. Which case holds is decided at the pin, before anything can
- * change the cpuset. */
+ * mask back (or, when none of it is left in the cpuset, the cpuset's).
+ * Which case holds is decided at the pin, before anything can change the
+ * cpuset. */
 #include "container/cpu_pin.h"
 
 #include <errno.h>
@@ -118,7 +119,11 @@ int hr_cpu_unpin(struct hr_error *err)
 
 	if (!saved)
 		return 0;
-	if (pin.had_cpuset ? set_all_cpus(pin.size) < 0 : sched_setaffinity(0, pin.size, saved) < 0)
+	if (!pin.had_cpuset && sched_setaffinity(0, pin.size, saved) == 0)
+		return 0;
+	/* every CPU the cpuset allows: also when none of an inherited mask is
+	 * left in it (EINVAL), as the kernel does when a cpuset changes */
+	if (set_all_cpus(pin.size) < 0)
 		return hr_error_set(err, errno, "restore the CPU affinity after setup");
 	return 0;
 }

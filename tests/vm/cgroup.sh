@@ -218,6 +218,11 @@ test_workload_affinity_is_its_cpuset() {
 	cfg "$b" '.linux.resources.cpu = {"cpus": "1"}'
 	out=$(hr run -b "$b" "$(unique_id)" 2>&1 </dev/null) || fail "run with cpus 1: $out"
 	assert_eq "$out" "$(printf 'Cpus_allowed_list:\t1\neffective 1')"
+	# a runtime narrowed to CPU 0 (taskset) starting a container on CPU 1:
+	# the cpuset wins, as the kernel has it
+	out=$(taskset -c 0 "$HARDRUN" --root "$STATE_ROOT" run -b "$b" "$(unique_id)" 2>&1 </dev/null) ||
+		fail "run with cpus 1 under taskset -c 0: $out"
+	assert_eq "$out" "$(printf 'Cpus_allowed_list:\t1\neffective 1')"
 	id=$(unique_id)
 	make_bundle "$b" sh -c 'while :; do grep Cpus_allowed_list /proc/self/status >/tmp/cpus; sleep 0.2; done'
 	cfg "$b" '.root.readonly = false | .linux.resources.cpu = {"cpus": "1"}'
