@@ -11,10 +11,10 @@
 # (64 pages): with 2 or more CPUs the container process was OOM-killed when
 # it moved to another CPU during its setup (about 1 start in 4 on 2 vCPUs),
 # until it ran its setup on one CPU (src/container/cpu_pin.c). A residual
-# remains (2 starts in 140: the workload moved after the setup, see
+# remains (4 starts in 440: the workload moved after the setup, see
 # docs/performance.md), so 30 starts may have 2 failures: before the fix
-# that passes about once in 100, after it about 1 run of this test in 100
-# fails. Make it strict once the residual is closed.
+# that passes about once in 100, after it well under 1 run of this test in
+# 100 fails. Make it strict once the residual is closed.
 # Run inside scripts/run-in-vm, where the memory controller is real; the
 # race needs 2 or more vCPUs (tests/run.sh gives the VM at least 2).
 . "$(dirname "$0")/../lib.sh"
