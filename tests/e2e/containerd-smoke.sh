@@ -272,15 +272,20 @@ t_image() {
 		{ reap e2e-image; echo "ctr run from the image failed: $out"; return 1; }
 	expect "stdout" "$(echo $out)" "from-image 1"
 }
+# The exit status, not the last line of output, says whether stdio are
+# terminals: containerd 1.6's shim shuts the console down when it reaps the
+# process, so what the process wrote just before exiting may still be in the
+# pty's flip buffer and be dropped (seen once in CI: "/dev/pts/0" arrived, the
+# echo right before exit did not; runc goes through the same shim code).
 t_tty() {
 	local out rc
 	out=$(in_tty ctr --address "$SOCK" --namespace "$NS" run --rm -t "${RT[@]}" $(sdcg e2e-tty) --rootfs "$ROOTFS" e2e-tty \
-		/bin/sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-tty; exit 4')
+		/bin/sh -c 'tty; if [ -t 0 ] && [ -t 1 ] && [ -t 2 ]; then exit 4; fi; exit 5')
 	rc=$?
 	echo "$out"
+	[ $rc != 5 ] || { echo "stdin, stdout or stderr is not a tty (exit 5)"; return 1; }
 	[ $rc = 4 ] || { reap e2e-tty; echo "exit code: got $rc, want 4"; return 1; }
-	echo "$out" | grep -q '^/dev/pts/[0-9]' || { echo "no pts"; return 1; }
-	echo "$out" | grep -qx stdio-is-tty || { echo "stdin/stdout are not a tty"; return 1; }
+	echo "$out" | grep -q '^/dev/pts/[0-9]' || { echo "no pts in the output"; return 1; }
 }
 
 # A long-running container for the lifecycle checks.
