@@ -14,6 +14,7 @@ struct hr_supervised_run {
 	const char *root;            /* state root */
 	const char *policy;          /* host policy file, NULL: the default */
 	const char *bundle;
+	const char *config_text;     /* NULL: BUNDLE/config.json */
 	const char *id;
 	const struct hr_seccomp_program *prog;
 	struct hr_recording *rec;
@@ -36,6 +37,11 @@ int hr_supervised_run(const struct hr_supervised_run *r, int *status, struct hr_
  * supervised one replaces (they would get ENOSYS or stop, unanswered). */
 int hr_supervised_run_check_spec(const char *what, const char *config_path, const struct hr_spec *spec,
 				 struct hr_error *err);
+
+/* The config a supervised run will create: BUNDLE/config.json, or the
+ * given text (a sandbox's). *source names it in errors. */
+int hr_supervised_run_load_spec(const char *bundle, const char *config_text, struct hr_spec **spec,
+				char **source, struct hr_error *err);
 
 /* A container id for a run that names none: "profile-PID-N". */
 char *hr_supervised_run_id(void);
