@@ -47,6 +47,7 @@ for t in containerd ctr containerd-shim-runc-v2 busybox script jq timeout tar sh
 done
 
 # ---- helpers ---------------------------------------------------------------
+. "$TOP/tests/e2e/busybox-image.sh"
 # Every external call is bounded; -k because ctr forwards SIGTERM to the task.
 tmo() { timeout -k 5 "$TMO" "$@"; }
 C() { tmo ctr --address "$SOCK" --namespace "$NS" "$@"; }
@@ -168,30 +169,7 @@ teardown() {
 }
 
 # A busybox rootfs, and the same as a one-layer OCI image archive.
-make_rootfs_and_image() {
-	local a L=$D/oci ld cd md
-	mkdir -p "$ROOTFS"/{bin,proc,sys,dev,tmp,etc,root,run} "$L/blobs/sha256"
-	cp "$(command -v busybox)" "$ROOTFS/bin/busybox"
-	for a in $("$ROOTFS/bin/busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$ROOTFS/bin/$a"; done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$ROOTFS/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$ROOTFS/etc/group"
-	chmod 1777 "$ROOTFS/tmp"
-	blob() { # FILE -> moves it into blobs/, prints "digest size"
-		local h s
-		h=$(sha256sum "$1" | cut -d' ' -f1) s=$(stat -c %s "$1")
-		mv "$1" "$L/blobs/sha256/$h"
-		echo "$h $s"
-	}
-	tar --numeric-owner --owner=0 --group=0 -C "$ROOTFS" -cf "$D/layer" .
-	read -r ld ls < <(blob "$D/layer")
-	printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$ld" >"$D/cfg"
-	read -r cd cs < <(blob "$D/cfg")
-	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' "$cd" "$cs" "$ld" "$ls" >"$D/man"
-	read -r md ms < <(blob "$D/man")
-	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' "$md" "$ms" "$IMAGE" >"$L/index.json"
-	echo '{"imageLayoutVersion":"1.0.0"}' >"$L/oci-layout"
-	tar -C "$L" -cf "$D/image.tar" oci-layout index.json blobs
-}
+make_rootfs_and_image() { busybox_rootfs_and_image "$ROOTFS" "$D/image.tar" "$IMAGE" "$D/oci" '["/bin/sh"]'; }
 
 start_containerd() {
 	# The v1 runtime plugin must stay: 1.6's tasks service needs it.
