@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +55,8 @@ int hr_sd_bus_open(bool user, sd_bus **out, struct hr_error *err)
 {
 	int r;
 
+	if (hr_sd_lib_load(err) < 0)
+		return -1;
 	if (user) {
 		r = sd_bus_open_user(out);
 		if (r < 0)
