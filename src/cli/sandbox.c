@@ -49,7 +49,8 @@ const struct cli_verb cli_verb_sandbox = {
 	.summary = "run a program in a hardened throw-away container",
 	.usage = "[OPTIONS] -- CMD [ARG...]",
 	.description = "Runs CMD from --rootfs DIR (or the host's own root, read-only, with --host)\n"
-		       "with `hardrun spec`'s hardening and no config.json to write: a user namespace,\n"
+		       "with `hardrun spec`'s hardening and no config.json to write: a user namespace\n"
+		       "(as root: host ids of its own from the id pool, given back at exit),\n"
 		       "no capabilities, no_new_privs, read-only root, seccomp, AppArmor where enabled,\n"
 		       "limits where the cgroup offers them, its own network. The container is removed\n"
 		       "when CMD exits, and hardrun exits with CMD's status.",
