@@ -75,7 +75,7 @@ static int list_one(const char *root, int rootfd, const char *id, struct list_wa
 	json_t *row;
 	int rc;
 
-	if (hr_container_open(root, id, HR_OPEN_DAMAGED, &c, &ignored) < 0)
+	if (hr_container_open_at(rootfd, root, id, HR_OPEN_DAMAGED, &c, &ignored) < 0)
 		return 0;
 	row = hr_container_state_object(c);
 	fill_owner(row, rootfd, id, w);
