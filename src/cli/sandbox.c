@@ -44,7 +44,7 @@ static const struct cli_option options[] = {
 static int profile_run(struct hr_global *g, const struct hr_sandbox_opts *o, const char *learn, const char *check,
 		       struct hr_error *err)
 {
-	char *config = NULL;
+	char *config = NULL, *id = NULL;
 	int status = -1;
 
 	if (learn && check)
@@ -52,18 +52,20 @@ static int profile_run(struct hr_global *g, const struct hr_sandbox_opts *o, con
 	if (o->seccomp && !check)
 		return hr_error_set(err, 0, "sandbox: --seccomp with --learn: learn replaces the filter; "
 					    "extend a profile with `profile learn --merge`");
-	if (hr_sandbox_config(o, &config, err) < 0)
+	if (hr_sandbox_prepare(o, &id, &config, err) < 0)
 		return -1;
 	if (check)
 		status = hr_profile_check(&(struct hr_check_opts){ .root = g->root, .policy = g->policy, .bundle = "/",
-								   .config_text = config, .profile = check,
+								   .config_text = config, .id = id, .profile = check,
 								   .enforce_after = -1 },
 					  err);
 	else if (hr_profile_learn(&(struct hr_learn_opts){ .root = g->root, .policy = g->policy, .bundle = "/",
-							   .config_text = config, .output = learn },
+							   .config_text = config, .id = id, .output = learn },
 				  &status, err) < 0)
 		status = -1;
+	hr_sandbox_release(o, id);
 	free(config);
+	free(id);
 	return status;
 }
 
@@ -89,7 +91,8 @@ const struct cli_verb cli_verb_sandbox = {
 	.summary = "run a program in a hardened throw-away container",
 	.usage = "[OPTIONS] -- CMD [ARG...]",
 	.description = "Runs CMD from --rootfs DIR (or the host's own root, read-only, with --host)\n"
-		       "with `hardrun spec`'s hardening and no config.json to write: a user namespace,\n"
+		       "with `hardrun spec`'s hardening and no config.json to write: a user namespace\n"
+		       "(as root: host ids of its own from the id pool, given back at exit),\n"
 		       "no capabilities, no_new_privs, read-only root, seccomp, AppArmor where enabled,\n"
 		       "limits where the cgroup offers them, its own network. The container is removed\n"
 		       "when CMD exits, and hardrun exits with CMD's status.",
