@@ -2,7 +2,8 @@
  * bundle under a supervised seccomp filter. Exit status: learn, the
  * workload's (1 when it could not be run); check, the workload's when it
  * failed, else 1 when the profile would have denied something, else 0, and
- * 2 when the check could not be made.
+ * 2 when the check could not be made. With --apparmor, a host without
+ * AppArmor is 2 for both.
  *
  * These are subcommands of the `profile` verb (src/cli/profile.c, with lint,
  * diff and probe). That verb's option table holds CLI_PROFILE_LEARN_OPTIONS
@@ -29,8 +30,14 @@ static int learn(struct hr_global *g, const struct cli_profile_run *r, struct hr
 		return hr_error_set(err, 0, "profile learn: --profile, --report and --enforce-after are for `profile check`");
 	if (!r->output)
 		return hr_error_set(err, 0, "profile learn: --output FILE is required");
+	if (r->apparmor && (r->merge || r->format))
+		return hr_error_set(err, 0, "profile learn --apparmor: --merge and --format are for seccomp profiles");
+	if (r->name && !r->apparmor)
+		return hr_error_set(err, 0, "profile learn: --name is for --apparmor");
 	if (r->format && strcmp(r->format, "oci") != 0 && strcmp(r->format, "docker") != 0)
 		return hr_error_set(err, 0, "profile learn: --format must be oci or docker, not \"%s\"", r->format);
+	lo.apparmor = r->apparmor;
+	lo.name = r->name;
 	lo.docker_format = r->format && strcmp(r->format, "docker") == 0;
 	if (hr_profile_learn(&lo, &status, err) < 0)
 		return -1;
@@ -48,6 +55,11 @@ static int check(struct hr_global *g, const struct cli_profile_run *r, struct hr
 	if (r->format && strcmp(r->format, "text") != 0 && strcmp(r->format, "json") != 0)
 		return hr_error_set(err, 0, "profile check: --format must be text or json, not \"%s\"", r->format);
 	co.json = r->format && strcmp(r->format, "json") == 0;
+	co.apparmor = r->apparmor;
+	if (r->apparmor && r->enforce_after)
+		return hr_error_set(err, 0, "profile check --apparmor: --enforce-after is for seccomp profiles");
+	if (r->name)
+		return hr_error_set(err, 0, "profile check: --name is for `profile learn --apparmor`");
 	if (r->enforce_after) {
 		if (!cli_parse_u64(r->enforce_after, &n) || n > (unsigned long long)LLONG_MAX)
 			return hr_error_set(err, 0, "profile check: --enforce-after wants a count, not \"%s\"",
@@ -65,7 +77,13 @@ int cli_profile_learn_check(struct hr_global *g, const struct cli_args *a, const
 
 	if (a->argc > 1)
 		rc = hr_error_set(err, 0, "profile %s: unexpected argument \"%s\"", a->argv[0], a->argv[1]);
-	else
+	else if (r->apparmor && !hr_apparmor_available()) {
+		/* not a failure of the workload: the check cannot be made here */
+		hr_error_set(err, 0, "profile %s --apparmor: AppArmor is not enabled on this host "
+				     "(/sys/module/apparmor/parameters/enabled)", a->argv[0]);
+		hr_report_error(err);
+		return EXIT_BAD_INPUT;
+	} else
 		rc = is_learn ? learn(g, r, err) : check(g, r, err);
 
 	if (rc >= 0)
