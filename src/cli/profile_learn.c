@@ -20,6 +20,16 @@
 
 #define EXIT_BAD_INPUT 2
 
+/* After the options are checked: learn or check cannot be made here at
+ * all, which is 2 for both (not the workload's failure). */
+static int no_apparmor(const char *verb, struct hr_error *err)
+{
+	hr_error_set(err, 0, "profile %s --apparmor: AppArmor is not enabled on this host "
+			     "(/sys/module/apparmor/parameters/enabled)", verb);
+	hr_report_error(err);
+	return EXIT_BAD_INPUT;
+}
+
 static int learn(struct hr_global *g, const struct cli_profile_run *r, struct hr_error *err)
 {
 	struct hr_learn_opts lo = { .root = g->root, .policy = g->policy, .bundle = r->bundle ? r->bundle : ".",
@@ -38,6 +48,8 @@ static int learn(struct hr_global *g, const struct cli_profile_run *r, struct hr
 		return hr_error_set(err, 0, "profile learn: --format must be oci or docker, not \"%s\"", r->format);
 	lo.apparmor = r->apparmor;
 	lo.name = r->name;
+	if (r->apparmor && !hr_apparmor_available())
+		return no_apparmor("learn", err);
 	lo.docker_format = r->format && strcmp(r->format, "docker") == 0;
 	if (hr_profile_learn(&lo, &status, err) < 0)
 		return -1;
@@ -66,6 +78,8 @@ static int check(struct hr_global *g, const struct cli_profile_run *r, struct hr
 					    r->enforce_after);
 		co.enforce_after = (long long)n;
 	}
+	if (r->apparmor && !hr_apparmor_available())
+		return no_apparmor("check", err);
 	return hr_profile_check(&co, err);
 }
 
@@ -77,13 +91,7 @@ int cli_profile_learn_check(struct hr_global *g, const struct cli_args *a, const
 
 	if (a->argc > 1)
 		rc = hr_error_set(err, 0, "profile %s: unexpected argument \"%s\"", a->argv[0], a->argv[1]);
-	else if (r->apparmor && !hr_apparmor_available()) {
-		/* not a failure of the workload: the check cannot be made here */
-		hr_error_set(err, 0, "profile %s --apparmor: AppArmor is not enabled on this host "
-				     "(/sys/module/apparmor/parameters/enabled)", a->argv[0]);
-		hr_report_error(err);
-		return EXIT_BAD_INPUT;
-	} else
+	else
 		rc = is_learn ? learn(g, r, err) : check(g, r, err);
 
 	if (rc >= 0)

@@ -14,9 +14,9 @@ need_apparmor() {
 
 # Reads and writes files, runs programs (busybox applets exec'd by sh), a
 # raw socket with CAP_NET_RAW (ping) and CAP_CHOWN, a signal to a child.
-WORKLOAD='cat /etc/passwd >/dev/null && echo hello >/tmp/out && echo more >>/tmp/out && cat /tmp/out &&
-ls /etc >/dev/null && chown 1 /tmp/out && ping -c1 -W1 127.0.0.1 >/dev/null 2>&1; echo ping=$?;
-sleep 5 & kill $!; wait; echo done'
+WORKLOAD='cat /etc/passwd >/dev/null && echo hello >/tmp/out && echo more >>/tmp/out && cat /tmp/out && '\
+'ls /etc >/dev/null && chown 1 /tmp/out && ping -c1 -W1 127.0.0.1 >/dev/null 2>&1; echo ping=$?; '\
+'sleep 5 & kill $!; wait; echo done'
 
 # workload_bundle DIR [SCRIPT]: busybox, a tmpfs on /tmp, CAP_CHOWN and
 # CAP_NET_RAW, a scratch secret in /etc.
@@ -139,7 +139,8 @@ test_learn_killed_unloads_and_writes_partial() {
 		# a trap: sh is PID 1 in its pid namespace, where SIGTERM has no default action
 	workload_bundle "$b" 'trap "exit 143" TERM; cat /etc/passwd >/dev/null; sleep 60 & wait' || return 1
 	p=$b.aa
-	hr profile learn --apparmor -b "$b" -o "$p" --name aa-killed </dev/null >/dev/null 2>"$p.err" &
+	# not through hr(): $! must be hardrun's pid, not a subshell's
+	"$HARDRUN" --root "$STATE_ROOT" profile learn --apparmor -b "$b" -o "$p" --name aa-killed </dev/null >/dev/null 2>"$p.err" &
 	pid=$!
 	local i=0
 	until grep -q '^hardrun-learn-.*(complain)$' "$PROFILES" && [ -n "$(hr list 2>/dev/null | grep running)" ]; do
