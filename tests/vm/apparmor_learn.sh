@@ -5,6 +5,7 @@
 # check reports what enforce mode would deny; temporary profiles are never
 # left loaded, and a loaded profile of the checked name is left alone.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../profile-lib.sh"
 
 PROFILES=/sys/kernel/security/apparmor/profiles
 
@@ -152,6 +153,24 @@ test_learn_killed_unloads_and_writes_partial() {
 	assert_eq "$rc" 143 "learn's exit status: the workload's, killed by SIGTERM ($(cat "$p.err"))"
 	no_temporary_profiles
 	grep -q '^# PARTIAL: the workload was killed by signal 15' "$p" || fail "not flagged partial: $(cat "$p")"
+	rm -rf "$b" "$p" "$p.err"
+}
+# A real program: python3 with threads, a subprocess and a loopback HTTP
+# server, in the cached Debian rootfs (dynamic libraries: r and m rules).
+test_debian_python_runs_enforced_under_learned_profile() {
+	local b=$TEST_TMP/$(unique_id) p name=aa-py-$RANDOM plain learned enforced
+	need_apparmor
+	need_debian
+	debian_bundle "$b" /usr/bin/python3 /mnt/workload.py || fail "bundle"
+	p=$b.aa
+	plain=$(hr run -b "$b" "$(basename "$b")-plain" </dev/null 2>&1) || fail "plain run failed: $plain"
+	learned=$(learn_profile "$b" "$p" "$name") || return 1
+	assert_eq "$learned" "$plain" "the output under learn"
+	grep -qE '^  /usr/lib/x86_64-linux-gnu/libc\.so\.6 [a-z]*m' "$p" || fail "no mmap rule for libc: $(cat "$p")"
+	hr apparmor load "$p" >/dev/null || fail "loading the learned profile failed"
+	enforced=$(enforced_run "$b" "$name") || fail "enforced run failed: $enforced; profile: $(cat "$p")"
+	assert_eq "$enforced" "$plain" "the output under the learned profile, enforced"
+	echo "# python3: $(cat "$p.err")" >&2
 	rm -rf "$b" "$p" "$p.err"
 }
 run_tests
