@@ -88,5 +88,8 @@ int hr_aa_audit_read(int fd, int timeout_ms, hr_aa_audit_fn fn, void *ud, int *l
  * kernel queued before it. Needs CAP_AUDIT_WRITE in the initial user
  * namespace. */
 int hr_aa_audit_send_marker(const char *text, struct hr_error *err);
+/* The kernel's count of records it could not queue at all (backlog full,
+ * rate limit): AUDIT_GET, needs CAP_AUDIT_CONTROL. */
+int hr_aa_audit_lost(unsigned *lost, struct hr_error *err);
 
 #endif

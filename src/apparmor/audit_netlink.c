@@ -9,7 +9,9 @@
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,4 +104,43 @@ int hr_aa_audit_send_marker(const char *text, struct hr_error *err)
 	if (sendto(fd, &msg, msg.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		return hr_error_set(err, errno, "sending the audit marker");
 	return 0;
+}
+
+static int status_reply(int fd, unsigned *lost, struct hr_error *err)
+{
+	char buf[MSG_MAX];
+
+	for (;;) {
+		int len = (int)recv(fd, buf, sizeof(buf), 0);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0)
+			return hr_error_set(err, errno, "reading the kernel's audit status");
+		for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_ERROR && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+				if (e->error)
+					return hr_error_set(err, -e->error, "asking the kernel's audit status");
+			} else if (h->nlmsg_type == AUDIT_GET && h->nlmsg_len >= NLMSG_LENGTH(offsetof(struct audit_status, backlog))) {
+				const struct audit_status *st = NLMSG_DATA(h);
+				*lost = st->lost;
+				return 0;
+			}
+		}
+	}
+}
+
+int hr_aa_audit_lost(unsigned *lost, struct hr_error *err)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nlmsghdr req = { .nlmsg_len = NLMSG_LENGTH(0), .nlmsg_type = AUDIT_GET, .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK };
+	struct timeval tv = { .tv_sec = 1 };
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+
+	if (fd < 0)
+		return hr_error_set(err, errno, "opening a NETLINK_AUDIT socket for the audit status");
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (sendto(fd, &req, req.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return hr_error_set(err, errno, "asking the kernel's audit status");
+	return status_reply(fd, lost, err);
 }

@@ -78,12 +78,15 @@ static void print_text(json_t *report, FILE *out)
 		return;
 	}
 	fprintf(out, "enforce mode would have denied %zu kinds of access:\n", json_array_size(denied));
-	json_array_foreach(denied, i, e)
-		fprintf(out, "  %s %s %s (%s pid %lld, %lld times, first at %lld ms)  rule: %s\n",
+	json_array_foreach(denied, i, e) {
+		const char *requested = json_string_value(json_object_get(e, "requested"));
+		long long count = json_integer_value(json_object_get(e, "count"));
+		fprintf(out, "  %s %s%s%s (%s pid %lld, %lld time%s, first at %lld ms)  rule: %s\n",
 			json_string_value(json_object_get(e, "operation")), json_string_value(json_object_get(e, "what")),
-			json_string_value(json_object_get(e, "requested")), json_string_value(json_object_get(e, "comm")),
-			json_integer_value(json_object_get(e, "pid")), json_integer_value(json_object_get(e, "count")),
+			*requested ? " " : "", requested, json_string_value(json_object_get(e, "comm")),
+			json_integer_value(json_object_get(e, "pid")), count, count == 1 ? "" : "s",
 			json_integer_value(json_object_get(e, "firstSeenMs")), json_string_value(json_object_get(e, "rule")));
+	}
 }
 
 static int emit(const struct hr_check_opts *o, json_t *report, struct hr_error *err)
@@ -118,9 +121,10 @@ static int renamed_text(const struct hr_check_opts *o, const char *label, char *
 static json_t *report_of(const struct hr_check_opts *o, const struct aa_check *c, const struct hr_aa_run *run,
 			 int status)
 {
-	return json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:b, s:O}", "profile", o->profile, "name", c->name,
+	return json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:I, s:b, s:O}", "profile", o->profile, "name", c->name,
 			 "loadedAs", c->label, "exitStatus", status, "records", (json_int_t)run->records, "lost",
-			 run->lost, "complete", run->drained && !run->lost, "denied", c->denied);
+			 run->lost, "kernelLost", (json_int_t)run->kernel_lost, "complete", hr_aa_run_complete(run),
+			 "denied", c->denied);
 }
 
 int hr_aa_check(const struct hr_check_opts *o, struct hr_error *err)

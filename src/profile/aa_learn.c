@@ -66,7 +66,7 @@ static char *header(const struct hr_learn_opts *o, const struct hr_aa_run *run, 
 	if (status >= 128) {
 		snprintf(note, sizeof(note), "# PARTIAL: the workload was killed by signal %d.\n", status - 128);
 		partial = note;
-	} else if (!run->drained || run->lost) {
+	} else if (!hr_aa_run_complete(run)) {
 		partial = "# PARTIAL: some audit records may be missing (the kernel dropped some, or they came late).\n";
 	}
 	return xasprintf("# Learned by `hardrun profile learn --apparmor` from the bundle %s:\n"
@@ -115,9 +115,10 @@ int hr_aa_learn(const struct hr_learn_opts *o, int *status, struct hr_error *err
 		rc = write_profile(o, text, err);
 	}
 	if (rc == 0) {
-		if (run.lost || !run.drained)
-			fprintf(stderr, "hardrun: warning: some audit records may be missing (%d overruns%s); the profile "
-					"is flagged partial\n", run.lost, run.drained ? "" : ", no closing marker");
+		if (!hr_aa_run_complete(&run))
+			fprintf(stderr, "hardrun: warning: some audit records may be missing (%d socket overruns, %ld "
+					"lost by the kernel%s); the profile is flagged partial\n", run.lost, run.kernel_lost,
+				run.drained ? "" : ", no closing marker");
 		fprintf(stderr, "hardrun: learned %zu AppArmor rules from %ld records; wrote %s (profile %s)\n",
 			hr_aa_rules_count(l.rules), run.records, o->output, name);
 	}

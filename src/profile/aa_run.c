@@ -39,6 +39,11 @@ int hr_aa_require_enabled(const char *what, struct hr_error *err)
 	return 0;
 }
 
+bool hr_aa_run_complete(const struct hr_aa_run *r)
+{
+	return r->drained && r->lost == 0 && r->kernel_lost <= 0;
+}
+
 bool hr_aa_name_ok(const char *name)
 {
 	if (!name || !*name || strlen(name) > 200)
@@ -140,6 +145,9 @@ static int run_loaded(struct hr_aa_run *r, struct reader *rd, const char *text, 
 		.tick = tick, .tick_ud = rd, .tick_ms = READ_TICK_MS,
 	};
 	struct timespec now;
+	unsigned lost0 = 0, lost1 = 0;
+	struct hr_error ignored = { 0 };
+	bool counted = hr_aa_audit_lost(&lost0, &ignored) == 0;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	/* hr_aa_record's time_ms is the same clock */
@@ -147,6 +155,9 @@ static int run_loaded(struct hr_aa_run *r, struct reader *rd, const char *text, 
 	if (hr_supervised_run(&run, status, err) < 0)
 		return -1;
 	drain(rd);
+	/* the kernel's own losses (backlog full) never reach the socket */
+	counted = counted && hr_aa_audit_lost(&lost1, &ignored) == 0;
+	r->kernel_lost = counted ? (long)(lost1 - lost0) : -1;
 	return 0;
 }
 

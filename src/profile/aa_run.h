@@ -22,6 +22,7 @@ struct hr_aa_run {
 	/* results */
 	long records;              /* AppArmor records of label and its children */
 	int lost;                  /* socket overruns: records the kernel dropped for us */
+	long kernel_lost;          /* records the kernel lost for everyone meanwhile; -1: unknown */
 	bool drained;              /* the closing marker came back: nothing is missing */
 	unsigned long long start_ms; /* wall clock at the start, as the records' stamps */
 };
@@ -31,6 +32,10 @@ int hr_aa_require_enabled(const char *what, struct hr_error *err);
 
 /* *status: the workload's exit status (128+N: killed by signal N). */
 int hr_aa_run(struct hr_aa_run *r, int *status, struct hr_error *err);
+
+/* Every record of the run came: the marker came back, no overrun, and
+ * the kernel lost nothing meanwhile (or could not say). */
+bool hr_aa_run_complete(const struct hr_aa_run *r);
 
 /* A name a profile may have (letters, digits, . _ -). */
 bool hr_aa_name_ok(const char *name);
