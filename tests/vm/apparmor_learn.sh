@@ -180,13 +180,13 @@ test_failed_run_unloads() {
 	rm -rf "$b" "$b.aa"
 }
 
-# A real program: python3 with threads, a subprocess and a loopback HTTP
-# server, in the cached Debian rootfs (dynamic libraries: r and m rules).
-test_debian_python_runs_enforced_under_learned_profile() {
-	local b=$TEST_TMP/$(unique_id) p name=aa-py-$RANDOM plain learned enforced
+# aa_learn_then_enforce ARGS...: in the cached Debian rootfs, learns ARGS,
+# then runs them under the learned profile, enforced: same output.
+aa_learn_then_enforce() {
+	local b=$TEST_TMP/$(unique_id) p name=aa-deb-$RANDOM plain learned enforced
 	need_apparmor
 	need_debian
-	debian_bundle "$b" /usr/bin/python3 /mnt/workload.py || fail "bundle"
+	debian_bundle "$b" "$@" || fail "bundle"
 	p=$b.aa
 	plain=$(hr run -b "$b" "$(basename "$b")-plain" </dev/null 2>&1) || fail "plain run failed: $plain"
 	learned=$(learn_profile "$b" "$p" "$name") || return 1
@@ -195,7 +195,16 @@ test_debian_python_runs_enforced_under_learned_profile() {
 	hr apparmor load "$p" >/dev/null || fail "loading the learned profile failed"
 	enforced=$(enforced_run "$b" "$name") || fail "enforced run failed: $enforced; profile: $(cat "$p")"
 	assert_eq "$enforced" "$plain" "the output under the learned profile, enforced"
-	echo "# python3: $(cat "$p.err")" >&2
 	rm -rf "$b" "$p" "$p.err"
+}
+
+# Real programs (dynamic libraries: r and m rules): python3 with threads, a
+# subprocess and a loopback HTTP server; a coreutils shell pipeline.
+test_debian_python_runs_enforced_under_learned_profile() {
+	aa_learn_then_enforce /usr/bin/python3 /mnt/workload.py
+}
+
+test_debian_pipeline_runs_enforced_under_learned_profile() {
+	aa_learn_then_enforce /bin/sh -c 'seq 1 2000 | sort -rn | head -n 3 | tr "\n" " " | wc -w; ls /usr/bin | grep -c python'
 }
 run_tests
