@@ -25,7 +25,7 @@ _hardrun_flags() {
 	delete) echo "--force" ;;
 	list) echo "--quiet --format" ;;
 	spec) echo "--bundle --rootless --minimal" ;;
-	sandbox) echo "--rootfs --host --bind-cwd --bind --tmpfs --memory --cpus --pids --cap-add --seccomp --apparmor --user --env --workdir --hostname --read-write --dry-run" ;;
+	sandbox) echo "--rootfs --host --bind-cwd --bind --tmpfs --memory --cpus --pids --cap-add --seccomp --apparmor --user --env --workdir --hostname --read-write --dry-run --learn --check" ;;
 	ps) echo "--format" ;;
 	update) echo "--resources --memory --memory-swap --memory-reservation --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
 	events) echo "--stats --interval" ;;
@@ -50,7 +50,7 @@ _hardrun_takes_arg() {
 	policy:--bundle|policy:-b) return 0 ;;
 	sandbox:--rootfs|sandbox:--bind|sandbox:--tmpfs|sandbox:--memory|sandbox:-m|sandbox:--cpus) return 0 ;;
 	sandbox:--pids|sandbox:--cap-add|sandbox:--seccomp|sandbox:--apparmor|sandbox:--user|sandbox:-u) return 0 ;;
-	sandbox:--env|sandbox:-e|sandbox:--workdir|sandbox:-w|sandbox:--hostname) return 0 ;;
+	sandbox:--env|sandbox:-e|sandbox:--workdir|sandbox:-w|sandbox:--hostname|sandbox:--learn|sandbox:--check) return 0 ;;
 	update:-r|update:--resources|update:--memory|update:--memory-swap|update:--memory-reservation) return 0 ;;
 	update:--cpu-quota|update:--cpu-period|update:--cpu-shares|update:--cpuset-cpus) return 0 ;;
 	update:--cpuset-mems|update:--pids-limit|update:--blkio-weight) return 0 ;;

@@ -180,6 +180,9 @@ struct hr_sandbox_opts {
 /* Builds the config; dry_run: prints it to stdout and returns 0. Else
  * returns the program's exit status as a shell would (128+N), or -1. */
 int hr_sandbox_run(const struct hr_sandbox_opts *o, bool dry_run, struct hr_error *err);
+/* The config text hr_sandbox_run would run (profile learn/check of a
+ * sandbox take it as their config_text, with "/" as the bundle). */
+int hr_sandbox_config(const struct hr_sandbox_opts *o, char **config, struct hr_error *err);
 
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);

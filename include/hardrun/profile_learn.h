@@ -12,6 +12,7 @@ struct hr_learn_opts {
 	const char *root;       /* --root of the state */
 	const char *policy;     /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
 	const char *bundle;
+	const char *config_text; /* config.json's text instead of BUNDLE/config.json (sandbox --learn) */
 	const char *id;         /* NULL: a generated one */
 	const char *output;     /* the profile to write */
 	const char *merge;      /* an OCI profile to extend, or NULL */
@@ -31,6 +32,7 @@ struct hr_check_opts {
 	const char *root;
 	const char *policy;        /* --policy FILE; NULL: the default file if present */
 	const char *bundle;
+	const char *config_text;   /* config.json's text instead of BUNDLE/config.json (sandbox --check) */
 	const char *id;            /* NULL: a generated one */
 	const char *profile;       /* an OCI profile file; NULL: the bundle's linux.seccomp */
 	const char *report;        /* also write the JSON report here, or NULL */

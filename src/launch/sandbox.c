@@ -60,6 +60,11 @@ static int run_config(const struct hr_sandbox_opts *o, const char *config, struc
 	return status;
 }
 
+int hr_sandbox_config(const struct hr_sandbox_opts *o, char **config, struct hr_error *err)
+{
+	return hr_launch_sandbox_config(o, config, err);
+}
+
 int hr_sandbox_run(const struct hr_sandbox_opts *o, bool dry_run, struct hr_error *err)
 {
 	_cleanup_free_ char *config = NULL;

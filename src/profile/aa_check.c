@@ -131,7 +131,8 @@ int hr_aa_check(const struct hr_check_opts *o, struct hr_error *err)
 {
 	_cleanup_free_ char *gen_id = NULL, *label = NULL, *text = NULL, *name = NULL;
 	struct aa_check c = { 0 };
-	struct hr_aa_run run = { .root = o->root, .policy = o->policy, .bundle = o->bundle, .on_record = on_record,
+	struct hr_aa_run run = { .root = o->root, .policy = o->policy, .bundle = o->bundle,
+				 .config_text = o->config_text, .on_record = on_record,
 				 .ud = &c };
 	json_t *report;
 	int status, rc;

@@ -97,7 +97,8 @@ int hr_aa_learn(const struct hr_learn_opts *o, int *status, struct hr_error *err
 {
 	_cleanup_free_ char *name = NULL, *gen_id = NULL, *label = NULL, *temp = NULL, *hdr = NULL, *text = NULL;
 	struct aa_learn l = { 0 };
-	struct hr_aa_run run = { .root = o->root, .policy = o->policy, .bundle = o->bundle, .on_record = on_record,
+	struct hr_aa_run run = { .root = o->root, .policy = o->policy, .bundle = o->bundle,
+				 .config_text = o->config_text, .on_record = on_record,
 				 .ud = &l };
 	int rc = -1;
 

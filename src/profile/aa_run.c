@@ -99,12 +99,13 @@ static void drain(struct reader *rd)
 	rd->r->drained = rd->marker_seen;
 }
 
-/* BUNDLE/config.json with process.apparmorProfile = label. */
-static char *config_text(const char *bundle, const char *label, struct hr_error *err)
+/* The config (BUNDLE/config.json or the given text) with
+ * process.apparmorProfile = label. */
+static char *config_text(const char *bundle, const char *given, const char *label, struct hr_error *err)
 {
-	_cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
+	_cleanup_free_ char *path = given ? xstrdup("the given config") : xasprintf("%s/config.json", bundle);
 	json_error_t jerr;
-	json_t *cfg = json_load_file(path, 0, &jerr), *process;
+	json_t *cfg = given ? json_loads(given, 0, &jerr) : json_load_file(path, 0, &jerr), *process;
 	char *text;
 
 	if (!cfg) {
@@ -170,7 +171,10 @@ int hr_aa_run(struct hr_aa_run *r, int *status, struct hr_error *err)
 	int rc;
 
 	*status = -1;
-	if (hr_aa_require_enabled("profile --apparmor", err) < 0 || !(text = config_text(r->bundle, r->label, err)))
+	if (hr_aa_require_enabled("profile --apparmor", err) < 0)
+		return -1;
+	text = config_text(r->bundle, r->config_text, r->label, err);
+	if (!text)
 		return -1;
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);

@@ -15,6 +15,7 @@
 
 struct hr_aa_run {
 	const char *root, *policy, *bundle, *id;
+	const char *config_text;   /* the config's text instead of BUNDLE/config.json, or NULL */
 	const char *label;         /* the temporary profile's name */
 	const char *profile_text;  /* its text, the profile named label */
 	void (*on_record)(void *ud, const struct hr_aa_record *r);

@@ -88,6 +88,15 @@ int hr_supervised_run_check_spec(const char *what, const char *config_path, cons
 	return 0;
 }
 
+int hr_supervised_run_load_spec(const char *bundle, const char *config_text, struct hr_spec **spec,
+				char **source, struct hr_error *err)
+{
+	*source = config_text ? xstrdup("the sandbox's config") : xasprintf("%s/config.json", bundle ? bundle : ".");
+	if (config_text)
+		return hr_spec_load_string(config_text, *source, spec, err);
+	return hr_spec_load_file(*source, spec, err);
+}
+
 char *hr_supervised_run_id(void)
 {
 	static atomic_int seq;
@@ -99,8 +108,8 @@ static int create_started(const struct hr_supervised_run *r, int child_sock, str
 			  struct hr_error *err)
 {
 	struct hr_create_opts o = {
-		.root = r->root, .id = r->id, .bundle = r->bundle, .foreground = true, .policy = r->policy,
-		.seccomp_supervised = r->prog, .seccomp_supervisor_sock = child_sock, .config_text = r->config_text,
+		.root = r->root, .id = r->id, .bundle = r->bundle, .config_text = r->config_text,
+		.foreground = true, .policy = r->policy, .seccomp_supervised = r->prog, .seccomp_supervisor_sock = child_sock,
 	};
 	struct hr_error ignored = { 0 };
 

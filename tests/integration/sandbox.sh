@@ -103,6 +103,37 @@ test_seccomp_profile_file() {
 	assert_contains "$out" unshare-allowed
 }
 
+# --learn records what CMD uses and writes a deny-by-default profile CMD
+# then runs under, enforced; what it did not use stays denied; --check runs
+# a command under a profile in complain mode and exits 1 for what it would
+# deny (issue 14: "run a bundle or the sandbox command").
+test_learn_and_check_a_sandbox_command() {
+	local r=$TEST_TMP/$FUNCNAME p=$TEST_TMP/$FUNCNAME.json out rc
+	sb_rootfs "$r"
+	sb --rootfs "$r" --tmpfs /scratch --learn "$p" -- sh -c 'mkdir /scratch/d && echo learned' \
+		</dev/null >"$p.out" 2>&1 || fail "learn failed: $(cat "$p.out")"
+	assert_contains "$(cat "$p.out")" learned
+	assert_eq "$(jq -r .defaultAction "$p")" SCMP_ACT_ERRNO
+	jq -e '[.syscalls[].names[]] | index("mkdir") or index("mkdirat")' "$p" >/dev/null ||
+		fail "mkdir is not in the learned profile"
+	out=$(sb --rootfs "$r" --tmpfs /scratch --seccomp "$p" -- sh -c 'mkdir /scratch/d && echo enforced-ok' 2>&1 </dev/null)
+	assert_contains "$out" enforced-ok
+	# unshare(CLONE_NEWUSER) was never used: denied under the learned profile
+	out=$(sb --rootfs "$r" --seccomp "$p" -- sh -c 'unshare -U true 2>/dev/null && echo unshare-allowed; echo done' 2>&1 </dev/null)
+	assert_contains "$out" done
+	assert_not_contains "$out" unshare-allowed
+	sb --rootfs "$r" --check "$p" -- sh -c 'unshare -U true; true' </dev/null >"$p.out" 2>&1 && rc=0 || rc=$?
+	assert_eq "$rc" 1
+	assert_contains "$(cat "$p.out")" "would have denied"
+	assert_contains "$(cat "$p.out")" unshare
+	sb --rootfs "$r" --learn "$p" --check "$p" -- true </dev/null >"$p.out" 2>&1 && rc=0 || rc=$?
+	assert_eq "$rc" 125
+	assert_contains "$(cat "$p.out")" "separate runs"
+	# nothing left: learn and check delete their containers
+	assert_eq "$(ls "$STATE_ROOT" | grep -c '^profile-')" 0
+	rm -rf "$r" "$p" "$p.out"
+}
+
 test_dry_run_prints_a_valid_config_and_runs_nothing() {
 	local r=$TEST_TMP/$FUNCNAME out b=$TEST_TMP/$FUNCNAME-bundle pid
 	sb_rootfs "$r"
