@@ -30,7 +30,7 @@ _hardrun_flags() {
 	update) echo "--resources --memory --memory-swap --memory-reservation --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
 	events) echo "--stats --interval" ;;
 	apparmor) echo "--help" ;;
-	profile) echo "--arch --caps --kernel --format --bundle --output --merge --id --profile --report --enforce-after --help" ;;
+	profile) echo "--arch --caps --kernel --format --bundle --output --merge --id --profile --report --enforce-after --apparmor --name --help" ;;
 	policy) echo "--bundle --help" ;;
 	esac
 }
@@ -45,7 +45,7 @@ _hardrun_takes_arg() {
 	exec:--pid-file|exec:--console-socket|exec:--preserve-fds|exec:--cgroup) return 0 ;;
 	profile:--arch|profile:--caps|profile:--kernel|profile:--format|profile:--bundle) return 0 ;;
 	profile:--output|profile:-o|profile:--merge|profile:--id|profile:--profile|profile:--report) return 0 ;;
-	profile:--enforce-after) return 0 ;;
+	profile:--enforce-after|profile:--name) return 0 ;;
 	list:--format|list:-f|ps:--format|ps:-f|spec:--bundle|spec:-b|events:--interval) return 0 ;;
 	policy:--bundle|policy:-b) return 0 ;;
 	sandbox:--rootfs|sandbox:--bind|sandbox:--tmpfs|sandbox:--memory|sandbox:-m|sandbox:--cpus) return 0 ;;

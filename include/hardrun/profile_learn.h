@@ -18,6 +18,8 @@ struct hr_learn_opts {
 	const char *merge;      /* an OCI profile to extend, or NULL */
 	bool docker_format;
 	int checkpoint_ms;      /* how often a partial profile is written; 0: 500 */
+	bool apparmor;          /* --apparmor: learn an AppArmor profile instead */
+	const char *name;       /* --apparmor: the profile's name; NULL: from the output's file name */
 };
 
 /* Learn: records every syscall of the workload and writes the
@@ -36,6 +38,7 @@ struct hr_check_opts {
 	const char *report;        /* also write the JSON report here, or NULL */
 	bool json;                 /* the report on stderr as JSON, not text */
 	long long enforce_after;   /* after this many would-be denials, enforce; -1: never */
+	bool apparmor;             /* --apparmor: profile is an AppArmor profile (required) */
 };
 
 /* Check (complain mode): what the profile would deny runs and is reported.

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "profile/aa_learn.h"
 #include "profile/check_internal.h"
 #include "profile/supervised_run.h"
 #include "seccomp/eval.h"
@@ -146,6 +147,9 @@ int hr_profile_check(const struct hr_check_opts *o, struct hr_error *err)
 				       .enforcing = &c.enforcing, .enforce_after = o->enforce_after };
 	json_t *report = NULL;
 	int status = -1, rc = -1;
+
+	if (o->apparmor)
+		return hr_aa_check(o, err);
 
 	if (load_profile(o, &cfg, &res.include_runtime, err) < 0)
 		goto out;

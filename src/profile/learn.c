@@ -19,6 +19,7 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "profile/aa_learn.h"
 #include "profile/check_internal.h"
 #include "profile/supervised_run.h"
 #include "seccomp/seccomp.h"
@@ -167,6 +168,8 @@ int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error
 	int rc = -1;
 
 	*status = -1;
+	if (o->apparmor)
+		return hr_aa_learn(o, status, err);
 	if (check_output_dir(o->output, err) < 0 || read_bundle(&l, err) < 0)
 		return -1;
 	if (o->merge && hr_learn_load_profile(o->merge, &l.base, &l.base_cfg, err) < 0)

@@ -1,6 +1,7 @@
 /* A foreground container run (as `hardrun run`) whose seccomp filter is
  * replaced by a supervised one, with hardrun's supervisor answering it:
- * what `profile learn` and `profile check` share. */
+ * what `profile learn` and `profile check` share. Without a program it is
+ * a plain foreground run with the tick (`--apparmor`: the audit reader). */
 #ifndef HARDRUN_PROFILE_SUPERVISED_RUN_H
 #define HARDRUN_PROFILE_SUPERVISED_RUN_H
 
@@ -16,7 +17,7 @@ struct hr_supervised_run {
 	const char *bundle;
 	const char *config_text;     /* NULL: BUNDLE/config.json */
 	const char *id;
-	const struct hr_seccomp_program *prog;
+	const struct hr_seccomp_program *prog; /* NULL: the config's own seccomp, no supervisor */
 	struct hr_recording *rec;
 	hr_supervisor_decide_fn decide; /* NULL: every syscall continues */
 	void *decide_ud;
