@@ -6,8 +6,10 @@
  * process reads its own /proc/self/exe.
  *
  * Defence: the verbs that put a process into a container (create, run,
- * exec) re-execute themselves from a memfd copy sealed against writes, so
- * the only file a container can ever reach is a private, immutable copy.
+ * exec) run from a memfd copy sealed against writes, so the only file a
+ * container can ever reach is a private, immutable copy: as root the copy
+ * is mapped in place of the host file and made /proc/self/exe
+ * (selfexe_remap.c), otherwise hardrun re-executes itself from the copy.
  * A binary on a read-only mount is already out of reach (the container
  * cannot remount a mount of another mount namespace) and is not copied. */
 #include "launch/selfexe.h"
@@ -22,6 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/util.h"
 
 #ifndef MFD_EXEC
@@ -102,6 +105,11 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 		return -1;
 	if (fcntl(copy, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
 		return hr_error_set(err, errno, "seal hardrun's memfd copy");
+	if (hr_selfexe_remap(self, copy) == 0) {
+		hr_log_debugf("selfexe: running from the sealed copy (remapped in place)");
+		return 0;
+	}
+	hr_log_debugf("selfexe: re-executing from the sealed copy");
 	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
 	return hr_error_set(err, errno, "re-execute hardrun from its sealed copy (refusing to run containers "
 					"from a binary they could overwrite)");
