@@ -84,7 +84,7 @@ test_userns_entrypoint_cannot_overwrite_runtime() {
 # a container could reach of the process that enters it: its exe and its
 # mappings. Neither may be the runtime's file; the exe is sealed.
 test_container_process_references_only_the_sealed_copy() {
-	local b=$SCRATCH/inplace rt=$SCRATCH/hardrun-inplace id pid ino exe log maps seals w
+	local b=$SCRATCH/inplace rt=$SCRATCH/hardrun-inplace id pid ino exe log maps seals w size loads
 	id=$(unique_id)
 	make_bundle "$b" true || fail "bundle"
 	runtime_copy "$rt"; ino=$(stat -c %i "$rt")
@@ -97,12 +97,16 @@ test_container_process_references_only_the_sealed_copy() {
 	exe=$(readlink "/proc/$pid/exe"); maps=$(awk -v ino="$ino" '$5 == ino' "/proc/$pid/maps")
 	seals=$(python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034))' "/proc/$pid/exe")
 	( : >>"/proc/$pid/exe" ) 2>/dev/null && w=writable || w=refused
+	# what is copied: what the program headers cover (no debug information)
+	size=$(stat -L -c %s "/proc/$pid/exe"); loads=$(readelf -lW "/proc/$pid/exe" 2>&1 | grep -c ' LOAD ')
 	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
 	assert_contains "$log" "selfexe: running from the sealed copy (remapped in place)"
 	assert_contains "$exe" "memfd:hardrun"
 	assert_eq "$maps" "" "mappings of the runtime's file (inode $ino) in the container process"
 	assert_eq "$(( seals & 15 ))" 15 "seals of /proc/$pid/exe (SEAL|SHRINK|GROW|WRITE)"
 	assert_eq "$w" refused "open /proc/$pid/exe for writing"
+	assert_eq "$loads" "$(readelf -lW "$rt" | grep -c ' LOAD ')" "PT_LOAD segments of the copy"
+	[ "$size" -le "$(stat -c %s "$rt")" ] || fail "copy ($size bytes) larger than the binary"
 }
 
 # Without CAP_SYS_ADMIN and CAP_CHECKPOINT_RESTORE the exe cannot be
