@@ -186,15 +186,20 @@ static int remap_vma(const struct self_vma *v, int copy, bool keep_bytes)
 	return 0;
 }
 
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define REMAP_HERE true
+#else
+#define REMAP_HERE false
+#endif
+
 int hr_selfexe_remap(int self, int copy)
 {
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 	struct self_maps maps;
 	struct stat host;
 	uintptr_t rw;
 
-	if (fstat(self, &host) < 0 || has_text_relocations() || self_maps_of(host.st_dev, host.st_ino, &maps) < 0 ||
-	    maps.n == 0)
+	if (!REMAP_HERE || fstat(self, &host) < 0 || has_text_relocations() ||
+	    self_maps_of(host.st_dev, host.st_ino, &maps) < 0 || maps.n == 0)
 		return -1;
 	rw = writable_start();
 	for (size_t i = 0; i < maps.n; i++)
@@ -210,9 +215,4 @@ int hr_selfexe_remap(int self, int copy)
 	if (self_maps_of(host.st_dev, host.st_ino, &maps) < 0 || maps.n != 0)
 		return -1;
 	return 0;
-#else
-	(void)self;
-	(void)copy;
-	return -1;
-#endif
 }
