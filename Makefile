@@ -21,7 +21,10 @@
 #       lines, functions <= 60 (the rank order is in the script's header).
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := jansson libseccomp libcap-ng libapparmor libsystemd
+PKGS := jansson libseccomp libcap-ng libapparmor
+# libsystemd: headers only; src/cgroup/systemd_lib.c loads it when the
+# systemd driver needs it (linked, it costs every process 0.8 MB resident)
+SD_PKG := libsystemd
 PREFIX ?= /usr/local
 BUILD ?= build
 ifeq ($(SANITIZE),1)
@@ -29,13 +32,25 @@ BUILD := build-san
 endif
 VERSION := 0.1.0
 
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(SD_PKG))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc $(PKG_CFLAGS) \
 	-DHARDRUN_VERSION='"$(VERSION)"' -DHARDRUN_PROFILEDIR='"$(PREFIX)/share/hardrun/profiles"' \
 	-DHARDRUN_LIBEXECDIR='"$(PREFIX)/libexec/hardrun"' -MMD -MP
 LDLIBS += $(PKG_LIBS)
+# hardrun links jansson, libseccomp, libcap-ng and libapparmor statically when
+# their archives are installed (as runc's releases do with libseccomp): each
+# shared library costs every process start its loading and relocation, and
+# create/run/exec start hardrun twice (the sealed re-exec), ~0.23 ms of CPU
+# per exec for these four (docs/performance.md). STATIC_LIBS=0 links them
+# shared, for distributions that rebuild nothing on a library update.
+STATIC_LIBS ?= 1
+HARDRUN_LIBS := $(LDLIBS)
+ifeq ($(STATIC_LIBS),1)
+STATIC_ARCHIVES := $(foreach l,jansson seccomp cap-ng apparmor,$(if $(wildcard $(shell $(CC) -print-file-name=lib$(l).a)),-l$(l)))
+HARDRUN_LIBS := -Wl,-Bstatic $(STATIC_ARCHIVES) -Wl,-Bdynamic $(filter-out $(STATIC_ARCHIVES),$(LDLIBS))
+endif
 # The commit, for `features` annotations; the header changes only when it does.
 COMMIT := $(shell git -C "$(CURDIR)" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
@@ -66,7 +81,7 @@ PROBE_BIN := $(BUILD)/hardrun-probe
 all: $(HARDRUN_BIN) $(PROBE_BIN)
 
 $(HARDRUN_BIN): $(CLI_OBJS) $(BUILD)/libhardrun.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhardrun.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhardrun.a $(HARDRUN_LIBS)
 
 $(BUILD)/gen/commit.h: FORCE
 	@mkdir -p $(dir $@)
@@ -89,7 +104,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libhardrun.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DTEST_DATA_DIR='"$(CURDIR)/tests/data"' -o $@ $< $(BUILD)/libhardrun.a \
-		$(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+		$(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka $(SD_PKG))
 
 # Static helpers that run inside busybox containers.
 $(BUILD)/tests/helpers/%: tests/helpers/%.c

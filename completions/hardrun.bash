@@ -25,12 +25,12 @@ _hardrun_flags() {
 	delete) echo "--force" ;;
 	list) echo "--quiet --format" ;;
 	spec) echo "--bundle --rootless --minimal" ;;
-	sandbox) echo "--rootfs --host --bind-cwd --bind --tmpfs --memory --cpus --pids --cap-add --seccomp --apparmor --user --env --workdir --hostname --read-write --dry-run" ;;
+	sandbox) echo "--rootfs --host --bind-cwd --bind --tmpfs --memory --cpus --pids --cap-add --seccomp --apparmor --user --env --workdir --hostname --read-write --dry-run --learn --check" ;;
 	ps) echo "--format" ;;
 	update) echo "--resources --memory --memory-swap --memory-reservation --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
 	events) echo "--stats --interval" ;;
 	apparmor) echo "--help" ;;
-	profile) echo "--arch --caps --kernel --format --bundle --output --merge --id --profile --report --enforce-after --help" ;;
+	profile) echo "--arch --caps --kernel --format --bundle --output --merge --id --profile --report --enforce-after --apparmor --name --help" ;;
 	policy) echo "--bundle --help" ;;
 	esac
 }
@@ -45,12 +45,12 @@ _hardrun_takes_arg() {
 	exec:--pid-file|exec:--console-socket|exec:--preserve-fds|exec:--cgroup) return 0 ;;
 	profile:--arch|profile:--caps|profile:--kernel|profile:--format|profile:--bundle) return 0 ;;
 	profile:--output|profile:-o|profile:--merge|profile:--id|profile:--profile|profile:--report) return 0 ;;
-	profile:--enforce-after) return 0 ;;
+	profile:--enforce-after|profile:--name) return 0 ;;
 	list:--format|list:-f|ps:--format|ps:-f|spec:--bundle|spec:-b|events:--interval) return 0 ;;
 	policy:--bundle|policy:-b) return 0 ;;
 	sandbox:--rootfs|sandbox:--bind|sandbox:--tmpfs|sandbox:--memory|sandbox:-m|sandbox:--cpus) return 0 ;;
 	sandbox:--pids|sandbox:--cap-add|sandbox:--seccomp|sandbox:--apparmor|sandbox:--user|sandbox:-u) return 0 ;;
-	sandbox:--env|sandbox:-e|sandbox:--workdir|sandbox:-w|sandbox:--hostname) return 0 ;;
+	sandbox:--env|sandbox:-e|sandbox:--workdir|sandbox:-w|sandbox:--hostname|sandbox:--learn|sandbox:--check) return 0 ;;
 	update:-r|update:--resources|update:--memory|update:--memory-swap|update:--memory-reservation) return 0 ;;
 	update:--cpu-quota|update:--cpu-period|update:--cpu-shares|update:--cpuset-cpus) return 0 ;;
 	update:--cpuset-mems|update:--pids-limit|update:--blkio-weight) return 0 ;;

@@ -71,7 +71,8 @@ unshare -m --propagation private bash "$W/inner.sh" "$W" "$N" "$HARDRUN" "$SCENA
 cpu_ms=$(awk '{ print $3 / 1000 }' "$W/cpu" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 echo "# $SCENARIO: $N containers, $(bench_machine)"
 echo "# CPU per container, p50: $cpu_ms ms"
-COMMS="$(basename "$HARDRUN" | cut -c1-15),hardrun,memfd:hardrun,true"   # comm: the file name executed
+# comm: the file name executed; perf prints nothing when a name repeats
+COMMS=$(printf '%s\n' "$(basename "$HARDRUN" | cut -c1-15)" hardrun memfd:hardrun true | sort -u | paste -sd,)
 echo "# share of the samples by process"
 perf report -i "$W/perf.data" --no-children --comms "$COMMS" --percentage relative --sort comm -q -g none 2>/dev/null |
 	awk -v c="$cpu_ms" 'NF { sub("%", "", $1); printf "  %-16s %5.1f%%  %5.2f ms\n", $2, $1, $1 * c / 100 }'

@@ -75,9 +75,19 @@ int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, stru
 /* state: the runtime-spec state JSON of container id (caller frees). */
 int hr_lifecycle_state(const char *root, const char *id, char **json, struct hr_error *err);
 
-/* list: a JSON array of the state objects of every container under root,
- * sorted by id, each with "owner" (caller frees); "[]" when there is none. */
-int hr_lifecycle_list(const char *root, char **json, struct hr_error *err);
+/* list: fn is called for each container under root, in id order, with
+ * what `list` shows of it; the strings live until fn returns. Rows are
+ * read one at a time, so memory does not grow with the number of
+ * containers. fn returning < 0 (err set) stops the listing. */
+struct hr_list_entry {
+	const char *id, *status, *bundle, *created;
+	const char *owner;           /* the state's, else the state dir owner's name (runc's OWNER) */
+	pid_t pid;                   /* 0 once stopped */
+	const char *json;            /* the state object (with rootfs, created, owner, annotations),
+				        compact: one element of runc's `list -f json` array */
+};
+typedef int hr_list_fn(const struct hr_list_entry *e, void *arg, struct hr_error *err);
+int hr_lifecycle_list(const char *root, hr_list_fn *fn, void *arg, struct hr_error *err);
 
 /* ps: the host pids in the container's cgroup and its child cgroups. */
 int hr_lifecycle_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hr_error *err);
@@ -180,6 +190,14 @@ struct hr_sandbox_opts {
 /* Builds the config; dry_run: prints it to stdout and returns 0. Else
  * returns the program's exit status as a shell would (128+N), or -1. */
 int hr_sandbox_run(const struct hr_sandbox_opts *o, bool dry_run, struct hr_error *err);
+/* What hr_sandbox_run would run, for `sandbox --learn/--check` (profile
+ * learn/check take the config as their config_text, "/" as the bundle and
+ * *id as the container id): a generated *id and, as root, its user
+ * namespace range taken from the pool. Deleting container *id gives the
+ * range back; hr_sandbox_release gives it back if no container *id is
+ * left (it was never made, or was deleted). */
+int hr_sandbox_prepare(const struct hr_sandbox_opts *o, char **id, char **config, struct hr_error *err);
+void hr_sandbox_release(const struct hr_sandbox_opts *o, const char *id);
 
 /* Signal name ("TERM", "SIGTERM", "15", "RTMIN+1") to number, -1 if invalid. */
 int hr_signal_parse(const char *s);

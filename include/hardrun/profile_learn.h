@@ -12,11 +12,14 @@ struct hr_learn_opts {
 	const char *root;       /* --root of the state */
 	const char *policy;     /* --policy FILE; NULL: /etc/hardrun/policy.json if present */
 	const char *bundle;
+	const char *config_text; /* config.json's text instead of BUNDLE/config.json (sandbox --learn) */
 	const char *id;         /* NULL: a generated one */
 	const char *output;     /* the profile to write */
 	const char *merge;      /* an OCI profile to extend, or NULL */
 	bool docker_format;
 	int checkpoint_ms;      /* how often a partial profile is written; 0: 500 */
+	bool apparmor;          /* --apparmor: learn an AppArmor profile instead */
+	const char *name;       /* --apparmor: the profile's name; NULL: from the output's file name */
 };
 
 /* Learn: records every syscall of the workload and writes the
@@ -29,11 +32,13 @@ struct hr_check_opts {
 	const char *root;
 	const char *policy;        /* --policy FILE; NULL: the default file if present */
 	const char *bundle;
+	const char *config_text;   /* config.json's text instead of BUNDLE/config.json (sandbox --check) */
 	const char *id;            /* NULL: a generated one */
 	const char *profile;       /* an OCI profile file; NULL: the bundle's linux.seccomp */
 	const char *report;        /* also write the JSON report here, or NULL */
 	bool json;                 /* the report on stderr as JSON, not text */
 	long long enforce_after;   /* after this many would-be denials, enforce; -1: never */
+	bool apparmor;             /* --apparmor: profile is an AppArmor profile (required) */
 };
 
 /* Check (complain mode): what the profile would deny runs and is reported.

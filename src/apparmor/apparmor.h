@@ -24,5 +24,9 @@ int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err);
 
 /* `hardrun apparmor load [PROFILE_FILE]`: apparmor_parser -r. */
 int hr_apparmor_load_profile_file(const char *path, struct hr_error *err);
+/* apparmor_parser -r -C -K: load (or replace) in complain mode, no cache. */
+int hr_apparmor_load_complain(const char *path, struct hr_error *err);
+/* Unloads the named profile and its children. */
+int hr_apparmor_remove_profile(const char *name, struct hr_error *err);
 
 #endif

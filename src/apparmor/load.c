@@ -83,10 +83,13 @@ static int run_capture(char *const argv[], char *buf, size_t cap, struct hr_erro
 	return status;
 }
 
-int hr_apparmor_load_profile_file(const char *path, struct hr_error *err)
+/* apparmor_parser ARGS FILE, its complaint carried into the error. */
+static int run_parser(const char *const args[], const char *path, struct hr_error *err)
 {
-	_cleanup_free_ char *parser = NULL;
+	_cleanup_free_ char *parser = NULL, *cmd = NULL;
 	char out[STDERR_MAX];
+	char *argv[8];
+	size_t n = 0;
 	int status;
 
 	if (!path)
@@ -96,7 +99,17 @@ int hr_apparmor_load_profile_file(const char *path, struct hr_error *err)
 	parser = find_in_path("apparmor_parser");
 	if (!parser)
 		return hr_error_set(err, 0, "apparmor_parser not found: install the apparmor package");
-	char *const argv[] = { parser, "-r", "-W", (char *)path, NULL };
+	argv[n++] = parser;
+	for (; *args && n < 6; args++)
+		argv[n++] = (char *)*args;
+	argv[n++] = (char *)path;
+	argv[n] = NULL;
+	cmd = xstrdup("apparmor_parser");
+	for (size_t i = 1; i < n; i++) {
+		char *next = xasprintf("%s %s", cmd, argv[i]);
+		free(cmd);
+		cmd = next;
+	}
 	status = run_capture(argv, out, sizeof(out), err);
 	if (status < 0)
 		return -1;
@@ -104,8 +117,35 @@ int hr_apparmor_load_profile_file(const char *path, struct hr_error *err)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
-		return hr_error_set(err, 0, "apparmor_parser -r -W %s failed (exit %d)%s%s", path,
-				    WEXITSTATUS(status), *out ? ": " : "", out);
-	return hr_error_set(err, 0, "apparmor_parser -r -W %s was killed by signal %d", path,
-			    WTERMSIG(status));
+		return hr_error_set(err, 0, "%s failed (exit %d)%s%s", cmd, WEXITSTATUS(status), *out ? ": " : "", out);
+	return hr_error_set(err, 0, "%s was killed by signal %d", cmd, WTERMSIG(status));
+}
+
+int hr_apparmor_load_profile_file(const char *path, struct hr_error *err)
+{
+	static const char *const args[] = { "-r", "-W", NULL };
+
+	return run_parser(args, path, err);
+}
+
+/* -C: complain mode whatever the text says; -K: no cache written for a
+ * profile that lives only as long as one run. */
+int hr_apparmor_load_complain(const char *path, struct hr_error *err)
+{
+	static const char *const args[] = { "-r", "-C", "-K", NULL };
+
+	return run_parser(args, path, err);
+}
+
+/* The kernel's .remove interface (what apparmor_parser -R writes): by name,
+ * so it needs no file, and removes the profile's children with it. */
+int hr_apparmor_remove_profile(const char *name, struct hr_error *err)
+{
+	_cleanup_close_ int fd = open("/sys/kernel/security/apparmor/.remove", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return hr_error_set(err, errno, "removing AppArmor profile \"%s\": open .remove", name);
+	if (write(fd, name, strlen(name)) != (ssize_t)strlen(name))
+		return hr_error_set(err, errno, "removing AppArmor profile \"%s\"", name);
+	return 0;
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +55,8 @@ int hr_sd_bus_open(bool user, sd_bus **out, struct hr_error *err)
 {
 	int r;
 
+	if (hr_sd_lib_load(err) < 0)
+		return -1;
 	if (user) {
 		r = sd_bus_open_user(out);
 		if (r < 0)
@@ -284,6 +285,16 @@ int hr_sd_unit_path(sd_bus *bus, const char *unit, char **path, struct hr_error 
 	return 0;
 }
 
+/* The object path of a unit systemd must know: a named error if it does not. */
+static int known_unit_path(sd_bus *bus, const char *unit, char **path, struct hr_error *err)
+{
+	if (hr_sd_unit_path(bus, unit, path, err) < 0)
+		return -1;
+	if (!*path)
+		return hr_error_set(err, 0, "systemd: no unit %s", unit);
+	return 0;
+}
+
 int hr_sd_unit_string(sd_bus *bus, const char *unit, const char *iface, const char *prop, char **out,
 		      struct hr_error *err)
 {
@@ -291,10 +302,8 @@ int hr_sd_unit_string(sd_bus *bus, const char *unit, const char *iface, const ch
 	_cleanup_free_ char *path = NULL;
 	int r;
 
-	if (hr_sd_unit_path(bus, unit, &path, err) < 0)
+	if (known_unit_path(bus, unit, &path, err) < 0)
 		return -1;
-	if (!path)
-		return hr_error_set(err, 0, "systemd: no unit %s", unit);
 	r = sd_bus_get_property_string(bus, SD_DEST, path, iface, prop, &e, out);
 	return r < 0 ? bus_fail(err, r, &e, prop) : 0;
 }
@@ -306,10 +315,8 @@ int hr_sd_unit_u64(sd_bus *bus, const char *unit, const char *iface, const char 
 	_cleanup_free_ char *path = NULL;
 	int r;
 
-	if (hr_sd_unit_path(bus, unit, &path, err) < 0)
+	if (known_unit_path(bus, unit, &path, err) < 0)
 		return -1;
-	if (!path)
-		return hr_error_set(err, 0, "systemd: no unit %s", unit);
 	r = sd_bus_get_property_trivial(bus, SD_DEST, path, iface, prop, &e, 't', out);
 	return r < 0 ? bus_fail(err, r, &e, prop) : 0;
 }

@@ -7,6 +7,7 @@
 #include <systemd/sd-bus.h>
 
 #include "cgroup/systemd.h"
+#include "cgroup/systemd_lib.h"
 #include "hardrun/error.h"
 
 void hr_sd_bus_closep(sd_bus **bus);

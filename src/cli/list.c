@@ -1,7 +1,5 @@
 /* list [--quiet] [--format table|json]: the containers under --root. */
-#include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,41 +14,45 @@ static const struct cli_option options[] = {
 	{ NULL },
 };
 
-static void print_table(json_t *all, bool quiet)
-{
-	size_t i;
-	json_t *e;
+enum list_output { LIST_TABLE, LIST_IDS, LIST_JSON };
 
-	if (!quiet)
-		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
-	json_array_foreach(all, i, e) {
-		if (quiet)
-			printf("%s\n", json_string_value(json_object_get(e, "id")));
-		else
-			printf("%-20s %-8lld %-10s %-40s %-30s %s\n", json_string_value(json_object_get(e, "id")),
-			       json_integer_value(json_object_get(e, "pid")),
-			       json_string_value(json_object_get(e, "status")),
-			       json_string_value(json_object_get(e, "bundle")),
-			       json_string_value(json_object_get(e, "created")),
-			       json_string_value(json_object_get(e, "owner")));
-	}
+struct list_printer {
+	enum list_output output;
+	size_t rows;
+};
+
+/* Each row is printed as it comes: nothing is held but the row. */
+static int print_row(const struct hr_list_entry *e, void *arg, struct hr_error *err)
+{
+	struct list_printer *p = arg;
+
+	(void)err;
+	if (p->output == LIST_JSON)
+		printf("%s%s", p->rows ? "," : "[", e->json); /* one compact array, as runc */
+	else if (p->output == LIST_IDS)
+		printf("%s\n", e->id);
+	else
+		printf("%-20s %-8d %-10s %-40s %-30s %s\n", e->id, (int)e->pid, e->status, e->bundle, e->created,
+		       e->owner);
+	p->rows++;
+	return 0;
 }
 
 static int cmd_list(struct hr_global *g, const struct cli_args *a, struct hr_error *err)
 {
 	const char *format = a->value[LIST_FORMAT];
-	char *text;
-	json_t *all;
+	struct list_printer p = { .output = LIST_TABLE };
 
-	if (hr_lifecycle_list(g->root, &text, err) < 0)
-		return -1;
-	all = json_loads(text, 0, NULL);
 	if (format && strcmp(format, "json") == 0)
-		printf("%s\n", json_array_size(all) ? text : "null"); /* runc prints null for none */
-	else
-		print_table(all, a->set[LIST_QUIET]);
-	json_decref(all);
-	free(text);
+		p.output = LIST_JSON;
+	else if (a->set[LIST_QUIET])
+		p.output = LIST_IDS;
+	if (p.output == LIST_TABLE)
+		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+	if (hr_lifecycle_list(g->root, print_row, &p, err) < 0)
+		return -1;
+	if (p.output == LIST_JSON)
+		printf("%s\n", p.rows ? "]" : "null"); /* runc prints null for none */
 	return 0;
 }
 

@@ -37,7 +37,7 @@ const struct cli_verb cli_verb_profile = {
 	.name = "profile",
 	.fn = cmd_profile,
 	.summary = "lint, diff, probe, learn and check security profiles",
-	.usage = "lint FILE | diff A B | probe [--bundle DIR] | learn --output FILE [OPTIONS] | check [OPTIONS]",
+	.usage = "lint FILE | diff A B | probe [--bundle DIR] | learn [--apparmor] --output FILE [OPTIONS] | check [--apparmor] [OPTIONS]",
 	.description = "lint: what a seccomp profile (OCI, config.json or Docker's format) lets through that a\n"
 		       "hardened one should not, found by evaluating its compiled filter.\n"
 		       "diff: the syscalls and argument cases one profile allows and the other denies.\n"
@@ -47,6 +47,8 @@ const struct cli_verb cli_verb_profile = {
 		       "allowing exactly those (exit status: the workload's).\n"
 		       "check: run the bundle under a profile in complain mode and report what it would deny\n"
 		       "(exit status: the workload's if it failed, else 1 if anything would be denied).\n"
+		       "learn/check --apparmor: the same for an AppArmor profile, from the kernel's audit\n"
+		       "records of a temporary complain-mode profile (needs AppArmor; 2 where it is not enabled).\n"
 		       "Exit status: 0 clean, 1 findings or differences, 2 bad input.",
 	.options = options,
 	.order = CLI_PERMUTE,

@@ -2,7 +2,8 @@
  * bundle under a supervised seccomp filter. Exit status: learn, the
  * workload's (1 when it could not be run); check, the workload's when it
  * failed, else 1 when the profile would have denied something, else 0, and
- * 2 when the check could not be made.
+ * 2 when the check could not be made. With --apparmor, a host without
+ * AppArmor is 2 for both.
  *
  * These are subcommands of the `profile` verb (src/cli/profile.c, with lint,
  * diff and probe). That verb's option table holds CLI_PROFILE_LEARN_OPTIONS
@@ -19,6 +20,16 @@
 
 #define EXIT_BAD_INPUT 2
 
+/* After the options are checked: learn or check cannot be made here at
+ * all, which is 2 for both (not the workload's failure). */
+static int no_apparmor(const char *verb, struct hr_error *err)
+{
+	hr_error_set(err, 0, "profile %s --apparmor: AppArmor is not enabled on this host "
+			     "(/sys/module/apparmor/parameters/enabled)", verb);
+	hr_report_error(err);
+	return EXIT_BAD_INPUT;
+}
+
 static int learn(struct hr_global *g, const struct cli_profile_run *r, struct hr_error *err)
 {
 	struct hr_learn_opts lo = { .root = g->root, .policy = g->policy, .bundle = r->bundle ? r->bundle : ".",
@@ -29,8 +40,16 @@ static int learn(struct hr_global *g, const struct cli_profile_run *r, struct hr
 		return hr_error_set(err, 0, "profile learn: --profile, --report and --enforce-after are for `profile check`");
 	if (!r->output)
 		return hr_error_set(err, 0, "profile learn: --output FILE is required");
+	if (r->apparmor && (r->merge || r->format))
+		return hr_error_set(err, 0, "profile learn --apparmor: --merge and --format are for seccomp profiles");
+	if (r->name && !r->apparmor)
+		return hr_error_set(err, 0, "profile learn: --name is for --apparmor");
 	if (r->format && strcmp(r->format, "oci") != 0 && strcmp(r->format, "docker") != 0)
 		return hr_error_set(err, 0, "profile learn: --format must be oci or docker, not \"%s\"", r->format);
+	lo.apparmor = r->apparmor;
+	lo.name = r->name;
+	if (r->apparmor && !hr_apparmor_available())
+		return no_apparmor("learn", err);
 	lo.docker_format = r->format && strcmp(r->format, "docker") == 0;
 	if (hr_profile_learn(&lo, &status, err) < 0)
 		return -1;
@@ -48,12 +67,19 @@ static int check(struct hr_global *g, const struct cli_profile_run *r, struct hr
 	if (r->format && strcmp(r->format, "text") != 0 && strcmp(r->format, "json") != 0)
 		return hr_error_set(err, 0, "profile check: --format must be text or json, not \"%s\"", r->format);
 	co.json = r->format && strcmp(r->format, "json") == 0;
+	co.apparmor = r->apparmor;
+	if (r->apparmor && r->enforce_after)
+		return hr_error_set(err, 0, "profile check --apparmor: --enforce-after is for seccomp profiles");
+	if (r->name)
+		return hr_error_set(err, 0, "profile check: --name is for `profile learn --apparmor`");
 	if (r->enforce_after) {
 		if (!cli_parse_u64(r->enforce_after, &n) || n > (unsigned long long)LLONG_MAX)
 			return hr_error_set(err, 0, "profile check: --enforce-after wants a count, not \"%s\"",
 					    r->enforce_after);
 		co.enforce_after = (long long)n;
 	}
+	if (r->apparmor && !hr_apparmor_available())
+		return no_apparmor("check", err);
 	return hr_profile_check(&co, err);
 }
 

@@ -53,9 +53,12 @@ int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err);
 char *hr_launch_seccomp_cache_dir(void);
 /* "100m", "1.5G", "512kb", "-1" -> bytes (binary units, as runc). */
 bool hr_launch_parse_size(const char *s, int64_t *out);
-/* The config `hardrun sandbox` runs (sandbox_config.c; caller frees). */
+/* The config `hardrun sandbox` runs (sandbox_config.c; caller frees);
+ * userns_size > 0: container ids 0..size-1 map onto host ids from
+ * userns_start (the sandbox's range from the pool), else the generator's. */
 struct hr_sandbox_opts;
-int hr_launch_sandbox_config(const struct hr_sandbox_opts *o, char **json, struct hr_error *err);
+int hr_launch_sandbox_config(const struct hr_sandbox_opts *o, uint32_t userns_start, uint32_t userns_size,
+			     char **json, struct hr_error *err);
 /* What the hardened config may use on this host (spec_example.c). */
 struct hr_hardened_opts;
 void hr_launch_hardened_opts(bool rootless, struct hr_hardened_opts *o);

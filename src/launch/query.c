@@ -32,15 +32,41 @@ int hr_lifecycle_state(const char *root, const char *id, char **json, struct hr_
 	return 0;
 }
 
-int hr_lifecycle_list(const char *root, char **json, struct hr_error *err)
-{
-	json_t *all;
+struct list_call {
+	hr_list_fn *fn;
+	void *arg;
+};
 
-	if (hr_state_list(root, &all, err) < 0)
-		return -1;
-	*json = json_dumps(all, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(all);
-	return *json ? 0 : hr_error_set(err, 0, "list: encoding JSON");
+static const char *row_string(json_t *row, const char *key)
+{
+	const char *s = json_string_value(json_object_get(row, key));
+	return s ? s : "";
+}
+
+static int list_row(json_t *row, void *arg, struct hr_error *err)
+{
+	const struct list_call *call = arg;
+	_cleanup_free_ char *text = json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	struct hr_list_entry e = {
+		.id = row_string(row, "id"),
+		.status = row_string(row, "status"),
+		.bundle = row_string(row, "bundle"),
+		.created = row_string(row, "created"),
+		.owner = row_string(row, "owner"),
+		.pid = (pid_t)json_integer_value(json_object_get(row, "pid")),
+		.json = text,
+	};
+
+	if (!text)
+		return hr_error_set(err, 0, "list: encoding the state of %s as JSON", e.id);
+	return call->fn(&e, call->arg, err);
+}
+
+int hr_lifecycle_list(const char *root, hr_list_fn *fn, void *arg, struct hr_error *err)
+{
+	struct list_call call = { fn, arg };
+
+	return hr_state_list(root, list_row, &call, err);
 }
 
 /* Loads (and locks) container id and opens its cgroup; fails with

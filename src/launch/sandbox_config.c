@@ -263,10 +263,25 @@ static void set_version(json_t *root)
 	}
 }
 
-static int build(json_t *root, const struct hr_sandbox_opts *o, struct hr_error *err)
+/* The range the sandbox holds, in place of the generator's fixed one;
+ * before the binds, which copy it for their idmaps. */
+static void set_id_range(json_t *linux_obj, uint32_t start, uint32_t size)
+{
+	static const char *const keys[] = { "uidMappings", "gidMappings" };
+
+	if (!size)
+		return;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(keys); i++)
+		json_object_set_new(linux_obj, keys[i], json_pack("[{s:i, s:I, s:I}]", "containerID", 0, "hostID",
+								  (json_int_t)start, "size", (json_int_t)size));
+}
+
+static int build(json_t *root, const struct hr_sandbox_opts *o, uint32_t userns_start, uint32_t userns_size,
+		 struct hr_error *err)
 {
 	json_t *l = json_object_get(root, "linux");
 
+	set_id_range(l, userns_start, userns_size);
 	if (set_root(root, o, err) < 0 || set_process(root, o, err) < 0)
 		return -1;
 	for (char **b = o->binds; b && *b; b++)
@@ -283,7 +298,8 @@ static int build(json_t *root, const struct hr_sandbox_opts *o, struct hr_error 
 	return 0;
 }
 
-int hr_launch_sandbox_config(const struct hr_sandbox_opts *o, char **json, struct hr_error *err)
+int hr_launch_sandbox_config(const struct hr_sandbox_opts *o, uint32_t userns_start, uint32_t userns_size,
+			     char **json, struct hr_error *err)
 {
 	struct hr_hardened_opts ho;
 	_cleanup_free_ char *base = NULL;
@@ -295,7 +311,7 @@ int hr_launch_sandbox_config(const struct hr_sandbox_opts *o, char **json, struc
 	root = json_loads(base, 0, NULL);
 	if (!root)
 		abort(); /* the generator's own output */
-	if (build(root, o, err) < 0) {
+	if (build(root, o, userns_start, userns_size, err) < 0) {
 		json_decref(root);
 		return -1;
 	}

@@ -6,14 +6,18 @@
  * process reads its own /proc/self/exe.
  *
  * Defence: the verbs that put a process into a container (create, run,
- * exec) re-execute themselves from a memfd copy sealed against writes, so
- * the only file a container can ever reach is a private, immutable copy.
+ * exec) run from a memfd copy sealed against writes, so the only file a
+ * container can ever reach is a private, immutable copy: as root the copy
+ * is mapped in place of the host file and made /proc/self/exe
+ * (selfexe_remap.c), otherwise hardrun re-executes itself from the copy.
  * A binary on a read-only mount is already out of reach (the container
  * cannot remount a mount of another mount namespace) and is not copied. */
 #include "launch/selfexe.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
@@ -22,6 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/util.h"
 
 #ifndef MFD_EXEC
@@ -68,19 +73,50 @@ static int memfd_for_exec(struct hr_error *err)
 	return fd;
 }
 
-static int copy_all(int from, int to, struct hr_error *err)
+/* The bytes exec and the mappings need: the ELF header, the program
+ * headers and what they cover. The rest is section headers, symbols and,
+ * in a -g build, debug information (1.5 of 2.2 MB, ~0.4 ms of copying per
+ * start); *eh is read when the answer is shorter than the file. */
+static off_t loaded_size(int fd, off_t size, ElfW(Ehdr) *eh)
+{
+	ElfW(Phdr) ph;
+	off_t end;
+
+	if (pread(fd, eh, sizeof(*eh), 0) != (ssize_t)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_phentsize != sizeof(ph) || eh->e_phnum == 0 || eh->e_phnum >= PN_XNUM)
+		return size;
+	end = (off_t)(eh->e_phoff + eh->e_phnum * sizeof(ph));
+	for (size_t i = 0; i < eh->e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + i * sizeof(ph))) != (ssize_t)sizeof(ph))
+			return size;
+		if ((off_t)(ph.p_offset + ph.p_filesz) > end)
+			end = (off_t)(ph.p_offset + ph.p_filesz);
+	}
+	return end < size ? end : size;
+}
+
+static int copy_loaded(int from, int to, struct hr_error *err)
 {
 	struct stat st;
-	off_t off = 0;
+	ElfW(Ehdr) eh;
+	off_t off = 0, len;
 
 	if (fstat(from, &st) < 0)
 		return hr_error_set(err, errno, "stat /proc/self/exe");
-	while (off < st.st_size) {
-		ssize_t n = sendfile(to, from, &off, (size_t)(st.st_size - off));
+	len = loaded_size(from, st.st_size, &eh);
+	while (off < len) {
+		ssize_t n = sendfile(to, from, &off, (size_t)(len - off));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return hr_error_set(err, n < 0 ? errno : EIO, "copy hardrun's binary into a memfd");
+	}
+	if (len < st.st_size) { /* a valid ELF file: no section headers */
+		eh.e_shoff = 0;
+		eh.e_shnum = 0;
+		eh.e_shstrndx = SHN_UNDEF;
+		if (pwrite(to, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
+			return hr_error_set(err, errno, "write the ELF header of hardrun's memfd copy");
 	}
 	return 0;
 }
@@ -98,10 +134,15 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 		return 0;
 	}
 	copy = memfd_for_exec(err);
-	if (copy < 0 || copy_all(self, copy, err) < 0)
+	if (copy < 0 || copy_loaded(self, copy, err) < 0)
 		return -1;
 	if (fcntl(copy, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
 		return hr_error_set(err, errno, "seal hardrun's memfd copy");
+	if (hr_selfexe_remap(self, copy) == 0) {
+		hr_log_debugf("selfexe: running from the sealed copy (remapped in place)");
+		return 0;
+	}
+	hr_log_debugf("selfexe: re-executing from the sealed copy");
 	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
 	return hr_error_set(err, errno, "re-execute hardrun from its sealed copy (refusing to run containers "
 					"from a binary they could overwrite)");

@@ -44,11 +44,17 @@ static void print_notes(const struct hr_hardened_opts *o)
 	else
 		fprintf(stderr, "spec: process.apparmorProfile is \"%s\": load it with `hardrun apparmor "
 				"load`\n", HR_HARDENED_APPARMOR);
-	if (!o->rootless)
+	if (!o->rootless) {
 		fprintf(stderr, "spec: container root is host uid %u (user namespace); the rootfs is "
 				"idmapped so it needs no chown where the kernel and filesystem allow, else: "
 				"chown -R %u:%u rootfs\n", HR_HARDENED_USERNS_START,
 			HR_HARDENED_USERNS_START, HR_HARDENED_USERNS_START);
+		/* a policy injects a range only where a config has no user namespace */
+		fprintf(stderr, "spec: every container from this config maps onto the same host ids %u-%u; "
+				"a range of its own per container: `hardrun sandbox`, or a host policy's "
+				"injected user namespace for a config without one\n", HR_HARDENED_USERNS_START,
+			HR_HARDENED_USERNS_START + HR_HARDENED_USERNS_SIZE - 1);
+	}
 }
 
 int hr_write_example_config(const char *bundle, bool rootless, bool minimal, struct hr_error *err)

@@ -21,6 +21,13 @@
 
 #define HR_POLICY_DEFAULT_PATH "/etc/hardrun/policy.json"
 
+/* The user namespace id pool `policy init` writes (0x70000000 up, 4095
+ * ranges of 65536 ids), and the one `sandbox` takes its range from when the
+ * host policy names no pool. */
+#define HR_USERNS_POOL_START 1879048192u
+#define HR_USERNS_POOL_SIZE 268369920u
+#define HR_USERNS_RANGE 65536u
+
 /* What a rule does when a config falls below it. OFF = rule absent. */
 enum hr_policy_mode { HR_POLICY_OFF, HR_POLICY_WARN, HR_POLICY_INJECT, HR_POLICY_REFUSE };
 

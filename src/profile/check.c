@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "profile/aa_learn.h"
 #include "profile/check_internal.h"
 #include "profile/supervised_run.h"
 #include "seccomp/eval.h"
@@ -65,13 +66,13 @@ static void decide(void *ud, const struct seccomp_notif *n, struct seccomp_notif
 static int load_profile(const struct hr_check_opts *o, struct hr_seccomp **cfg, bool *include_runtime,
 			struct hr_error *err)
 {
-	_cleanup_free_ char *path = xasprintf("%s/config.json", o->bundle);
+	_cleanup_free_ char *path = NULL;
 	struct hr_spec *spec = NULL;
 
 	*cfg = NULL;
 	if (o->profile && hr_seccomp_profile_load_file(o->profile, cfg, err) < 0)
 		return -1;
-	if (hr_spec_load_file(path, &spec, err) < 0)
+	if (hr_supervised_run_load_spec(o->bundle, o->config_text, &spec, &path, err) < 0)
 		return -1;
 	*include_runtime = spec->has_process && !spec->process.no_new_privileges;
 	if (hr_supervised_run_check_spec("profile check", path, spec, err) < 0) {
@@ -114,7 +115,8 @@ static int supervise(struct check *c, const struct hr_seccomp *cfg, int *status,
 	struct hr_seccomp_program complain = { 0 };
 	_cleanup_free_ char *id = c->o->id ? NULL : hr_supervised_run_id();
 	struct hr_supervised_run run = {
-		.root = c->o->root, .policy = c->o->policy, .bundle = c->o->bundle, .id = c->o->id ? c->o->id : id,
+		.root = c->o->root, .policy = c->o->policy, .bundle = c->o->bundle,
+		.config_text = c->o->config_text, .id = c->o->id ? c->o->id : id,
 		.prog = &complain,
 		.rec = c->rec, .decide = decide, .decide_ud = c, .supervisor_failed = &c->supervisor_failed,
 	};
@@ -145,6 +147,9 @@ int hr_profile_check(const struct hr_check_opts *o, struct hr_error *err)
 				       .enforcing = &c.enforcing, .enforce_after = o->enforce_after };
 	json_t *report = NULL;
 	int status = -1, rc = -1;
+
+	if (o->apparmor)
+		return hr_aa_check(o, err);
 
 	if (load_profile(o, &cfg, &res.include_runtime, err) < 0)
 		goto out;

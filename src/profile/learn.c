@@ -19,6 +19,7 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "profile/aa_learn.h"
 #include "profile/check_internal.h"
 #include "profile/supervised_run.h"
 #include "seccomp/seccomp.h"
@@ -95,11 +96,11 @@ static void checkpoint(void *ud)
  * privileges, so those steps run under it and must be in the profile */
 static int read_bundle(struct learn *l, struct hr_error *err)
 {
-	_cleanup_free_ char *path = xasprintf("%s/config.json", l->o->bundle ? l->o->bundle : ".");
+	_cleanup_free_ char *path = NULL;
 	struct hr_spec *spec = NULL;
 	int rc;
 
-	if (hr_spec_load_file(path, &spec, err) < 0)
+	if (hr_supervised_run_load_spec(l->o->bundle, l->o->config_text, &spec, &path, err) < 0)
 		return -1;
 	l->include_runtime = spec->has_process && !spec->process.no_new_privileges;
 	rc = hr_supervised_run_check_spec("profile learn", path, spec, err);
@@ -138,7 +139,8 @@ static int learn_run(struct learn *l, int *status, struct hr_error *err)
 	struct hr_seccomp_program prog;
 	_cleanup_free_ char *id = l->o->id ? NULL : hr_supervised_run_id();
 	struct hr_supervised_run run = {
-		.root = l->o->root, .policy = l->o->policy, .bundle = l->o->bundle, .id = l->o->id ? l->o->id : id,
+		.root = l->o->root, .policy = l->o->policy, .bundle = l->o->bundle,
+		.config_text = l->o->config_text, .id = l->o->id ? l->o->id : id,
 		.prog = &prog,
 		.rec = l->rec, .tick = checkpoint, .tick_ud = l,
 		.tick_ms = l->o->checkpoint_ms > 0 ? l->o->checkpoint_ms : 500,
@@ -166,6 +168,8 @@ int hr_profile_learn(const struct hr_learn_opts *o, int *status, struct hr_error
 	int rc = -1;
 
 	*status = -1;
+	if (o->apparmor)
+		return hr_aa_learn(o, status, err);
 	if (check_output_dir(o->output, err) < 0 || read_bundle(&l, err) < 0)
 		return -1;
 	if (o->merge && hr_learn_load_profile(o->merge, &l.base, &l.base_cfg, err) < 0)

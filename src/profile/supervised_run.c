@@ -88,6 +88,15 @@ int hr_supervised_run_check_spec(const char *what, const char *config_path, cons
 	return 0;
 }
 
+int hr_supervised_run_load_spec(const char *bundle, const char *config_text, struct hr_spec **spec,
+				char **source, struct hr_error *err)
+{
+	*source = config_text ? xstrdup("the sandbox's config") : xasprintf("%s/config.json", bundle ? bundle : ".");
+	if (config_text)
+		return hr_spec_load_string(config_text, *source, spec, err);
+	return hr_spec_load_file(*source, spec, err);
+}
+
 char *hr_supervised_run_id(void)
 {
 	static atomic_int seq;
@@ -99,8 +108,8 @@ static int create_started(const struct hr_supervised_run *r, int child_sock, str
 			  struct hr_error *err)
 {
 	struct hr_create_opts o = {
-		.root = r->root, .id = r->id, .bundle = r->bundle, .foreground = true, .policy = r->policy,
-		.seccomp_supervised = r->prog, .seccomp_supervisor_sock = child_sock,
+		.root = r->root, .id = r->id, .bundle = r->bundle, .config_text = r->config_text,
+		.foreground = true, .policy = r->policy, .seccomp_supervised = r->prog, .seccomp_supervisor_sock = child_sock,
 	};
 	struct hr_error ignored = { 0 };
 
@@ -124,9 +133,9 @@ static int supervise_and_wait(const struct hr_supervised_run *r, int sock, const
 	struct ticker ticker;
 	int notify_fd;
 
-	if (hr_seccomp_take_listener(sock, c->pidfd, TAKE_LISTENER_TIMEOUT_MS, &notify_fd, err) < 0)
+	if (r->prog && hr_seccomp_take_listener(sock, c->pidfd, TAKE_LISTENER_TIMEOUT_MS, &notify_fd, err) < 0)
 		return -1;
-	if (hr_supervisor_start(&sup, notify_fd, r->rec, err) < 0)
+	if (r->prog && hr_supervisor_start(&sup, notify_fd, r->rec, err) < 0)
 		return -1;
 	ticker_start(&ticker, r);
 	*status = hr_wait_foreground(c->pid, c->pidfd, c->console_master, err);
@@ -152,13 +161,16 @@ int hr_supervised_run(const struct hr_supervised_run *r, int *status, struct hr_
 	int sv[2], rc;
 
 	*status = -1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (r->prog && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return hr_error_set(err, errno, "socketpair for the seccomp supervisor");
-	parent_sock = sv[0];
-	child_sock = sv[1];
+	if (r->prog) {
+		parent_sock = sv[0];
+		child_sock = sv[1];
+	}
 	if (create_started(r, child_sock, &c, err) < 0)
 		return -1;
-	close(hr_steal_fd(child_sock));
+	if (child_sock >= 0)
+		close(hr_steal_fd(child_sock));
 	rc = supervise_and_wait(r, parent_sock, &c, status, err);
 	if (rc < 0 && *status < 0) {
 		/* never supervised: nothing may keep running unanswered */

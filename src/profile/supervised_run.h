@@ -1,6 +1,7 @@
 /* A foreground container run (as `hardrun run`) whose seccomp filter is
  * replaced by a supervised one, with hardrun's supervisor answering it:
- * what `profile learn` and `profile check` share. */
+ * what `profile learn` and `profile check` share. Without a program it is
+ * a plain foreground run with the tick (`--apparmor`: the audit reader). */
 #ifndef HARDRUN_PROFILE_SUPERVISED_RUN_H
 #define HARDRUN_PROFILE_SUPERVISED_RUN_H
 
@@ -14,8 +15,9 @@ struct hr_supervised_run {
 	const char *root;            /* state root */
 	const char *policy;          /* host policy file, NULL: the default */
 	const char *bundle;
+	const char *config_text;     /* NULL: BUNDLE/config.json */
 	const char *id;
-	const struct hr_seccomp_program *prog;
+	const struct hr_seccomp_program *prog; /* NULL: the config's own seccomp, no supervisor */
 	struct hr_recording *rec;
 	hr_supervisor_decide_fn decide; /* NULL: every syscall continues */
 	void *decide_ud;
@@ -36,6 +38,11 @@ int hr_supervised_run(const struct hr_supervised_run *r, int *status, struct hr_
  * supervised one replaces (they would get ENOSYS or stop, unanswered). */
 int hr_supervised_run_check_spec(const char *what, const char *config_path, const struct hr_spec *spec,
 				 struct hr_error *err);
+
+/* The config a supervised run will create: BUNDLE/config.json, or the
+ * given text (a sandbox's). *source names it in errors. */
+int hr_supervised_run_load_spec(const char *bundle, const char *config_text, struct hr_spec **spec,
+				char **source, struct hr_error *err);
 
 /* A container id for a run that names none: "profile-PID-N". */
 char *hr_supervised_run_id(void);

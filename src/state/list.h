@@ -6,10 +6,15 @@
 
 struct json_t;
 
-/* A JSON array of the containers' state objects (hr_container_state_object),
- * sorted by id, "owner" filled from the dir's owner when the state has none
- * (as runc's OWNER). A missing root is an empty list; a damaged container
- * is listed as such. */
-int hr_state_list(const char *root, struct json_t **out, struct hr_error *err);
+/* Called once per container with its state object; < 0 (err set) stops the walk. */
+typedef int hr_state_list_fn(struct json_t *row, void *arg, struct hr_error *err);
+
+/* Calls fn for each container under root in id order with its state object
+ * (hr_container_state_object), "owner" filled from the dir's owner when the
+ * state has none (as runc's OWNER); the object is freed when fn returns.
+ * Only the ids are held, for the sort: each container's state is read when
+ * its turn comes, so memory does not grow with the number of containers.
+ * A missing root lists nothing; a damaged container is listed as such. */
+int hr_state_list(const char *root, hr_state_list_fn *fn, void *arg, struct hr_error *err);
 
 #endif

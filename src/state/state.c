@@ -210,24 +210,19 @@ static void load_state_file(struct hr_container *c)
 	json_decref(j);
 }
 
-int hr_container_open(const char *root, const char *id, unsigned flags, struct hr_container **out,
-		      struct hr_error *err)
+int hr_container_open_at(int rootfd, const char *root, const char *id, unsigned flags, struct hr_container **out,
+			 struct hr_error *err)
 {
-	_cleanup_close_ int rootfd = -1;
 	_cleanup_close_ int dirfd = -1;
 	struct hr_container *c;
 
 	if (hr_id_check(id, err) < 0)
 		return -1;
-	rootfd = hr_state_root_open(root, false, err);
-	if (rootfd < 0 && err->errnum == ENOENT)
-		return hr_error_set(err, 0, "container %s does not exist", id);
-	if (rootfd >= 0)
-		dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0) {
-		if (rootfd >= 0 && errno == ENOENT)
+		if (errno == ENOENT)
 			return hr_error_set(err, 0, "container %s does not exist", id);
-		return rootfd < 0 ? -1 : hr_error_set(err, errno, "open state of container %s", id);
+		return hr_error_set(err, errno, "open state of container %s", id);
 	}
 	if (lock_dir(dirfd, id, err) < 0)
 		return -1;
@@ -244,6 +239,21 @@ int hr_container_open(const char *root, const char *id, unsigned flags, struct h
 	}
 	*out = c;
 	return 0;
+}
+
+int hr_container_open(const char *root, const char *id, unsigned flags, struct hr_container **out,
+		      struct hr_error *err)
+{
+	_cleanup_close_ int rootfd = -1;
+
+	if (hr_id_check(id, err) < 0)
+		return -1;
+	rootfd = hr_state_root_open(root, false, err);
+	if (rootfd < 0 && err->errnum == ENOENT)
+		return hr_error_set(err, 0, "container %s does not exist", id);
+	if (rootfd < 0)
+		return -1;
+	return hr_container_open_at(rootfd, root, id, flags, out, err);
 }
 
 int hr_container_load(const char *root, const char *id, struct hr_container **out, struct hr_error *err)

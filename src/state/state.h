@@ -79,6 +79,10 @@ enum hr_open_flags {
  * a dir without the marker is refused, naming why. */
 int hr_container_open(const char *root, const char *id, unsigned flags, struct hr_container **out,
 		      struct hr_error *err);
+/* The same in the state root rootfd (already opened and checked) named
+ * root: `list` opens it once for all containers. */
+int hr_container_open_at(int rootfd, const char *root, const char *id, unsigned flags,
+			 struct hr_container **out, struct hr_error *err);
 /* hr_container_open without flags: a damaged container is a named error. */
 int hr_container_load(const char *root, const char *id, struct hr_container **out, struct hr_error *err);
 /* Lets other verbs at the container while this one goes on without its

@@ -47,6 +47,7 @@ for t in containerd ctr containerd-shim-runc-v2 busybox script jq timeout tar sh
 done
 
 # ---- helpers ---------------------------------------------------------------
+. "$TOP/tests/e2e/busybox-image.sh"
 # Every external call is bounded; -k because ctr forwards SIGTERM to the task.
 tmo() { timeout -k 5 "$TMO" "$@"; }
 C() { tmo ctr --address "$SOCK" --namespace "$NS" "$@"; }
@@ -168,30 +169,7 @@ teardown() {
 }
 
 # A busybox rootfs, and the same as a one-layer OCI image archive.
-make_rootfs_and_image() {
-	local a L=$D/oci ld cd md
-	mkdir -p "$ROOTFS"/{bin,proc,sys,dev,tmp,etc,root,run} "$L/blobs/sha256"
-	cp "$(command -v busybox)" "$ROOTFS/bin/busybox"
-	for a in $("$ROOTFS/bin/busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$ROOTFS/bin/$a"; done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$ROOTFS/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$ROOTFS/etc/group"
-	chmod 1777 "$ROOTFS/tmp"
-	blob() { # FILE -> moves it into blobs/, prints "digest size"
-		local h s
-		h=$(sha256sum "$1" | cut -d' ' -f1) s=$(stat -c %s "$1")
-		mv "$1" "$L/blobs/sha256/$h"
-		echo "$h $s"
-	}
-	tar --numeric-owner --owner=0 --group=0 -C "$ROOTFS" -cf "$D/layer" .
-	read -r ld ls < <(blob "$D/layer")
-	printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$ld" >"$D/cfg"
-	read -r cd cs < <(blob "$D/cfg")
-	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' "$cd" "$cs" "$ld" "$ls" >"$D/man"
-	read -r md ms < <(blob "$D/man")
-	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' "$md" "$ms" "$IMAGE" >"$L/index.json"
-	echo '{"imageLayoutVersion":"1.0.0"}' >"$L/oci-layout"
-	tar -C "$L" -cf "$D/image.tar" oci-layout index.json blobs
-}
+make_rootfs_and_image() { busybox_rootfs_and_image "$ROOTFS" "$D/image.tar" "$IMAGE" "$D/oci" '["/bin/sh"]'; }
 
 start_containerd() {
 	# The v1 runtime plugin must stay: 1.6's tasks service needs it.
@@ -272,15 +250,20 @@ t_image() {
 		{ reap e2e-image; echo "ctr run from the image failed: $out"; return 1; }
 	expect "stdout" "$(echo $out)" "from-image 1"
 }
+# The exit status, not the last line of output, says whether stdio are
+# terminals: containerd 1.6's shim shuts the console down when it reaps the
+# process, so what the process wrote just before exiting may still be in the
+# pty's flip buffer and be dropped (seen once in CI: "/dev/pts/0" arrived, the
+# echo right before exit did not; runc goes through the same shim code).
 t_tty() {
 	local out rc
 	out=$(in_tty ctr --address "$SOCK" --namespace "$NS" run --rm -t "${RT[@]}" $(sdcg e2e-tty) --rootfs "$ROOTFS" e2e-tty \
-		/bin/sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-tty; exit 4')
+		/bin/sh -c 'tty; if [ -t 0 ] && [ -t 1 ] && [ -t 2 ]; then exit 4; fi; exit 5')
 	rc=$?
 	echo "$out"
+	[ $rc != 5 ] || { echo "stdin, stdout or stderr is not a tty (exit 5)"; return 1; }
 	[ $rc = 4 ] || { reap e2e-tty; echo "exit code: got $rc, want 4"; return 1; }
-	echo "$out" | grep -q '^/dev/pts/[0-9]' || { echo "no pts"; return 1; }
-	echo "$out" | grep -qx stdio-is-tty || { echo "stdin/stdout are not a tty"; return 1; }
+	echo "$out" | grep -q '^/dev/pts/[0-9]' || { echo "no pts in the output"; return 1; }
 }
 
 # A long-running container for the lifecycle checks.

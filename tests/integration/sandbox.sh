@@ -103,6 +103,42 @@ test_seccomp_profile_file() {
 	assert_contains "$out" unshare-allowed
 }
 
+# --learn records what CMD uses and writes a deny-by-default profile CMD
+# then runs under, enforced; what it did not use stays denied; --check runs
+# a command under a profile in complain mode and exits 1 for what it would
+# deny (issue 14: "run a bundle or the sandbox command").
+test_learn_and_check_a_sandbox_command() {
+	local r=$TEST_TMP/$FUNCNAME p=$TEST_TMP/$FUNCNAME.json out rc
+	sb_rootfs "$r"
+	sb --rootfs "$r" --tmpfs /scratch --learn "$p" -- sh -c 'mkdir /scratch/d && cat /proc/self/uid_map && unshare --help 2>/dev/null; echo learned' \
+		</dev/null >"$p.out" 2>&1 || fail "learn failed: $(cat "$p.out")"
+	assert_contains "$(cat "$p.out")" learned
+	# a range of its own from the pool, as a sandbox gets, not a fixed one
+	[ "$(awk '$1 == 0 { print $2 }' "$p.out")" -gt 100000 ] || fail "uid_map under learn: $(grep -v learned "$p.out")"
+	assert_eq "$(jq -r .defaultAction "$p")" SCMP_ACT_ERRNO
+	jq -e '[.syscalls[].names[]] | index("mkdir") or index("mkdirat")' "$p" >/dev/null ||
+		fail "mkdir is not in the learned profile"
+	out=$(sb --rootfs "$r" --tmpfs /scratch --seccomp "$p" -- sh -c 'mkdir /scratch/d && echo enforced-ok' 2>&1 </dev/null)
+	assert_contains "$out" enforced-ok
+	# unshare(CLONE_NEWUSER) was never used (only the applet's --help ran):
+	# denied under the learned profile
+	out=$(sb --rootfs "$r" --seccomp "$p" -- sh -c 'unshare -U true 2>/dev/null && echo unshare-allowed; echo done' 2>&1 </dev/null)
+	assert_contains "$out" done
+	assert_not_contains "$out" unshare-allowed
+	sb --rootfs "$r" --check "$p" -- sh -c 'unshare -U true; true' </dev/null >"$p.out" 2>&1 && rc=0 || rc=$?
+	assert_eq "$rc" 1
+	assert_contains "$(cat "$p.out")" "would have denied"
+	assert_contains "$(cat "$p.out")" unshare
+	sb --rootfs "$r" --learn "$p" --check "$p" -- true </dev/null >"$p.out" 2>&1 && rc=0 || rc=$?
+	assert_eq "$rc" 125
+	assert_contains "$(cat "$p.out")" "separate runs"
+	# nothing left: learn and check delete their containers and give their
+	# id ranges back (they took them as sandboxes do)
+	assert_eq "$(ls "$STATE_ROOT" | grep -c -e '^profile-' -e '^sandbox-')" 0
+	assert_eq "$(cat "$STATE_ROOT/@userns-pool" 2>/dev/null | grep -c sandbox-)" 0 "ranges left in the pool"
+	rm -rf "$r" "$p" "$p.out"
+}
+
 test_dry_run_prints_a_valid_config_and_runs_nothing() {
 	local r=$TEST_TMP/$FUNCNAME out b=$TEST_TMP/$FUNCNAME-bundle pid
 	sb_rootfs "$r"
@@ -146,6 +182,89 @@ test_nothing_left_after_exit_or_sigterm() {
 	rm -rf "$r"
 	[ -z "$left" ] || fail "left after SIGTERM: $left"
 	[ "$i" -ge 128 ] || fail "exit status $i after SIGTERM"
+}
+
+# uid_map_range FILE: "START SIZE" of the host range container id 0 maps to
+uid_map_range() { awk '$1 == 0 { print $2, $3 }' "$1"; }
+
+# Two sandboxes at once get disjoint host id ranges from the id pool (the
+# policy's, else the default one `policy init` writes), and give them back
+# when they end: the pool is empty after (it was a fixed 100000:65536 for all).
+test_concurrent_sandboxes_get_disjoint_ranges() {
+	local r=$TEST_TMP/$FUNCNAME d=$TEST_TMP/$FUNCNAME-out root=$TEST_TMP/$FUNCNAME.root p1 p2 i a b pool
+	sb_rootfs "$r"; rm -rf "$d" "$root"; mkdir -p "$d"
+	for n in 1 2; do
+		"$HARDRUN" --root "$root" sandbox --rootfs "$r" --bind "$d:/out" -- sh -c "cat /proc/self/uid_map >/out/map$n.tmp &&
+			mv /out/map$n.tmp /out/map$n; while [ ! -e /out/go ]; do sleep 0.05; done" </dev/null >"$d.log$n" 2>&1 &
+		eval "p$n=\$!"
+	done
+	# both running at once: each has written its map and waits for go
+	for i in $(seq 200); do [ -e "$d/map1" ] && [ -e "$d/map2" ] && break; sleep 0.05; done
+	pool=$(cat "$root/@userns-pool" 2>/dev/null)
+	: >"$d/go"
+	wait "$p1"; wait "$p2"
+	a=$(uid_map_range "$d/map1" 2>/dev/null); b=$(uid_map_range "$d/map2" 2>/dev/null)
+	local left; left=$(ls -A "$root" 2>/dev/null)
+	rm -rf "$r"
+	[ -n "$a" ] && [ -n "$b" ] || { rm -rf "$d" "$d".log* "$root"; fail "no uid_map from both: [$a] [$b]"; }
+	rm -rf "$d" "$d".log* "$root"
+	set -- $a $b
+	[ "$1" -ne 0 ] && [ "$3" -ne 0 ] || fail "container root is host root: [$a] [$b]"
+	[ $(($1 + $2)) -le "$3" ] || [ $(($3 + $4)) -le "$1" ] || fail "the two sandboxes share host ids: [$a] and [$b]"
+	assert_eq "$(echo "$pool" | grep -c sandbox-)" 2 "both ranges in the pool while they ran"
+	assert_eq "$left" "" "the state root after both ended (pool file included)"
+}
+
+# A host policy's pool (and rangeSize) is where the range comes from;
+# --dry-run shows the pool's first range and takes none.
+test_range_from_the_policys_pool() {
+	local r=$TEST_TMP/$FUNCNAME root=$TEST_TMP/$FUNCNAME.root p=$TEST_TMP/$FUNCNAME.json out dry
+	sb_rootfs "$r"; rm -rf "$root"
+	printf '{"version": 1, "userNamespace": {"mode": "inject", "pool": {"start": 300000000, "size": 40000},
+		"rangeSize": 20000}}\n' >"$p"
+	dry=$("$HARDRUN" --root "$root" --policy "$p" sandbox --rootfs "$r" --dry-run -- /bin/true 2>&1 </dev/null)
+	out=$("$HARDRUN" --root "$root" --policy "$p" sandbox --rootfs "$r" -- cat /proc/self/uid_map 2>&1 </dev/null)
+	local left; left=$(ls -A "$root" 2>/dev/null)
+	rm -rf "$r" "$p"; sandboxes_gone "$root"
+	assert_eq "$(jq -c '.linux.uidMappings' <<<"$dry" 2>/dev/null)" '[{"containerID":0,"hostID":300000000,"size":20000}]' "--dry-run: $dry"
+	assert_eq "$(echo $out)" "0 300000000 20000" "uid_map from the policy's pool"
+	assert_eq "$left" "" "the state root after it ended"
+}
+
+# sandboxes_gone ROOT: delete (by id) what a failed test left in ROOT
+sandboxes_gone() {
+	local c
+	for c in "$1"/sandbox-*; do [ -d "$c" ] && "$HARDRUN" --root "$1" delete -f "${c##*/}"; done
+	rm -rf "$1"
+}
+
+# Refused, failed or stopped by a signal, a sandbox gives its range back.
+test_range_released_after_failure_and_sigterm() {
+	local r=$TEST_TMP/$FUNCNAME root=$TEST_TMP/$FUNCNAME.root p=$TEST_TMP/$FUNCNAME.json pid i
+	sb_rootfs "$r"; rm -rf "$root"
+	# refused before create: no such seccomp file
+	"$HARDRUN" --root "$root" sandbox --rootfs "$r" --seccomp /nonexistent -- /bin/true </dev/null >/dev/null 2>&1 &&
+		{ rm -rf "$r" "$root"; fail "a sandbox with a missing seccomp file ran"; }
+	[ ! -e "$root/@userns-pool" ] || { rm -rf "$r" "$root"; fail "a sandbox refused before create left a range"; }
+	# refused by create (its policy checkpoint)
+	printf '{"version": 1, "capabilities": {"mode": "refuse", "allowed": []}}\n' >"$p"
+	"$HARDRUN" --root "$root" --policy "$p" sandbox --rootfs "$r" --cap-add SYS_ADMIN -- /bin/true </dev/null >/dev/null 2>&1 &&
+		{ rm -rf "$r" "$root" "$p"; fail "the policy did not refuse"; }
+	rm -f "$p"
+	[ ! -e "$root/@userns-pool" ] || { rm -rf "$r" "$root"; fail "a sandbox refused by create left a range"; }
+	"$HARDRUN" --root "$root" sandbox --rootfs "$r" -- sh -c 'exit 3' </dev/null >/dev/null 2>&1
+	[ ! -e "$root/@userns-pool" ] || { rm -rf "$r" "$root"; fail "a sandbox whose program failed left a range"; }
+	"$HARDRUN" --root "$root" sandbox --rootfs "$r" -- sleep 60 </dev/null >/dev/null 2>&1 &
+	pid=$!
+	# running: its state saved and its init past exec.fifo
+	for i in $(seq 200); do ls "$root"/sandbox-"$pid"-*/state.json >/dev/null 2>&1 &&
+		! ls "$root"/sandbox-"$pid"-*/exec.fifo >/dev/null 2>&1 && break; sleep 0.05; done
+	grep -q "sandbox-$pid-" "$root/@userns-pool" 2>/dev/null ||
+		{ kill -9 "$pid"; wait "$pid"; sandboxes_gone "$root"; rm -rf "$r"; fail "no range in the pool while it ran"; }
+	kill -TERM "$pid"; wait "$pid"
+	local left; left=$(ls -A "$root" 2>/dev/null)
+	sandboxes_gone "$root"; rm -rf "$r"
+	assert_eq "$left" "" "the state root after SIGTERM (pool file included)"
 }
 
 test_host_mode() {

@@ -78,4 +78,52 @@ test_userns_entrypoint_cannot_overwrite_runtime() {
 		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]'
 }
 
+
+# Issue 16: as root hardrun maps its sealed copy in place of its own file and
+# makes it /proc/self/exe, instead of starting a second time from it. What
+# a container could reach of the process that enters it: its exe and its
+# mappings. Neither may be the runtime's file; the exe is sealed.
+test_container_process_references_only_the_sealed_copy() {
+	local b=$SCRATCH/inplace rt=$SCRATCH/hardrun-inplace id pid ino exe log maps seals w size loads
+	id=$(unique_id)
+	make_bundle "$b" true || fail "bundle"
+	runtime_copy "$rt"; ino=$(stat -c %i "$rt")
+	# (the created process keeps create's stdio: the log goes to a file)
+	"$rt" --root "$STATE_ROOT" --debug --log "$b/log" create -b "$b" "$id" </dev/null >/dev/null 2>&1 ||
+		fail "create: $(cat "$b/log")"
+	log=$(cat "$b/log")
+	pid=$("$HARDRUN" --root "$STATE_ROOT" state "$id" | jq -r .pid)
+	# the container process is hardrun's image until start
+	exe=$(readlink "/proc/$pid/exe"); maps=$(awk -v ino="$ino" '$5 == ino' "/proc/$pid/maps")
+	seals=$(python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034))' "/proc/$pid/exe")
+	( : >>"/proc/$pid/exe" ) 2>/dev/null && w=writable || w=refused
+	# what is copied: what the program headers cover (no debug information)
+	size=$(stat -L -c %s "/proc/$pid/exe"); loads=$(readelf -lW "/proc/$pid/exe" 2>&1 | grep -c ' LOAD ')
+	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
+	# an AddressSanitizer build (make check SANITIZE=1) always re-executes
+	if ldd "$rt" 2>/dev/null | grep -q libasan; then
+		assert_contains "$log" "selfexe: re-executing from the sealed copy"
+	else
+		assert_contains "$log" "selfexe: running from the sealed copy (remapped in place)"
+	fi
+	assert_contains "$exe" "memfd:hardrun"
+	assert_eq "$maps" "" "mappings of the runtime's file (inode $ino) in the container process"
+	assert_eq "$(( seals & 15 ))" 15 "seals of /proc/$pid/exe (SEAL|SHRINK|GROW|WRITE)"
+	assert_eq "$w" refused "open /proc/$pid/exe for writing"
+	assert_eq "$loads" "$(readelf -lW "$rt" | grep -c ' LOAD ')" "PT_LOAD segments of the copy"
+	[ "$size" -le "$(stat -c %s "$rt")" ] || fail "copy ($size bytes) larger than the binary"
+}
+
+# Without CAP_SYS_ADMIN and CAP_CHECKPOINT_RESTORE the exe cannot be
+# replaced in place: hardrun re-executes from the sealed copy, as before.
+test_without_checkpoint_caps_hardrun_reexecutes_from_the_copy() {
+	local out
+	command -v setpriv >/dev/null || skip "no setpriv"
+	out=$(setpriv --bounding-set -sys_admin,-checkpoint_restore -- \
+		"$HARDRUN" --root "$STATE_ROOT" --debug exec no-such-container /bin/true 2>&1) && fail "exec succeeded"
+	assert_contains "$out" "selfexe: re-executing from the sealed copy"
+	assert_not_contains "$out" "remapped in place"
+	assert_contains "$out" "no-such-container"
+}
+
 run_tests

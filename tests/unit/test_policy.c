@@ -181,6 +181,10 @@ static void test_restricted_parses(void **state)
 	assert_true(hr_policy_may_degrade(p, "cgroup.pids"));
 	assert_int_equal(p->capabilities.mode, HR_POLICY_INJECT);
 	assert_true(strv_has(p->capabilities.items, "CAP_NET_BIND_SERVICE"));
+	/* the default pool sandbox takes its ranges from is this one */
+	assert_int_equal(p->user_namespace.pool_start, HR_USERNS_POOL_START);
+	assert_int_equal(p->user_namespace.pool_size, HR_USERNS_POOL_SIZE);
+	assert_int_equal(p->user_namespace.range, HR_USERNS_RANGE);
 	hr_policy_free(p);
 	h = host_of(true, true);
 	free(json);

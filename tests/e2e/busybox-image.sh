@@ -1,0 +1,32 @@
+# busybox_rootfs_and_image ROOTFS TAR NAME WORKDIR CMD_JSON: a busybox rootfs
+# in ROOTFS (made if missing), and the same as a one-layer OCI image archive
+# TAR whose reference is NAME and whose Cmd is CMD_JSON (a JSON array).
+# WORKDIR holds the image layout while it is built. Sourced by the
+# containerd and CRI smoke scripts.
+busybox_rootfs_and_image() {
+	local root=$1 tar=$2 name=$3 L=$4 cmd=$5 a ld ls cd cs md ms
+	if [ ! -x "$root/bin/busybox" ]; then
+		mkdir -p "$root"/{bin,proc,sys,dev,tmp,etc,root,run}
+		cp "$(command -v busybox)" "$root/bin/busybox"
+		for a in $("$root/bin/busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"; done
+		printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+		printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+		chmod 1777 "$root/tmp"
+	fi
+	mkdir -p "$L/blobs/sha256"
+	_bb_blob() { # FILE -> moves it into blobs/, prints "digest size"
+		local h s
+		h=$(sha256sum "$1" | cut -d' ' -f1) s=$(stat -c %s "$1")
+		mv "$1" "$L/blobs/sha256/$h"
+		echo "$h $s"
+	}
+	tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$L/layer" .
+	read -r ld ls < <(_bb_blob "$L/layer")
+	printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":%s},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$cmd" "$ld" >"$L/cfg"
+	read -r cd cs < <(_bb_blob "$L/cfg")
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' "$cd" "$cs" "$ld" "$ls" >"$L/man"
+	read -r md ms < <(_bb_blob "$L/man")
+	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' "$md" "$ms" "$name" >"$L/index.json"
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$L/oci-layout"
+	tar -C "$L" -cf "$tar" oci-layout index.json blobs
+}

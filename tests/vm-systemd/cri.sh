@@ -1,0 +1,42 @@
+#!/bin/bash
+# hardrun as the runtime behind containerd's CRI plugin with SystemdCgroup =
+# true, driven over CRI as the kubelet drives it (tests/e2e/cri-smoke.sh):
+# each of its checks is a test here. In the systemd VM.
+. "$(dirname "$0")/../lib.sh"
+
+SMOKE_OUT=$TEST_TMP/cri-smoke.out
+SECONDS=0
+CRI_SYSTEMD=1 CRI_DIR=$TEST_TMP/cri timeout -k 10 900 \
+	bash "$TOP/tests/e2e/cri-smoke.sh" "${E2E_RUNTIME:-$HARDRUN}" >"$SMOKE_OUT" 2>&1
+echo "# cri-smoke.sh with ${E2E_RUNTIME:-$HARDRUN}: ${SECONDS}s, $(tail -n1 "$SMOKE_OUT")"
+
+check() { # NAME: passes/skips/fails as the smoke script's line for NAME did
+	local line
+	line=$(grep -E "^(ok|not ok) - cri: $1( |:|$)" "$SMOKE_OUT" | head -n1)
+	case $line in
+	"ok - cri: $1 # SKIP "*) skip "${line#*# SKIP }" ;;
+	"ok - cri: $1") return 0 ;;
+	"") fail "check $1 did not run: $(grep -v '^ok' "$SMOKE_OUT" | tail -n3)" ;;
+	*) fail "${line#not ok - cri: }" ;;
+	esac
+}
+
+test_version() { check version; }
+test_run_pod() { check run-pod; }
+test_create_start() { check create-start; }
+test_namespaces_joined() { check namespaces-joined; }
+test_limits_and_hardening() { check limits-and-hardening; }
+test_cgroup_placement() { check cgroup-placement; }
+test_exec_probes() { check exec-probes; }
+test_update_resources() { check update-resources; }
+test_stats() { check stats; }
+test_logs() { check logs; }
+test_stop_remove() { check stop-remove; }
+test_leftovers() { check leftovers; }
+test_whole_run_passed() {
+	local last
+	last=$(tail -n1 "$SMOKE_OUT")
+	[[ $last =~ ^[0-9]+\ passed,\ 0\ failed ]] || fail "cri-smoke.sh: $last"
+}
+
+run_tests
