@@ -6,6 +6,7 @@
 #include "apparmor/audit.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
@@ -40,13 +41,20 @@ int hr_aa_audit_open(struct hr_error *err)
 	return fd;
 }
 
+/* NLMSG_OK without its signed/unsigned comparison (clang's -Wsign-compare
+ * rejects the macro): len is checked non-negative first. */
+static bool nl_ok(const struct nlmsghdr *h, int len)
+{
+	return len >= (int)sizeof(*h) && h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= (unsigned int)len;
+}
+
 /* len stays signed: the last record's length is not padded to 4, so
- * NLMSG_NEXT leaves it negative, which NLMSG_OK must see as the end. */
+ * NLMSG_NEXT leaves it negative, which nl_ok must see as the end. */
 static int deliver(const char *buf, int len, hr_aa_audit_fn fn, void *ud)
 {
 	int n = 0;
 
-	for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+	for (const struct nlmsghdr *h = (const void *)buf; nl_ok(h, len); h = NLMSG_NEXT(h, len)) {
 		size_t body = h->nlmsg_len - NLMSG_HDRLEN;
 		char text[MSG_MAX];
 		if (body >= sizeof(text))
@@ -116,7 +124,7 @@ static int status_reply(int fd, unsigned *lost, struct hr_error *err)
 			continue;
 		if (len < 0)
 			return hr_error_set(err, errno, "reading the kernel's audit status");
-		for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		for (const struct nlmsghdr *h = (const void *)buf; nl_ok(h, len); h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_type == NLMSG_ERROR && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
 				const struct nlmsgerr *e = NLMSG_DATA(h);
 				if (e->error)
