@@ -76,6 +76,20 @@ process_alive() {
 	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
 
+# smoke_check OUT PREFIX NAME: passes, skips or fails as the line for NAME
+# did in OUT, the output of an end-to-end smoke script (tests/e2e/*-smoke.sh:
+# "ok - PREFIX: NAME", "... # SKIP why" or "not ok - PREFIX: NAME: why").
+smoke_check() {
+	local out=$1 prefix=$2 name=$3 line
+	line=$(grep -E "^(ok|not ok) - $prefix: $name( |:|$)" "$out" | head -n1)
+	case $line in
+	"ok - $prefix: $name # SKIP "*) skip "${line#*# SKIP }" ;;
+	"ok - $prefix: $name") return 0 ;;
+	"") fail "check $name did not run: $(grep -v '^ok' "$out" | tail -n3)" ;;
+	*) fail "${line#not ok - "$prefix": }" ;;
+	esac
+}
+
 unique_id() { echo "t$$-${RANDOM}${RANDOM}"; }
 
 run_tests() {

@@ -27,7 +27,7 @@ case $RUNTIME in /*) ;; *) RUNTIME=$PWD/$RUNTIME ;; esac # the shim runs it from
 D=${CTRD_DIR:-/tmp/hardrun-ctrd}
 NS=${CTRD_NS:-hardrun-e2e}
 TMO=${CTRD_TIMEOUT:-30}
-SKIP=" ${CTRD_SKIP:-} "
+SMOKE_SKIP=" ${CTRD_SKIP:-} "
 case $D in /tmp/?* | /var/tmp/?* | /run/?*) ;; *) echo "CTRD_DIR must be below /tmp, /var/tmp or /run (it is wiped)" >&2; exit 2 ;; esac
 
 SOCK=$D/containerd.sock
@@ -37,7 +37,6 @@ IMAGE=hardrun.test/busybox:e2e
 CG_PARENT=/sys/fs/cgroup/$NS
 CTRD_PID=
 RUN_CTRD_EXISTED=$([ -d /run/containerd ] && echo yes)
-PASSED=0 FAILED=0 SKIPPED=0
 
 die() { echo "containerd-smoke: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "must run as root"
@@ -47,7 +46,8 @@ for t in containerd ctr containerd-shim-runc-v2 busybox script jq timeout tar sh
 done
 
 # ---- helpers ---------------------------------------------------------------
-. "$TOP/tests/e2e/busybox-image.sh"
+SMOKE=containerd
+. "$TOP/tests/e2e/smoke-lib.sh"
 # Every external call is bounded; -k because ctr forwards SIGTERM to the task.
 tmo() { timeout -k 5 "$TMO" "$@"; }
 C() { tmo ctr --address "$SOCK" --namespace "$NS" "$@"; }
@@ -113,27 +113,6 @@ expect() { # WHAT GOT WANT
 	return 1
 }
 
-check() { # NAME FUNCTION: a check prints its reason last and returns non-zero
-	local name=$1 out rc
-	if [[ $SKIP == *" $name "* ]]; then
-		SKIPPED=$((SKIPPED + 1))
-		echo "ok - containerd: $name # SKIP CTRD_SKIP"
-		return
-	fi
-	out=$("$2" 2>&1)
-	rc=$?
-	{ echo "=== $name (rc=$rc)"; echo "$out"; } >>"$D/logs/checks.log"
-	if [ $rc -eq 0 ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok - containerd: $name"
-	elif [ $rc -eq 77 ]; then
-		SKIPPED=$((SKIPPED + 1))
-		echo "ok - containerd: $name # SKIP $(echo "$out" | tail -n1)"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - containerd: $name: $(echo "$out" | grep -v '^$' | tail -n2 | tr '\n' ' ' | cut -c1-400)"
-	fi
-}
 
 # ---- setup / teardown --------------------------------------------------------
 our_shims() { # shims talking to our socket, found by their command line

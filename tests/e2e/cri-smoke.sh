@@ -29,7 +29,6 @@ IMAGE=hardrun.test/busybox:cri
 PAUSE=hardrun.test/pause:cri
 POD_UID=e2ecri0001
 CTRD_PID=
-PASSED=0 FAILED=0 SKIPPED=0
 
 die() { echo "cri-smoke: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "must run as root"
@@ -40,7 +39,8 @@ done
 [ -d "$TOP/tests/cri/node_modules/@grpc/grpc-js" ] || die "tests/cri/node_modules missing: run npm ci in tests/cri (scripts/install-deps.sh does)"
 [ -x /usr/lib/cni/bridge ] || die "missing CNI plugins in /usr/lib/cni (Debian: containernetworking-plugins)"
 
-. "$TOP/tests/e2e/busybox-image.sh"
+SMOKE=cri
+. "$TOP/tests/e2e/smoke-lib.sh"
 # One cri.js for the whole run, fed a call per line through FIFOs (fds 7
 # and 8, inherited by the checks' subshells): a node start costs seconds
 # under emulation.
@@ -65,22 +65,6 @@ else
 	CG_PARENT=/kubepods/besteffort/pod$POD_UID
 fi
 
-check() { # NAME FUNCTION: a check prints its reason last and returns non-zero
-	local name=$1 out rc
-	out=$("$2" 2>&1)
-	rc=$?
-	{ echo "=== $name (rc=$rc)"; echo "$out"; } >>"$D/logs/checks.log"
-	if [ $rc -eq 0 ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok - cri: $name"
-	elif [ $rc -eq 77 ]; then
-		SKIPPED=$((SKIPPED + 1))
-		echo "ok - cri: $name # SKIP $(echo "$out" | tail -n1)"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - cri: $name: $(echo "$out" | grep -v '^$' | tail -n2 | tr '\n' ' ' | cut -c1-400)"
-	fi
-}
 expect() { # WHAT GOT WANT
 	[ "$2" = "$3" ] && return 0
 	echo "$1: got '$2', want '$3'"

@@ -10,16 +10,7 @@ CRI_SYSTEMD=1 CRI_DIR=$TEST_TMP/cri timeout -k 10 900 \
 	bash "$TOP/tests/e2e/cri-smoke.sh" "${E2E_RUNTIME:-$HARDRUN}" >"$SMOKE_OUT" 2>&1
 echo "# cri-smoke.sh with ${E2E_RUNTIME:-$HARDRUN}: ${SECONDS}s, $(tail -n1 "$SMOKE_OUT")"
 
-check() { # NAME: passes/skips/fails as the smoke script's line for NAME did
-	local line
-	line=$(grep -E "^(ok|not ok) - cri: $1( |:|$)" "$SMOKE_OUT" | head -n1)
-	case $line in
-	"ok - cri: $1 # SKIP "*) skip "${line#*# SKIP }" ;;
-	"ok - cri: $1") return 0 ;;
-	"") fail "check $1 did not run: $(grep -v '^ok' "$SMOKE_OUT" | tail -n3)" ;;
-	*) fail "${line#not ok - cri: }" ;;
-	esac
-}
+check() { smoke_check "$SMOKE_OUT" cri "$1"; }
 
 test_version() { check version; }
 test_run_pod() { check run-pod; }

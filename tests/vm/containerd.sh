@@ -12,17 +12,7 @@ CTRD_TIMEOUT=${CTRD_TIMEOUT:-60} timeout -k 10 900 \
 	bash "$TOP/tests/e2e/containerd-smoke.sh" "${E2E_RUNTIME:-$HARDRUN}" >"$SMOKE_OUT" 2>&1
 echo "# containerd-smoke.sh with ${E2E_RUNTIME:-$HARDRUN}: ${SECONDS}s, $(tail -n1 "$SMOKE_OUT")"
 
-# check NAME: passes/skips/fails as the smoke script's line for NAME did
-check() {
-	local line
-	line=$(grep -E "^(ok|not ok) - containerd: $1( |:|$)" "$SMOKE_OUT" | head -n1)
-	case $line in
-	"ok - containerd: $1 # SKIP "*) skip "${line#*# SKIP }" ;;
-	"ok - containerd: $1") return 0 ;;
-	"") fail "check $1 did not run: $(grep -v '^ok' "$SMOKE_OUT" | tail -n3)" ;;
-	*) fail "${line#not ok - containerd: }" ;;
-	esac
-}
+check() { smoke_check "$SMOKE_OUT" containerd "$1"; }
 
 test_echo() { check echo; }
 test_exitcode() { check exitcode; }

@@ -1,8 +1,37 @@
+# What the end-to-end smoke scripts (containerd-smoke.sh, cri-smoke.sh)
+# share. Sourced after they set SMOKE (the name in their output lines), D
+# (their scratch dir, with logs/) and SMOKE_SKIP (" name name ").
+
+PASSED=0 FAILED=0 SKIPPED=0
+
+# check NAME FUNCTION: runs a check, which prints its reason last and
+# returns non-zero (77: skipped); one TAP-like line per check.
+check() {
+	local name=$1 out rc
+	if [[ ${SMOKE_SKIP:-} == *" $name "* ]]; then
+		SKIPPED=$((SKIPPED + 1))
+		echo "ok - $SMOKE: $name # SKIP skipped by request"
+		return
+	fi
+	out=$("$2" 2>&1)
+	rc=$?
+	{ echo "=== $name (rc=$rc)"; echo "$out"; } >>"$D/logs/checks.log"
+	if [ $rc -eq 0 ]; then
+		PASSED=$((PASSED + 1))
+		echo "ok - $SMOKE: $name"
+	elif [ $rc -eq 77 ]; then
+		SKIPPED=$((SKIPPED + 1))
+		echo "ok - $SMOKE: $name # SKIP $(echo "$out" | tail -n1)"
+	else
+		FAILED=$((FAILED + 1))
+		echo "not ok - $SMOKE: $name: $(echo "$out" | grep -v '^$' | tail -n2 | tr '\n' ' ' | cut -c1-400)"
+	fi
+}
+
 # busybox_rootfs_and_image ROOTFS TAR NAME WORKDIR CMD_JSON: a busybox rootfs
 # in ROOTFS (made if missing), and the same as a one-layer OCI image archive
 # TAR whose reference is NAME and whose Cmd is CMD_JSON (a JSON array).
-# WORKDIR holds the image layout while it is built. Sourced by the
-# containerd and CRI smoke scripts.
+# WORKDIR holds the image layout while it is built.
 busybox_rootfs_and_image() {
 	local root=$1 tar=$2 name=$3 L=$4 cmd=$5 a ld ls cd cs md ms
 	if [ ! -x "$root/bin/busybox" ]; then
