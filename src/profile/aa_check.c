@@ -13,6 +13,7 @@
 
 #include "base/util.h"
 #include "profile/aa_run.h"
+#include "profile/check_internal.h"
 #include "profile/supervised_run.h"
 
 struct aa_check {
@@ -89,21 +90,6 @@ static void print_text(json_t *report, FILE *out)
 	}
 }
 
-static int emit(const struct hr_check_opts *o, json_t *report, struct hr_error *err)
-{
-	_cleanup_free_ char *text = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (o->json) {
-		fputs(text, stderr);
-		fputc('\n', stderr);
-	} else {
-		print_text(report, stderr);
-	}
-	if (o->report && hr_write_file_atomic_at(AT_FDCWD, o->report, text, strlen(text), err) < 0)
-		return hr_error_wrap(err, "writing the check report");
-	return 0;
-}
-
 static int renamed_text(const struct hr_check_opts *o, const char *label, char **text, char **name,
 			struct hr_error *err)
 {
@@ -148,7 +134,7 @@ int hr_aa_check(const struct hr_check_opts *o, struct hr_error *err)
 	rc = hr_aa_run(&run, &status, err);
 	if (rc == 0) {
 		report = report_of(o, &c, &run, status);
-		rc = emit(o, report, err);
+		rc = hr_check_write_report(o, report, print_text, err);
 		json_decref(report);
 	}
 	if (rc == 0)

@@ -95,21 +95,6 @@ static int load_profile(const struct hr_check_opts *o, struct hr_seccomp **cfg, 
 	return 0;
 }
 
-static int write_report(const struct hr_check_opts *o, json_t *report, struct hr_error *err)
-{
-	_cleanup_free_ char *text = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (o->json) {
-		fputs(text, stderr);
-		fputc('\n', stderr);
-	} else {
-		hr_check_report_text(report, stderr);
-	}
-	if (o->report && hr_write_file_atomic_at(AT_FDCWD, o->report, text, strlen(text), err) < 0)
-		return hr_error_wrap(err, "writing the check report");
-	return 0;
-}
-
 static int supervise(struct check *c, const struct hr_seccomp *cfg, int *status, struct hr_error *err)
 {
 	struct hr_seccomp_program complain = { 0 };
@@ -164,7 +149,7 @@ int hr_profile_check(const struct hr_check_opts *o, struct hr_error *err)
 	res.enforced = atomic_load(&c.enforced);
 	res.exit_status = status;
 	report = hr_check_report_json(&res);
-	if (write_report(o, report, err) == 0)
+	if (hr_check_write_report(o, report, hr_check_report_text, err) == 0)
 		rc = exit_status(status, &res, report);
 	if (rc >= 0 && c.supervisor_failed)
 		rc = hr_error_set(err, c.supervisor_failed, "profile check: supervision stopped early, the report is "

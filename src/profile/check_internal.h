@@ -1,4 +1,4 @@
-/* Shared by the check_*.c files. */
+/* Shared by the check files (check*.c, and aa_check.c for its report). */
 #ifndef HARDRUN_PROFILE_CHECK_INTERNAL_H
 #define HARDRUN_PROFILE_CHECK_INTERNAL_H
 
@@ -29,5 +29,9 @@ struct hr_check_result {
 /* check_report.c: the report as JSON, and the same for people. */
 json_t *hr_check_report_json(const struct hr_check_result *r);
 void hr_check_report_text(json_t *report, FILE *out);
+/* The report on stderr (JSON with --format json, else by print_text) and,
+ * with --report, in that file too; seccomp's and AppArmor's checks share it. */
+int hr_check_write_report(const struct hr_check_opts *o, json_t *report, void (*print_text)(json_t *report, FILE *out),
+			  struct hr_error *err);
 
 #endif

@@ -3,6 +3,7 @@
  * answered and the first process that made it. */
 #include "profile/check_internal.h"
 
+#include <fcntl.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -136,4 +137,20 @@ void hr_check_report_text(json_t *report, FILE *out)
 	if (json_is_true(json_object_get(report, "enforced")))
 		fprintf(out, "  (enforced after %lld: later calls were denied for real)\n",
 			json_integer_value(json_object_get(report, "enforceAfter")));
+}
+
+int hr_check_write_report(const struct hr_check_opts *o, json_t *report, void (*print_text)(json_t *report, FILE *out),
+			  struct hr_error *err)
+{
+	_cleanup_free_ char *text = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (o->json) {
+		fputs(text, stderr);
+		fputc('\n', stderr);
+	} else {
+		print_text(report, stderr);
+	}
+	if (o->report && hr_write_file_atomic_at(AT_FDCWD, o->report, text, strlen(text), err) < 0)
+		return hr_error_wrap(err, "writing the check report");
+	return 0;
 }
