@@ -79,6 +79,11 @@ process_alive() {
 # smoke_check OUT PREFIX NAME: passes, skips or fails as the line for NAME
 # did in OUT, the output of an end-to-end smoke script (tests/e2e/*-smoke.sh:
 # "ok - PREFIX: NAME", "... # SKIP why" or "not ok - PREFIX: NAME: why").
+smoke_whole_run() { # OUT SCRIPT: the smoke script's last line says nothing failed
+	local last
+	last=$(tail -n1 "$1")
+	[[ $last =~ ^[0-9]+\ passed,\ 0\ failed ]] || fail "$2: $last"
+}
 smoke_check() {
 	local out=$1 prefix=$2 name=$3 line
 	line=$(grep -E "^(ok|not ok) - $prefix: $name( |:|$)" "$out" | head -n1)

@@ -38,16 +38,11 @@ CG_PARENT=/sys/fs/cgroup/$NS
 CTRD_PID=
 RUN_CTRD_EXISTED=$([ -d /run/containerd ] && echo yes)
 
-die() { echo "containerd-smoke: $*" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || die "must run as root"
-[ -x "$RUNTIME" ] || die "runtime $RUNTIME is not executable"
-for t in containerd ctr containerd-shim-runc-v2 busybox script jq timeout tar sha256sum; do
-	command -v "$t" >/dev/null || die "missing tool: $t"
-done
-
-# ---- helpers ---------------------------------------------------------------
 SMOKE=containerd
 . "$TOP/tests/e2e/smoke-lib.sh"
+smoke_require containerd ctr containerd-shim-runc-v2 busybox script jq timeout tar sha256sum
+
+# ---- helpers ---------------------------------------------------------------
 # Every external call is bounded; -k because ctr forwards SIGTERM to the task.
 tmo() { timeout -k 5 "$TMO" "$@"; }
 C() { tmo ctr --address "$SOCK" --namespace "$NS" "$@"; }

@@ -30,17 +30,12 @@ PAUSE=hardrun.test/pause:cri
 POD_UID=e2ecri0001
 CTRD_PID=
 
-die() { echo "cri-smoke: $*" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || die "must run as root"
-[ -x "$RUNTIME" ] || die "runtime $RUNTIME is not executable"
-for t in containerd ctr containerd-shim-runc-v2 busybox node jq timeout tar sha256sum; do
-	command -v "$t" >/dev/null || die "missing tool: $t"
-done
+SMOKE=cri
+. "$TOP/tests/e2e/smoke-lib.sh"
+smoke_require containerd ctr containerd-shim-runc-v2 busybox node jq timeout tar sha256sum
 [ -d "$TOP/tests/cri/node_modules/@grpc/grpc-js" ] || die "tests/cri/node_modules missing: run npm ci in tests/cri (scripts/install-deps.sh does)"
 [ -x /usr/lib/cni/bridge ] || die "missing CNI plugins in /usr/lib/cni (Debian: containernetworking-plugins)"
 
-SMOKE=cri
-. "$TOP/tests/e2e/smoke-lib.sh"
 # One cri.js for the whole run, fed a call per line through FIFOs (fds 7
 # and 8, inherited by the checks' subshells): a node start costs seconds
 # under emulation.

@@ -1,8 +1,19 @@
 # What the end-to-end smoke scripts (containerd-smoke.sh, cri-smoke.sh)
-# share. Sourced after they set SMOKE (the name in their output lines), D
-# (their scratch dir, with logs/) and SMOKE_SKIP (" name name ").
+# share. Sourced after they set SMOKE (the name in their output lines),
+# RUNTIME, D (their scratch dir, with logs/) and SMOKE_SKIP (" name name ").
 
 PASSED=0 FAILED=0 SKIPPED=0
+
+die() { echo "$SMOKE-smoke: $*" >&2; exit 2; }
+# smoke_require TOOL...: root, an executable $RUNTIME and the tools, or exit 2
+smoke_require() {
+	local t
+	[ "$(id -u)" = 0 ] || die "must run as root"
+	[ -x "$RUNTIME" ] || die "runtime $RUNTIME is not executable"
+	for t in "$@"; do
+		command -v "$t" >/dev/null || die "missing tool: $t"
+	done
+}
 
 # check NAME FUNCTION: runs a check, which prints its reason last and
 # returns non-zero (77: skipped); one TAP-like line per check.

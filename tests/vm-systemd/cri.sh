@@ -24,10 +24,6 @@ test_stats() { check stats; }
 test_logs() { check logs; }
 test_stop_remove() { check stop-remove; }
 test_leftovers() { check leftovers; }
-test_whole_run_passed() {
-	local last
-	last=$(tail -n1 "$SMOKE_OUT")
-	[[ $last =~ ^[0-9]+\ passed,\ 0\ failed ]] || fail "cri-smoke.sh: $last"
-}
+test_whole_run_passed() { smoke_whole_run "$SMOKE_OUT" cri-smoke.sh; }
 
 run_tests

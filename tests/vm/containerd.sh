@@ -32,10 +32,6 @@ test_kill_delete() { check kill-delete; }
 test_kill_exited() { check kill-exited; }
 test_oom() { check oom; }
 test_leftovers() { check leftovers; }
-test_whole_run_passed() {
-	local last
-	last=$(tail -n1 "$SMOKE_OUT")
-	[[ $last =~ ^[0-9]+\ passed,\ 0\ failed ]] || fail "containerd-smoke.sh: $last"
-}
+test_whole_run_passed() { smoke_whole_run "$SMOKE_OUT" containerd-smoke.sh; }
 
 run_tests
