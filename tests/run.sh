@@ -124,5 +124,11 @@ skipped=$(grep -c '^ok .*# SKIP' "$OUT")
 passed=$(( $(grep -c '^ok ' "$OUT") - skipped ))
 failed=$(grep -c '^not ok ' "$OUT")
 stage "done"
+# Repeat each failure, with the diagnostics after it, just above the
+# summary: a CI log shown only by its tail still names what failed.
+if [ "$failed" -gt 0 ]; then
+	echo "# failures, repeated:"
+	awk '/^not ok /{n=20; print; next} /^ok /{n=0} n>0{print; n--}' "$OUT" | head -120
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]
