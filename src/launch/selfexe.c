@@ -10,8 +10,6 @@
  * container can ever reach is a private, immutable copy: as root the copy
  * is mapped in place of the host file and made /proc/self/exe
  * (selfexe_remap.c), otherwise hardrun re-executes itself from the copy.
- * As root, a read-only overlayfs view of the binary (selfexe_overlay.c)
- * takes the copy's place where it can: the same protection, no copying.
  * A binary on a read-only mount is already out of reach (the container
  * cannot remount a mount of another mount namespace) and is not copied. */
 #include "launch/selfexe.h"
@@ -134,14 +132,6 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 		/* the copy's comm is "memfd:hardrun"; tools expect ours */
 		(void)prctl(PR_SET_NAME, "hardrun", 0, 0, 0);
 		return 0;
-	}
-	if (geteuid() == 0) {
-		_cleanup_close_ int view = hr_selfexe_overlay_view(self);
-
-		if (view >= 0 && hr_selfexe_remap(self, view) == 0) {
-			hr_log_debugf("selfexe: running from a read-only overlay view (remapped in place)");
-			return 0;
-		}
 	}
 	copy = memfd_for_exec(err);
 	if (copy < 0 || copy_loaded(self, copy, err) < 0)

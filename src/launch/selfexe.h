@@ -21,12 +21,6 @@ bool hr_selfexe_is_protected(struct hr_error *err);
  * 0 when protected; -1 only when neither works. */
 int hr_selfexe_ensure_protected(char **argv, struct hr_error *err);
 
-/* A read-only fd on hardrun's own binary `self` through a detached
- * lower-only overlayfs (selfexe_overlay.c): writable by nobody, no copy.
- * -1 where overlayfs cannot give one (not root, no overlayfs, overlapping
- * layers); the caller then copies. */
-int hr_selfexe_overlay_view(int self);
-
 /* Maps the sealed copy `copy` of the host file `self` in place of every
  * mapping of it and makes it /proc/self/exe (selfexe_remap.c). 0 when the
  * process no longer references the host file; -1 when not possible here

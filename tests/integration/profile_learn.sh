@@ -115,20 +115,17 @@ test_killed_mid_recording_leaves_partial_profile() {
 }
 
 # CVE-2019-5736: the container process is hardrun until execve, so learn
-# (like run) runs from a protected image of itself, not the binary on disk
+# (like run) runs from a sealed copy of itself, not the binary on disk
 test_learn_runs_from_a_sealed_copy_of_itself() {
-	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) id=$(unique_id) pid exe ro
+	local p=$TEST_TMP/$(unique_id).json b=$TEST_TMP/$(unique_id) id=$(unique_id) pid exe
 	make_bundle "$b" /bin/sh -c 'try-syscall umask 18; exec sleep 1000' || return 1
 	(exec "$HARDRUN" --root "$STATE_ROOT" profile learn -b "$b" -o "$p" --id "$id" </dev/null >/dev/null 2>&1) &
 	pid=$!
 	wait_for "checkpoint" 20 test -s "$p"
 	exe=$(readlink "/proc/$pid/exe")
-	# a sealed memfd, or (as root) a read-only overlayfs view of the binary
-	ro=$(python3 -c 'import os, sys; print("ro" if os.statvfs(sys.argv[1]).f_flag & os.ST_RDONLY else "rw")' "/proc/$pid/exe")
 	hr kill "$id" KILL
 	wait "$pid"
-	case $exe in */memfd:*) ;; *) assert_eq "$ro" ro "mount of the learn process's exe ($exe)" ;; esac
-	[ "$exe" != "$(readlink -f "$HARDRUN")" ] || fail "learn runs from the binary on disk"
+	assert_contains "$exe" "/memfd:"
 	rm -rf "$b" "$p"
 }
 

@@ -79,70 +79,39 @@ test_userns_entrypoint_cannot_overwrite_runtime() {
 }
 
 
-# Issue 16: as root hardrun maps a protected image in place of its own file
-# and makes it /proc/self/exe, instead of starting a second time from it.
-# What a container could reach of the process that enters it: its exe and
-# its mappings. Neither may be the runtime's file.
-
-# created_process_facts RT BUNDLE: creates a container with runtime RT and
-# prints, one per line: the debug log's selfexe line, the exe link, the
-# mappings of RT's file (device and inode), whether the exe is on a
-# read-only mount, its seals, whether it opens for writing, its size and
-# number of PT_LOAD segments.
-created_process_facts() {
-	local rt=$1 b=$2 id pid hostdev ino; id=$(unique_id)
+# Issue 16: as root hardrun maps its sealed copy in place of its own file and
+# makes it /proc/self/exe, instead of starting a second time from it. What
+# a container could reach of the process that enters it: its exe and its
+# mappings. Neither may be the runtime's file; the exe is sealed.
+test_container_process_references_only_the_sealed_copy() {
+	local b=$SCRATCH/inplace rt=$SCRATCH/hardrun-inplace id pid ino exe log maps seals w size loads
+	id=$(unique_id)
 	make_bundle "$b" true || fail "bundle"
-	ino=$(stat -c %i "$rt")
-	hostdev=$(printf '%02x:%02x' "$(stat -c %Hd "$rt")" "$(stat -c %Ld "$rt")")
+	runtime_copy "$rt"; ino=$(stat -c %i "$rt")
 	# (the created process keeps create's stdio: the log goes to a file)
 	"$rt" --root "$STATE_ROOT" --debug --log "$b/log" create -b "$b" "$id" </dev/null >/dev/null 2>&1 ||
 		fail "create: $(cat "$b/log")"
+	log=$(cat "$b/log")
 	pid=$("$HARDRUN" --root "$STATE_ROOT" state "$id" | jq -r .pid)
-	grep -o 'selfexe: [a-z -]*[a-z]' "$b/log" | head -n1
-	readlink "/proc/$pid/exe"
-	awk -v dev="$hostdev" -v ino="$ino" '$4 == dev && $5 == ino' "/proc/$pid/maps" | wc -l
-	python3 -c 'import os, sys; print("ro" if os.statvfs(sys.argv[1]).f_flag & os.ST_RDONLY else "rw")' "/proc/$pid/exe"
-	python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034) & 15)' "/proc/$pid/exe" 2>/dev/null || echo 0
-	( : >>"/proc/$pid/exe" ) 2>/dev/null && echo writable || echo refused
-	stat -L -c %s "/proc/$pid/exe"
-	readelf -lW "/proc/$pid/exe" 2>&1 | grep -c ' LOAD '
-	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
-}
-
-# As root: a detached read-only overlayfs view of the binary, no copy.
-test_container_process_references_only_a_read_only_view() {
-	local rt=$SCRATCH/hardrun-inplace facts
-	runtime_copy "$rt"
-	# an AddressSanitizer build (make check SANITIZE=1) always re-executes
-	ldd "$rt" 2>/dev/null | grep -q libasan && skip "AddressSanitizer build: re-executes from the copy"
-	mapfile -t facts < <(created_process_facts "$rt" "$SCRATCH/inplace")
-	assert_eq "${facts[0]}" "selfexe: running from a read-only overlay view"
-	assert_eq "${facts[1]}" "/hardrun-inplace" "exe of the container process"
-	assert_eq "${facts[2]}" 0 "mappings of the runtime's file in the container process"
-	assert_eq "${facts[3]}" ro "mount of /proc/PID/exe"
-	assert_eq "${facts[5]}" refused "open /proc/PID/exe for writing"
-	assert_eq "${facts[6]}" "$(stat -c %s "$rt")" "size of the exe"
-}
-
-# Where overlayfs cannot give a view (here: a ':' in the directory, which
-# overlayfs would read as a layer separator), the loaded part of the binary
-# is copied into a sealed memfd, mapped in place.
-test_binary_out_of_overlayfs_reach_is_copied_and_sealed() {
-	local rt="$SCRATCH/with:colon/hardrun" facts
-	mkdir -p "$SCRATCH/with:colon"; runtime_copy "$rt"
-	mapfile -t facts < <(created_process_facts "$rt" "$SCRATCH/copied")
-	if ldd "$rt" 2>/dev/null | grep -q libasan; then
-		assert_eq "${facts[0]}" "selfexe: re-executing from the sealed copy"
-	else
-		assert_eq "${facts[0]}" "selfexe: running from the sealed copy"
-	fi
-	assert_contains "${facts[1]}" "memfd:hardrun"
-	assert_eq "${facts[2]}" 0 "mappings of the runtime's file in the container process"
-	assert_eq "${facts[4]}" 15 "seals of /proc/PID/exe (SEAL|SHRINK|GROW|WRITE)"
-	assert_eq "${facts[5]}" refused "open /proc/PID/exe for writing"
+	# the container process is hardrun's image until start
+	exe=$(readlink "/proc/$pid/exe"); maps=$(awk -v ino="$ino" '$5 == ino' "/proc/$pid/maps")
+	seals=$(python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034))' "/proc/$pid/exe")
+	( : >>"/proc/$pid/exe" ) 2>/dev/null && w=writable || w=refused
 	# what is copied: what the program headers cover (no debug information)
-	assert_eq "${facts[7]}" "$(readelf -lW "$rt" | grep -c ' LOAD ')" "PT_LOAD segments of the copy"
-	[ "${facts[6]}" -le "$(stat -c %s "$rt")" ] || fail "copy (${facts[6]} bytes) larger than the binary"
+	size=$(stat -L -c %s "/proc/$pid/exe"); loads=$(readelf -lW "/proc/$pid/exe" 2>&1 | grep -c ' LOAD ')
+	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
+	# an AddressSanitizer build (make check SANITIZE=1) always re-executes
+	if ldd "$rt" 2>/dev/null | grep -q libasan; then
+		assert_contains "$log" "selfexe: re-executing from the sealed copy"
+	else
+		assert_contains "$log" "selfexe: running from the sealed copy (remapped in place)"
+	fi
+	assert_contains "$exe" "memfd:hardrun"
+	assert_eq "$maps" "" "mappings of the runtime's file (inode $ino) in the container process"
+	assert_eq "$(( seals & 15 ))" 15 "seals of /proc/$pid/exe (SEAL|SHRINK|GROW|WRITE)"
+	assert_eq "$w" refused "open /proc/$pid/exe for writing"
+	assert_eq "$loads" "$(readelf -lW "$rt" | grep -c ' LOAD ')" "PT_LOAD segments of the copy"
+	[ "$size" -le "$(stat -c %s "$rt")" ] || fail "copy ($size bytes) larger than the binary"
 }
 
 # Without CAP_SYS_ADMIN and CAP_CHECKPOINT_RESTORE the exe cannot be
