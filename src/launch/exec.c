@@ -17,6 +17,7 @@
 #include "hardrun/hardrun.h"
 #include "policy/floor.h"
 #include "state/state.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "launch/launch.h"
 
@@ -142,6 +143,7 @@ static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, stru
 		if (hr_container_spec(x->c, &spec, err) < 0)
 			return -1;
 		hr_process_copy(own, &spec->process);
+		hr_log_step("exec: read the saved config");
 	}
 	if (hr_policy_container_spec(x->c, &spec, err) < 0)
 		return -1;
@@ -156,9 +158,11 @@ static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, stru
 		return -1;
 	if (x->host.floor_host)
 		x->host.floor_host->seccomp_cache = hr_launch_seccomp_cache_dir();
+	hr_log_step("exec: process, host probe, policy floor");
 	if (hr_policy_check_exec(spec, own, &x->host, &x->decisions, err) < 0 ||
 	    hr_plan_exec(spec, own, &x->host, &po, &x->plan, err) < 0)
 		return -1;
+	hr_log_step("exec: policy checkpoint and plan");
 	x->spec = (struct hr_spec *)spec; /* borrowed: x->spec is reset before the ctx is freed */
 	x->bundle = xstrdup(x->c->st.bundle ? x->c->st.bundle : "/");
 	x->rootfs = xstrdup(x->c->st.rootfs ? x->c->st.rootfs : "/");
@@ -206,6 +210,7 @@ static int open_exec_target(struct hr_launch_ctx *x, const char *sub_cgroup, str
 		return -1;
 	if (hr_launch_compile_seccomp(x, err) < 0)
 		return -1;
+	hr_log_step("exec: seccomp filter (compiled or cached)");
 	if (x->c->st.cgroup_path && open_exec_cgroup(x, sub_cgroup, err) < 0)
 		return hr_error_wrap(err, "cgroup of container %s", x->c->id);
 	return 0;
@@ -222,6 +227,7 @@ int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, stru
 	for (int t = 0; t < HR_NS_COUNT; t++)
 		x.l.joins.fds[t] = -1;
 	rc = hr_container_load(o->root, o->id, &x.c, err);
+	hr_log_step("exec: start, state of the container");
 	if (rc == 0)
 		rc = check_exec_target(x.c, o->ignore_paused, err);
 	if (rc == 0)
