@@ -15,6 +15,7 @@
 #include "container/hooks.h"
 #include "base/log.h"
 #include "state/state.h"
+#include "state/lsm_lease.h"
 #include "base/util.h"
 #include "launch/launch.h"
 
@@ -253,6 +254,10 @@ int hr_lifecycle_delete(const char *root, const char *id, bool force, struct hr_
 	 * a delete killed in between leaves a stale entry, reclaimed later) */
 	if (rc == 0)
 		rc = hr_idpool_release(root, id, false, err);
+	/* temporary AppArmor profiles whose `profile learn/check` was killed
+	 * (its container is the one usually deleted next) */
+	if (rc == 0)
+		hr_lsm_leases_sweep(root);
 out:
 	hr_cgroup_free(cg);
 	hr_container_free(c);

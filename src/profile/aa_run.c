@@ -1,7 +1,9 @@
 /* load the temporary profile (complain mode) -> run the bundle with
  * process.apparmorProfile set to it (this run only: the config is given as
  * text) -> read the audit records while it runs -> a marker record to know
- * every record of the run has arrived -> unload. Terminating signals are
+ * every record of the run has arrived -> unload. The profile is leased
+ * (state/lsm_lease.h) before it is loaded, so a SIGKILL leaves nothing that
+ * the next learn, check or delete does not unload. Terminating signals are
  * held from the start, so one that arrives before the workload runs is
  * forwarded to it rather than killing us with the profile loaded. */
 #include "profile/aa_run.h"
@@ -18,6 +20,7 @@
 #include "apparmor/apparmor.h"
 #include "base/util.h"
 #include "profile/supervised_run.h"
+#include "state/lsm_lease.h"
 
 #define READ_TICK_MS 50
 #define DRAIN_TIMEOUT_MS 3000
@@ -173,6 +176,8 @@ int hr_aa_run(struct hr_aa_run *r, int *status, struct hr_error *err)
 	*status = -1;
 	if (hr_aa_require_enabled("profile --apparmor", err) < 0)
 		return -1;
+	/* temporary profiles of earlier runs that were killed */
+	hr_lsm_leases_sweep(r->root);
 	text = config_text(r->bundle, r->config_text, r->label, err);
 	if (!text)
 		return -1;
@@ -186,10 +191,16 @@ int hr_aa_run(struct hr_aa_run *r, int *status, struct hr_error *err)
 	rd.fd = hr_aa_audit_open(err);
 	if (rd.fd < 0)
 		return -1;
-	rc = load_temporary(r, err);
-	if (rc == 0) {
+	/* recorded first: if we are killed, learn, check or delete unload it */
+	rc = hr_lsm_lease_take(r->root, r->label, err);
+	if (rc == 0 && load_temporary(r, err) < 0) {
+		hr_lsm_lease_drop(r->root, r->label);
+		rc = -1;
+	} else if (rc == 0) {
 		rc = run_loaded(r, &rd, text, status, err);
-		if (hr_apparmor_remove_profile(r->label, &unload) < 0 && rc == 0)
+		if (hr_apparmor_remove_profile(r->label, &unload) == 0)
+			hr_lsm_lease_drop(r->root, r->label);
+		else if (rc == 0)
 			rc = hr_error_set(err, 0, "%s", unload.msg);
 	}
 	close(rd.fd);
