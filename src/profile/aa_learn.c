@@ -11,15 +11,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/util.h"
 #include "profile/aa_run.h"
 #include "profile/supervised_run.h"
 
+#define CHECKPOINT_MS 500
+
 struct aa_learn {
 	struct hr_aa_rules *rules;
 	long allowed, denied;
+	/* checkpoints: the profile so far, while the workload runs */
+	const struct hr_learn_opts *o;
+	const char *name;
+	long checkpointed;           /* records in the last checkpoint */
+	struct timespec last;
 };
 
 static void on_record(void *ud, const struct hr_aa_record *r)
@@ -31,6 +40,32 @@ static void on_record(void *ud, const struct hr_aa_record *r)
 	else
 		l->allowed++;
 	hr_aa_rules_add(l->rules, r);
+}
+
+static int write_profile(const struct hr_learn_opts *o, const char *text, struct hr_error *err);
+
+/* Every CHECKPOINT_MS, when new records came, the profile so far is written
+ * (atomically), flagged partial: if hardrun is killed, that stays. */
+static void checkpoint(void *ud)
+{
+	struct aa_learn *l = ud;
+	struct hr_error err = { 0 };
+	_cleanup_free_ char *hdr = NULL, *text = NULL;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (l->allowed + l->denied == l->checkpointed ||
+	    (now.tv_sec - l->last.tv_sec) * 1000 + (now.tv_nsec - l->last.tv_nsec) / 1000000 < CHECKPOINT_MS)
+		return;
+	l->last = now;
+	l->checkpointed = l->allowed + l->denied;
+	hdr = xasprintf("# Learned by `hardrun profile learn --apparmor` from the bundle %s:\n"
+			"# PARTIAL: a checkpoint written while the workload ran: learn did not finish.\n"
+			"# %ld records (%ld denied), %zu rules so far.\n",
+			l->o->bundle, l->checkpointed, l->denied, hr_aa_rules_count(l->rules));
+	text = hr_aa_rules_render(l->rules, hdr);
+	if (write_profile(l->o, text, &err) < 0)
+		hr_log_debugf("learn --apparmor checkpoint: %s", err.msg);
 }
 
 /* --name, else the output's file name up to its first dot. */
@@ -96,9 +131,9 @@ static int write_profile(const struct hr_learn_opts *o, const char *text, struct
 int hr_aa_learn(const struct hr_learn_opts *o, int *status, struct hr_error *err)
 {
 	_cleanup_free_ char *name = NULL, *gen_id = NULL, *label = NULL, *temp = NULL, *hdr = NULL, *text = NULL;
-	struct aa_learn l = { 0 };
+	struct aa_learn l = { .o = o };
 	struct hr_aa_run run = { .root = o->root, .policy = o->policy, .bundle = o->bundle,
-				 .config_text = o->config_text, .on_record = on_record,
+				 .config_text = o->config_text, .on_record = on_record, .on_tick = checkpoint,
 				 .ud = &l };
 	int rc = -1;
 

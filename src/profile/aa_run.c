@@ -80,6 +80,8 @@ static void tick(void *ud)
 	struct hr_error ignored = { 0 };
 
 	hr_aa_audit_read(rd->fd, 0, on_audit, rd, &rd->r->lost, &ignored);
+	if (rd->r->on_tick)
+		rd->r->on_tick(rd->r->ud);
 }
 
 /* The marker goes through the kernel's audit queue behind every record of

@@ -19,6 +19,9 @@ struct hr_aa_run {
 	const char *label;         /* the temporary profile's name */
 	const char *profile_text;  /* its text, the profile named label */
 	void (*on_record)(void *ud, const struct hr_aa_record *r);
+	/* optional: after each read while the workload runs (same thread as
+	 * on_record, never at the same time) */
+	void (*on_tick)(void *ud);
 	void *ud;
 	/* results */
 	long records;              /* AppArmor records of label and its children */

@@ -140,23 +140,25 @@ test_check_leaves_same_named_profile_alone() {
 }
 
 # learn is killed (SIGKILL: nothing of it runs any more) while the workload
-# runs: its temporary profile stays loaded until `delete` of the container
-# it left (or the next learn or check) finds the lease of a dead owner and
-# unloads it. A profile of a live learn is left alone meanwhile.
+# runs: the checkpoint of what it learned so far stays, flagged partial; its
+# temporary profile stays loaded until `delete` of the container it left
+# (or the next learn or check) finds the lease of a dead owner and unloads
+# it. A profile of a live learn is left alone meanwhile.
 test_learn_sigkilled_profile_unloaded_by_delete() {
 	local b=$TEST_TMP/$(unique_id) id=$(unique_id) live=$(unique_id) pid pid2 i=0
 	need_apparmor
-	workload_bundle "$b" 'trap "exit 143" TERM; sleep 60 & wait' || return 1
+	workload_bundle "$b" 'trap "exit 143" TERM; cat /etc/passwd >/dev/null; sleep 60 & wait' || return 1
 	"$HARDRUN" --root "$STATE_ROOT" profile learn --apparmor -b "$b" -o "$b.aa" --id "$id" </dev/null >/dev/null 2>&1 &
 	pid=$!
 	"$HARDRUN" --root "$STATE_ROOT" profile learn --apparmor -b "$b" -o "$b.live.aa" --id "$live" </dev/null >/dev/null 2>&1 &
 	pid2=$!
 	until grep -q "^hardrun-learn-$id (complain)$" "$PROFILES" && grep -q "^hardrun-learn-$live (complain)$" "$PROFILES" &&
-		[ "$(hr list -q 2>/dev/null | grep -cE "^($id|$live)$")" = 2 ]; do
+		[ "$(hr list -q 2>/dev/null | grep -cE "^($id|$live)$")" = 2 ] && grep -qx '  /etc/passwd r,' "$b.aa" 2>/dev/null; do
 		i=$((i + 1)); [ $i -lt 300 ] || { kill -KILL "$pid" "$pid2"; fail "learn never started the workloads"; }
 		sleep 0.1
 	done
 	kill -KILL "$pid"; wait "$pid"
+	grep -q '^# PARTIAL: a checkpoint written while the workload ran' "$b.aa" || fail "no partial checkpoint: $(cat "$b.aa")"
 	grep -q "^hardrun-learn-$id (complain)$" "$PROFILES" || fail "the profile went without a delete (test is void)"
 	hr delete -f "$id" 2>/dev/null || fail "delete -f of the left container"
 	! grep -q "^hardrun-learn-$id " "$PROFILES" || fail "the killed learn's profile is still loaded after delete"
