@@ -1,0 +1,57 @@
+#!/bin/bash
+# CVE-2016-9962: during `exec`, the runtime's process joins the container's
+# pid namespace before it executes the workload; runc's was dumpable then,
+# so a process of the container could ptrace it (or open /proc/PID/fd) and
+# reach what the runtime held: the host's file descriptors, its memory, its
+# capabilities. Here a container process watches /proc while the host runs
+# `exec` many times and attacks every runtime process it sees (the
+# ptracer helper). No seccomp, so only the runtime's own defences count;
+# the helper's control (attaching to the container's pid 1) shows ptrace
+# itself works in the container.
+. "$(dirname "$0")/../lib.sh"
+
+SCRATCH=$TEST_TMP/ptrace.$$
+mkdir -p "$SCRATCH"
+trap 'rm -rf "$SCRATCH"' EXIT
+
+EXECS=150
+
+# attack_execs JQ: the attack under the hardened minimal config changed by JQ.
+attack_execs() {
+	local b=$SCRATCH/b id res i; id=$(unique_id)
+	make_bundle "$b" sh -c 'ptracer /tmp/stop /tmp/result 1 & exec sleep 300' || fail "bundle"
+	cfg "$b" "del(.linux.seccomp) | .root.readonly = false | $1"
+	hr run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	for ((i = 0; i < EXECS; i++)); do
+		hr exec "$id" /bin/true </dev/null >/dev/null 2>&1 || { hr delete -f "$id"; fail "exec $i failed"; }
+	done
+	: >"$b/rootfs/tmp/stop"
+	for ((i = 0; i < 300; i++)); do [ -s "$b/rootfs/tmp/result" ] && break; sleep 0.1; done
+	res=$(cat "$b/rootfs/tmp/result" 2>/dev/null)
+	hr delete -f "$id"
+	assert_contains "$res" "control=ok"
+	assert_contains "$res" " fds=0 "
+	assert_contains "$res" " attached=0"
+	# the window was really there to attack
+	case $res in *" seen=0 "*) skip "no runtime process was seen in $EXECS execs (the race was never run)" ;; esac
+}
+
+# Container root without CAP_SYS_PTRACE: the runtime's process is
+# non-dumpable and holds capabilities the attacker lacks.
+test_exec_process_cannot_be_ptraced_or_its_fds_opened() {
+	attack_execs .
+}
+
+# A user namespace where the container has CAP_SYS_PTRACE: ptrace checks
+# pass for every process whose credentials live in that namespace, the
+# runtime's process included once it has joined; only its non-dumpable
+# memory (created on the host) keeps it out of reach.
+test_userns_exec_process_with_sys_ptrace_cannot_be_ptraced() {
+	local caps='["CAP_SYS_PTRACE", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_DAC_OVERRIDE", "CAP_CHOWN"]'
+	attack_execs ".linux.namespaces += [{type: \"user\"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]
+		| .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}"
+}
+
+run_tests
