@@ -47,6 +47,41 @@ static int devpts_new(const struct hr_mount *m, struct hr_mount_flags *mf, struc
 	return fd;
 }
 
+/* The cgroup this process is in, as a path under /sys/fs/cgroup (v2:
+ * the "0::" line of /proc/self/cgroup); NULL when unreadable. */
+static char *own_cgroup_dir(struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	char *line, *save = NULL;
+
+	if (hr_read_file_at(AT_FDCWD, "/proc/self/cgroup", &text, NULL, err) < 0)
+		return NULL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "0::/", 4) == 0 && !strstr(line, "/.."))
+			return xasprintf("/sys/fs/cgroup%s", strcmp(line + 3, "/") == 0 ? "" : line + 3);
+	hr_error_set(err, 0, "no cgroup v2 path in /proc/self/cgroup");
+	return NULL;
+}
+
+/* Without the rights for a new cgroup2 (no cgroupns in a user namespace),
+ * the container sees its own cgroup through a read-only bind, never the
+ * host's whole hierarchy: a container that can remount it read-write
+ * (CAP_SYS_ADMIN in its user namespace) must not reach the cgroups of the
+ * user around it (CVE-2023-25809). */
+static int cgroup_tree(const struct hr_mount *m, struct hr_mount_flags *mf, struct hr_error *err)
+{
+	_cleanup_free_ char *own = NULL;
+	int fd = hr_fs_new("cgroup2", m->source, mf, err);
+
+	if (fd >= 0 || err->errnum != EPERM)
+		return fd;
+	hr_error_clear(err);
+	own = own_cgroup_dir(err);
+	if (!own)
+		return hr_error_wrap(err, "cgroup mount without a cgroup namespace");
+	return hr_bind_tree(AT_FDCWD, own, true, mf, err);
+}
+
 static int fs_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 		   struct hr_mount_flags *mf, struct hr_error *err)
 {
@@ -55,14 +90,8 @@ static int fs_tree(const struct hr_rootfs_ctx *ctx, const struct hr_mount *m,
 
 	if (strcmp(type, "devpts") == 0)
 		return devpts_new(m, mf, err);
-	if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
-		/* v2 only: without the rights for a new cgroup2 (no cgroupns in a
-		 * userns), show the host's hierarchy read through a bind. */
-		fd = hr_fs_new("cgroup2", m->source, mf, err);
-		if (fd < 0 && err->errnum == EPERM)
-			fd = hr_bind_tree(AT_FDCWD, "/sys/fs/cgroup", true, mf, err);
-		return fd;
-	}
+	if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
+		return cgroup_tree(m, mf, err); /* v2 only */
 	fd = hr_fs_new(type, m->source, mf, err);
 	/* sysfs needs a network namespace owned by our user namespace */
 	if (fd < 0 && err->errnum == EPERM && strcmp(type, "sysfs") == 0 && ctx->opts->in_userns &&
