@@ -26,7 +26,6 @@ struct aa_learn {
 	long allowed, denied;
 	/* checkpoints: the profile so far, while the workload runs */
 	const struct hr_learn_opts *o;
-	const char *name;
 	long checkpointed;           /* records in the last checkpoint */
 	struct timespec last;
 };
