@@ -7,7 +7,9 @@
 # destination's path with a symlink to a scratch host dir while containers
 # with a bind mount there are created. The destination is resolved inside
 # the rootfs and the mount made on that fd, so the scratch dir never gets
-# the mount (nor the mount point), whichever side of the swap a run saw.
+# the mount (nor the mount point: CVE-2024-45310, runc creating empty
+# files and directories on the host through the same race), whichever side
+# of the swap a run saw.
 test_symlink_exchange_race_on_mount_destination() {
 	local scratch sum b spid ok=0 runs=50
 	scratch=$(scratch_dir race); sum=$(victim_sum "$scratch")
