@@ -74,6 +74,11 @@ char *hr_aa_record_rule(const struct hr_aa_record *r, const char *self, const ch
 int hr_aa_profile_rename(const char *text, const char *new_name, char **out, char **old_name,
 			 struct hr_error *err);
 
+/* The text with every quoted relative include (`#include "x"`, `include
+ * if exists "x"`) made absolute against dir, the profile file's directory:
+ * the text is loaded from a temporary file elsewhere. */
+char *hr_aa_profile_absolute_includes(const char *text, const char *dir);
+
 /* audit_netlink.c: the kernel's audit records, from the read-only
  * multicast group (AUDIT_NLGRP_READLOG, needs CAP_AUDIT_READ): every record,
  * whether or not auditd runs, without taking anything from it, and without

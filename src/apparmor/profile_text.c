@@ -128,3 +128,51 @@ int hr_aa_profile_rename(const char *text, const char *new_name, char **out, cha
 	*out = rename_peers(whole, *old_name, new_name);
 	return 0;
 }
+
+/* Where a quoted relative include names its file: returns the offset of
+ * the path's first character in `line` (after the quote), or -1 when the
+ * line is no `[#]include [if exists] "relative"`. */
+static long relative_include_at(const char *line)
+{
+	const char *p = line;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '#')
+		p++;
+	if (strncmp(p, "include", 7) != 0 || (p[7] != ' ' && p[7] != '\t'))
+		return -1;
+	p += 7;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "if exists", 9) == 0 && (p[9] == ' ' || p[9] == '\t')) {
+		p += 9;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	if (*p != '"' || p[1] == '/' || p[1] == '"')
+		return -1;
+	return (long)(p + 1 - line);
+}
+
+char *hr_aa_profile_absolute_includes(const char *text, const char *dir)
+{
+	char *out = xstrdup(""), *next;
+	const char *line = text;
+
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+		_cleanup_free_ char *copy = xstrndup(line, len);
+		long at = relative_include_at(copy);
+
+		if (at >= 0)
+			next = xasprintf("%s%.*s%s/%s", out, (int)at, copy, dir, copy + at);
+		else
+			next = xasprintf("%s%s", out, copy);
+		free(out);
+		out = next;
+		line += len;
+	}
+	return out;
+}

@@ -6,9 +6,13 @@
  * denied too); they are grouped by the rule that would allow them. */
 #include "profile/aa_learn.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -93,13 +97,20 @@ static void print_text(json_t *report, FILE *out)
 static int renamed_text(const struct hr_check_opts *o, const char *label, char **text, char **name,
 			struct hr_error *err)
 {
-	_cleanup_free_ char *orig = NULL;
+	_cleanup_free_ char *orig = NULL, *copy = NULL, *dir = NULL, *absolute = NULL;
 
 	if (!o->profile)
 		return hr_error_set(err, 0, "profile check --apparmor: name the AppArmor profile file with --profile");
 	if (hr_read_file_at(AT_FDCWD, o->profile, &orig, NULL, err) < 0)
 		return hr_error_wrap(err, "profile check --apparmor: reading the profile");
-	if (hr_aa_profile_rename(orig, label, text, name, err) < 0)
+	/* it is loaded from a temporary file: its relative includes must
+	 * still name the files next to it */
+	copy = xstrdup(o->profile);
+	dir = realpath(dirname(copy), NULL);
+	if (!dir)
+		return hr_error_set(err, errno, "profile check --apparmor: the directory of %s", o->profile);
+	absolute = hr_aa_profile_absolute_includes(orig, dir);
+	if (hr_aa_profile_rename(absolute, label, text, name, err) < 0)
 		return hr_error_wrap(err, "profile check --apparmor: %s", o->profile);
 	return 0;
 }

@@ -197,6 +197,32 @@ static void test_rename(void **state)
 	assert_string_equal(err.msg, "no profile found (a `profile NAME {` block)");
 }
 
+/* check loads the text from a temporary file: relative quoted includes
+ * are made absolute against the profile's own directory; <...> includes,
+ * absolute ones and other lines stay as they are. */
+static void test_absolute_includes(void **state)
+{
+	const char *text = "#include <tunables/global>\n"
+			   "profile p {\n"
+			   "  #include \"local/extra\"\n"
+			   "\tinclude if exists \"more.d/x\"\n"
+			   "  include \"/abs/y\"\n"
+			   "  /etc/include r,\n"
+			   "}";
+	const char *want = "#include <tunables/global>\n"
+			   "profile p {\n"
+			   "  #include \"/etc/pro files/local/extra\"\n"
+			   "\tinclude if exists \"/etc/pro files/more.d/x\"\n"
+			   "  include \"/abs/y\"\n"
+			   "  /etc/include r,\n"
+			   "}";
+	char *out = hr_aa_profile_absolute_includes(text, "/etc/pro files");
+
+	(void)state;
+	assert_string_equal(out, want);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_rules_from_captured_records),
 		cmocka_unit_test(test_record_rule),
 		cmocka_unit_test(test_rename),
+		cmocka_unit_test(test_absolute_includes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,28 @@ test_check_complete_profile_is_clean() {
 	rm -rf "$b" "$p" "$p.err"
 }
 
+# check loads the profile from a temporary file: a relative quoted include
+# must still name the file next to the profile (not one in the cwd).
+test_check_resolves_relative_include_next_to_the_profile() {
+	local b=$TEST_TMP/$(unique_id) d out rc
+	need_apparmor
+	workload_bundle "$b" || return 1
+	d=$b.profiles; mkdir -p "$d"
+	learn_profile "$b" "$b.aa" "aa-inc-$RANDOM" >/dev/null || return 1
+	# the same profile, its rules moved into rules.inc next to it (not the
+	# peer= rules that name the profile itself: only the profile's own
+	# text is renamed)
+	awk '/^profile /{inside=1; next} inside && /^}/{inside=0} inside && !/peer=/' "$b.aa" >"$d/rules.inc"
+	[ -s "$d/rules.inc" ] || fail "no rules to move: $(cat "$b.aa")"
+	awk '/^profile /{print; print "  #include \"rules.inc\""; inside=1; next} inside && /^}/{inside=0}
+		!inside || /peer=/' "$b.aa" >"$d/p.aa"
+	out=$(cd / && hr profile check --apparmor --profile "$d/p.aa" -b "$b" </dev/null 2>&1); rc=$?
+	assert_eq "$rc" 0 "exit status ($out)"
+	assert_contains "$out" "enforce mode would have denied nothing"
+	no_temporary_profiles
+	rm -rf "$b" "$d" "$b.aa" "$b.aa.err"
+}
+
 test_check_reports_missing_rule() {
 	local b=$TEST_TMP/$(unique_id) p r out rc
 	need_apparmor
