@@ -16,25 +16,10 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "scratch_root.h"
 #include "state/state.h"
 
 static const struct hr_idpool_cfg cfg = { .start = 100000, .size = 65536 * 4, .range = 65536 };
-
-static char *new_root(void)
-{
-	char tmpl[] = "/tmp/hardrun-idpool-XXXXXX";
-
-	assert_non_null(mkdtemp(tmpl));
-	return xstrdup(tmpl);
-}
-
-static void rm_root(char *root)
-{
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", root);
-
-	assert_int_equal(system(cmd), 0);
-	free(root);
-}
 
 static uint32_t alloc_ok(const char *root, const char *id)
 {

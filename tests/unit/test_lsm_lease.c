@@ -18,23 +18,8 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "scratch_root.h"
 #include "state/lsm_lease.h"
-
-static char *new_root(void)
-{
-	char tmpl[] = "/tmp/hardrun-lease-XXXXXX";
-
-	assert_non_null(mkdtemp(tmpl));
-	return xstrdup(tmpl);
-}
-
-static void rm_root(char *root)
-{
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", root);
-
-	assert_int_equal(system(cmd), 0);
-	free(root);
-}
 
 static bool lease_exists(const char *root, const char *label)
 {
