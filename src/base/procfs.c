@@ -5,6 +5,7 @@
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -75,4 +76,23 @@ int hr_procfs_reopen(int path_fd, int flags, const char *what, struct hr_error *
 	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
 		return hr_error_set(err, 0, "reopen %s: procfs gave a different file", what);
 	return hr_steal_fd(fd);
+}
+
+int hr_proc_own_cgroup2(char **out, struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (hr_read_file_flags_at(AT_FDCWD, "/proc/self/cgroup", O_NOFOLLOW, &text, NULL, err) < 0)
+		return -1;
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strncmp(line, "0::", 3) == 0) {
+			*out = xstrdup(line + 3);
+			return 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return hr_error_set(err, 0, "no cgroup v2 (\"0::\") entry in /proc/self/cgroup");
 }

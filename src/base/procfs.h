@@ -21,4 +21,8 @@ int hr_procfs_open(struct hr_error *err);
  * reader). Returns the new fd, or -1 with err set. */
 int hr_procfs_reopen(int path_fd, int flags, const char *what, struct hr_error *err);
 
+/* The calling process's cgroup v2 path (the "0::" line of
+ * /proc/self/cgroup, e.g. "/hardrun/ID", "/" at the root). */
+int hr_proc_own_cgroup2(char **out, struct hr_error *err);
+
 #endif

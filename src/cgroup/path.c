@@ -8,25 +8,12 @@
 #include <string.h>
 
 #include "cgroup/internal.h"
+#include "base/procfs.h"
 #include "base/util.h"
 
 int hr_cg_own_path(char **out, struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL;
-
-	if (hr_cg_read(AT_FDCWD, "/proc/self/cgroup", &text, err) < 0)
-		return -1;
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strncmp(line, "0::", 3) == 0) {
-			*out = xstrdup(line + 3);
-			return 0;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return hr_error_set(err, 0, "cgroup: no cgroup v2 (\"0::\") entry in /proc/self/cgroup");
+	return hr_proc_own_cgroup2(out, err) < 0 ? hr_error_wrap(err, "cgroup") : 0;
 }
 
 int hr_cg_append_components(char **buf, const char *p, const char *what, struct hr_error *err)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/procfs.h"
 #include "base/util.h"
 
 static char *data_without_gid(const char *data)
@@ -47,20 +48,19 @@ static int devpts_new(const struct hr_mount *m, struct hr_mount_flags *mf, struc
 	return fd;
 }
 
-/* The cgroup this process is in, as a path under /sys/fs/cgroup (v2:
- * the "0::" line of /proc/self/cgroup); NULL when unreadable. */
+/* The cgroup this process is in, as a path under /sys/fs/cgroup; NULL
+ * when unreadable. */
 static char *own_cgroup_dir(struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL;
-	char *line, *save = NULL;
+	_cleanup_free_ char *own = NULL;
 
-	if (hr_read_file_at(AT_FDCWD, "/proc/self/cgroup", &text, NULL, err) < 0)
+	if (hr_proc_own_cgroup2(&own, err) < 0)
 		return NULL;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (strncmp(line, "0::/", 4) == 0 && !strstr(line, "/.."))
-			return xasprintf("/sys/fs/cgroup%s", strcmp(line + 3, "/") == 0 ? "" : line + 3);
-	hr_error_set(err, 0, "no cgroup v2 path in /proc/self/cgroup");
-	return NULL;
+	if (own[0] != '/' || strstr(own, "/..")) {
+		hr_error_set(err, 0, "unexpected cgroup v2 path \"%s\" in /proc/self/cgroup", own);
+		return NULL;
+	}
+	return xasprintf("/sys/fs/cgroup%s", strcmp(own, "/") == 0 ? "" : own);
 }
 
 /* Without the rights for a new cgroup2 (no cgroupns in a user namespace),
