@@ -146,19 +146,7 @@ teardown() {
 make_rootfs_and_image() { busybox_rootfs_and_image "$ROOTFS" "$D/image.tar" "$IMAGE" "$D/oci" '["/bin/sh"]'; }
 
 start_containerd() {
-	# The v1 runtime plugin must stay: 1.6's tasks service needs it.
-	cat >"$D/config.toml" <<-EOF
-	version = 2
-	root = "$D/root"
-	state = "$D/state"
-	disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
-	[grpc]
-	  address = "$SOCK"
-	[ttrpc]
-	  address = "$SOCK.ttrpc"
-	[plugins."io.containerd.runtime.v1.linux"]
-	  runtime_root = "$D/v1-root"
-	EOF
+	containerd_config_base io.containerd.grpc.v1.cri >"$D/config.toml"
 	containerd -c "$D/config.toml" >"$D/logs/containerd.log" 2>&1 &
 	CTRD_PID=$!
 	local i

@@ -100,17 +100,7 @@ setup() {
 	   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.217.0.0/24"}]], "dataDir": "$D/ipam"}},
 	  {"type": "loopback"}]}
 	EOF
-	cat >"$D/config.toml" <<-EOF
-	version = 2
-	root = "$D/root"
-	state = "$D/state"
-	disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
-	[grpc]
-	  address = "$SOCK"
-	[ttrpc]
-	  address = "$SOCK.ttrpc"
-	[plugins."io.containerd.runtime.v1.linux"]
-	  runtime_root = "$D/v1-root"
+	{ containerd_config_base; cat <<-EOF; } >"$D/config.toml"
 	[plugins."io.containerd.grpc.v1.cri"]
 	  sandbox_image = "$PAUSE"
 	  stream_server_address = "127.0.0.1"

@@ -70,3 +70,25 @@ busybox_rootfs_and_image() {
 	echo '{"imageLayoutVersion":"1.0.0"}' >"$L/oci-layout"
 	tar -C "$L" -cf "$tar" oci-layout index.json blobs
 }
+
+# containerd_config_base [PLUGIN...]: the start of a private containerd's
+# config.toml (everything under $D, the socket at $SOCK) with PLUGIN...
+# disabled besides the snapshotters and tracing these tests never use. The
+# v1 runtime plugin stays: 1.6's tasks service needs it.
+containerd_config_base() {
+	local off='"io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"'
+	local i
+	for ((i = $#; i >= 1; i--)); do off="\"${!i}\", $off"; done
+	cat <<-EOF
+	version = 2
+	root = "$D/root"
+	state = "$D/state"
+	disabled_plugins = [$off]
+	[grpc]
+	  address = "$SOCK"
+	[ttrpc]
+	  address = "$SOCK.ttrpc"
+	[plugins."io.containerd.runtime.v1.linux"]
+	  runtime_root = "$D/v1-root"
+	EOF
+}
