@@ -262,6 +262,11 @@ static int setup_filter(scmp_filter_ctx ctx, const struct hr_seccomp *cfg, unsig
 	}
 	/* The launcher sets no_new_privs itself, as the config asks. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary tree over syscall numbers: the kernel emulates the filter for
+	 * every syscall number when it loads it (its allow cache), and a linear
+	 * chain makes that walk ~400 instructions per number. */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0 && (flags & SECCOMP_FILTER_FLAG_TSYNC))
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	if (rc < 0)
