@@ -6,10 +6,11 @@
  * process reads its own /proc/self/exe.
  *
  * Defence: the verbs that put a process into a container (create, run,
- * exec) run from a memfd copy sealed against writes, so the only file a
- * container can ever reach is a private, immutable copy: as root the copy
- * is mapped in place of the host file and made /proc/self/exe
- * (selfexe_remap.c), otherwise hardrun re-executes itself from the copy.
+ * exec) never reach it with the host file. As root the file's mappings
+ * are replaced in place by anonymous copies and /proc/self/exe becomes a
+ * sealed, empty memfd (selfexe_remap.c); otherwise hardrun re-executes
+ * itself from a memfd copy sealed against writes. Either way the only file
+ * a container can ever reach is private and immutable.
  * A binary on a read-only mount is already out of reach (the container
  * cannot remount a mount of another mount namespace) and is not copied. */
 #include "launch/selfexe.h"
@@ -133,15 +134,22 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 		(void)prctl(PR_SET_NAME, "hardrun", 0, 0, 0);
 		return 0;
 	}
+	/* in place: an empty sealed memfd as exe (nothing to copy into it) */
+	copy = memfd_for_exec(err);
+	if (copy < 0)
+		return -1;
+	if (fcntl(copy, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
+		return hr_error_set(err, errno, "seal hardrun's memfd");
+	if (hr_selfexe_remap(self, copy) == 0) {
+		hr_log_debugf("selfexe: running from anonymous copies (remapped in place), exe a sealed empty memfd");
+		return 0;
+	}
+	close(copy);
 	copy = memfd_for_exec(err);
 	if (copy < 0 || copy_loaded(self, copy, err) < 0)
 		return -1;
 	if (fcntl(copy, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
 		return hr_error_set(err, errno, "seal hardrun's memfd copy");
-	if (hr_selfexe_remap(self, copy) == 0) {
-		hr_log_debugf("selfexe: running from the sealed copy (remapped in place)");
-		return 0;
-	}
 	hr_log_debugf("selfexe: re-executing from the sealed copy");
 	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
 	return hr_error_set(err, errno, "re-execute hardrun from its sealed copy (refusing to run containers "

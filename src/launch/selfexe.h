@@ -15,16 +15,17 @@
  * a sealed memfd copy, or a file on a read-only mount. */
 bool hr_selfexe_is_protected(struct hr_error *err);
 
-/* Makes the running image a sealed memfd copy unless it is already
+/* Takes the running image off the host file unless it is already
  * protected: in place where it can (hr_selfexe_remap), otherwise by
- * re-executing hardrun (same argv and environment) from the copy. Returns
- * 0 when protected; -1 only when neither works. */
+ * re-executing hardrun (same argv and environment) from a sealed memfd
+ * copy. Returns 0 when protected; -1 only when neither works. */
 int hr_selfexe_ensure_protected(char **argv, struct hr_error *err);
 
-/* Maps the sealed copy `copy` of the host file `self` in place of every
- * mapping of it and makes it /proc/self/exe (selfexe_remap.c). 0 when the
- * process no longer references the host file; -1 when not possible here
- * (the caller then re-executes from the copy). */
-int hr_selfexe_remap(int self, int copy);
+/* Replaces every mapping of the host file `self` by an anonymous copy of
+ * its bytes and makes the sealed memfd `exe` /proc/self/exe
+ * (selfexe_remap.c). 0 when the process no longer references the host
+ * file; -1 when not possible here (the caller then re-executes from a
+ * sealed copy). */
+int hr_selfexe_remap(int self, int exe);
 
 #endif

@@ -1,40 +1,37 @@
-/* The sealed copy without a second start (issue 16).
+/* The host file out of reach without a second start (issue 16).
  *
  * What CVE-2019-5736 needs is a process inside a container whose
  * /proc/PID/exe (mm->exe_file) or one of whose mappings is hardrun's host
- * file. Re-executing from the sealed memfd removes both, at the price of a
- * second start of hardrun (exec, dynamic loader, page faults: ~1 ms of CPU
- * on every create, run and exec). This does the same in place: every
- * mapping of the host file is replaced by the same bytes mapped from the
- * sealed copy, then PR_SET_MM_MAP points mm->exe_file at the copy.
- * Afterwards the process holds no reference to the host file at all (no
- * mapping, no fd, not its exe), exactly as after the re-exec; what clone
- * and fork hand to the container process is this address space.
+ * file. Re-executing from a sealed memfd copy removes both, at the price of
+ * a second start of hardrun (exec, dynamic loader, page faults: ~1 ms of
+ * CPU on every create, run and exec). This does the same in place: every
+ * mapping of the host file is replaced by anonymous memory holding its
+ * current bytes (moved over it with mremap), then PR_SET_MM_MAP points
+ * mm->exe_file at a sealed, empty memfd. Afterwards the process holds no
+ * reference to the host file at all (no mapping, no fd, not its exe), as
+ * after the re-exec, and shares no page cache with anything: a container
+ * that executes /proc/self/exe gets ENOEXEC, and a kernel bug that writes
+ * through a read-only file (Dirty Pipe) has no file of ours to write to.
+ * What clone and fork hand to the container process is this address space.
  *
- * - Read-only mappings below the writable segment hold the file's bytes
- *   unchanged (no text relocations: checked), so they are mapped again
- *   from the copy at the same offset. The writable segment and RELRO hold
- *   relocated and written data, so their current bytes are copied into a
- *   private mapping of the copy, which then replaces them (mremap).
+ * - The copies are of the bytes in memory, so relocated data, RELRO and
+ *   the written data segment stay as they are.
  * - The kernel refuses the new exe while any mapping of the old file
  *   remains (EBUSY); we check again ourselves in /proc/self/maps, so that
  *   the guarantee does not rest on that kernel check.
- * - Needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN (root), x86_64 (on arm64 the text
- *   would lose PROT_BTI) and no AddressSanitizer (its redzones between
- *   globals make the copy of the data segment fault). Anything refused or
- *   unexpected returns -1 and the caller re-executes from the copy as
- *   before, which replaces whatever was remapped. */
+ * - Needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN (root), x86_64 (on arm64
+ *   the text would lose PROT_BTI) and no AddressSanitizer (its redzones
+ *   between globals make the copy of the data segment fault). Anything
+ *   refused or unexpected returns -1 and the caller re-executes from a
+ *   sealed copy, which replaces whatever was remapped. */
 #include "launch/selfexe.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -88,32 +85,6 @@ static int self_maps_of(dev_t dev, ino_t ino, struct self_maps *out)
 	return ferror(f) ? -1 : 0;
 }
 
-/* Text relocations would make read-only mappings differ from the file. */
-static bool has_text_relocations(void)
-{
-	for (const ElfW(Dyn) *d = _DYNAMIC; d->d_tag != DT_NULL; d++)
-		if (d->d_tag == DT_TEXTREL || (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
-			return true;
-	return false;
-}
-
-/* Start (page-aligned) of the first writable PT_LOAD: from there on the
- * mappings hold relocated or written bytes (RELRO included). */
-static uintptr_t writable_start(void)
-{
-	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
-	size_t n = getauxval(AT_PHNUM), page = (size_t)sysconf(_SC_PAGESIZE);
-	uintptr_t bias = 0;
-
-	for (size_t i = 0; ph && i < n; i++)
-		if (ph[i].p_type == PT_PHDR)
-			bias = (uintptr_t)ph - ph[i].p_vaddr;
-	for (size_t i = 0; ph && i < n; i++)
-		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W))
-			return (bias + ph[i].p_vaddr) & ~(uintptr_t)(page - 1);
-	return 0; /* unknown: copy every mapping */
-}
-
 /* Fields 1..52 of /proc/self/stat (f[1] is the pid), read without malloc. */
 static int read_self_stat(unsigned long long f[53])
 {
@@ -145,9 +116,9 @@ static int read_self_stat(unsigned long long f[53])
  * CAP_SYS_RESOURCE, which container hosts often drop). PR_SET_MM_MAP also
  * sets the mm's bounds: they are given as they are (the brk last, with no
  * allocation after reading it). */
-static int set_exe_file(int copy)
+static int set_exe_file(int exe)
 {
-	struct prctl_mm_map m = { .exe_fd = (uint32_t)copy };
+	struct prctl_mm_map m = { .exe_fd = (uint32_t)exe };
 	unsigned long long f[53];
 
 	if (read_self_stat(f) < 0)
@@ -166,16 +137,19 @@ static int set_exe_file(int copy)
 	return prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long)&m, sizeof(m), 0);
 }
 
-static int remap_vma(const struct self_vma *v, int copy, bool keep_bytes)
+/* The mapping's current bytes, in anonymous memory moved over it. A
+ * mapping without read access holds nothing anyone can use: it becomes
+ * anonymous memory without access. */
+static int remap_vma_anonymous(const struct self_vma *v)
 {
 	size_t len = v->end - v->start;
 	void *tmp;
 
-	if (!keep_bytes)
-		return mmap((void *)v->start, len, v->prot, MAP_PRIVATE | MAP_FIXED, copy, v->offset) == MAP_FAILED ? -1 : 0;
 	if (!(v->prot & PROT_READ))
-		return -1;
-	tmp = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, copy, v->offset);
+		return mmap((void *)v->start, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+				       MAP_FAILED ? -1 : 0;
+	/* populated at once: one fault-free copy instead of a fault per page */
+	tmp = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (tmp == MAP_FAILED)
 		return -1;
 	memcpy(tmp, (const void *)v->start, len);
@@ -192,23 +166,20 @@ static int remap_vma(const struct self_vma *v, int copy, bool keep_bytes)
 #define REMAP_HERE false
 #endif
 
-int hr_selfexe_remap(int self, int copy)
+int hr_selfexe_remap(int self, int exe)
 {
 	struct self_maps maps;
 	struct stat host;
-	uintptr_t rw;
 
-	if (!REMAP_HERE || fstat(self, &host) < 0 || has_text_relocations() ||
-	    self_maps_of(host.st_dev, host.st_ino, &maps) < 0 || maps.n == 0)
+	if (!REMAP_HERE || fstat(self, &host) < 0 || self_maps_of(host.st_dev, host.st_ino, &maps) < 0 || maps.n == 0)
 		return -1;
-	rw = writable_start();
 	for (size_t i = 0; i < maps.n; i++)
-		if (remap_vma(&maps.v[i], copy, maps.v[i].start >= rw || (maps.v[i].prot & PROT_WRITE)) < 0) {
+		if (remap_vma_anonymous(&maps.v[i]) < 0) {
 			hr_log_debugf("selfexe: remapping %#" PRIxPTR " failed: %s", maps.v[i].start, strerror(errno));
 			return -1;
 		}
-	if (set_exe_file(copy) < 0) {
-		hr_log_debugf("selfexe: PR_SET_MM_MAP with the copy as exe: %s", strerror(errno));
+	if (set_exe_file(exe) < 0) {
+		hr_log_debugf("selfexe: PR_SET_MM_MAP with the sealed memfd as exe: %s", strerror(errno));
 		return -1;
 	}
 	/* our own check that nothing maps the host file any more */
