@@ -95,6 +95,20 @@ static char *now_rfc3339(void)
 	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
 }
 
+/* The cache key exec may take the container's filter by, without reading
+ * its rules again: only for the spec's own filter, as compiled, with no
+ * policy (exec derives the policy's floor from the rules) and no notify
+ * listener. */
+static char *lean_exec_key(const struct hr_launch_ctx *x)
+{
+	const struct hr_seccomp_program *p = &x->l.seccomp;
+
+	if (!x->l.has_seccomp || x->l.seccomp_supervised || x->l.has_seccomp_floor || p->wants_notify ||
+	    x->plan.seccomp_listener || x->host.floor || !p->cache_key[0])
+		return NULL;
+	return xstrdup(p->cache_key);
+}
+
 static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	struct hr_state *st;
@@ -114,6 +128,7 @@ static int make_state(struct hr_launch_ctx *x, struct hr_error *err)
 	st->n_annotations = x->spec->n_annotations;
 	/* x->spec is the parse of the text saved here */
 	st->hooks = x->spec->has_hooks ? HR_HOOKS_SOME : HR_HOOKS_NONE;
+	st->seccomp_key = lean_exec_key(x);
 	if (hr_write_file_at(x->c->dirfd, "config.json", x->config_text, strlen(x->config_text), err) < 0)
 		return hr_error_wrap(err, "save config");
 	/* what the host policy changed: exec and inspect derive the same config */

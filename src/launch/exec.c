@@ -129,6 +129,50 @@ static int load_exec_process(const struct hr_exec_opts *o, struct hr_container *
 	return hr_policy_container_process(c, own, err);
 }
 
+/* exec's lean path (issue 16): create recorded the BPF cache key of the
+ * container's filter, so the saved config is read without its seccomp
+ * rules (~400 objects: most of the parse) and the filter is taken by that
+ * key. Not with a policy, whose floor is derived again from the rules. */
+static bool lean_exec_possible(const struct hr_exec_opts *o, struct hr_container *c)
+{
+	struct hr_policy_record rec;
+	struct hr_error ignored = { 0 };
+	int recorded;
+
+	if (!c->st.seccomp_key || o->policy || access(HR_POLICY_DEFAULT_PATH, F_OK) == 0 || errno != ENOENT)
+		return false;
+	recorded = hr_container_load_policy(c, &rec, &ignored);
+	hr_policy_record_clear(&rec);
+	return recorded == 0;
+}
+
+static int read_container_spec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, const struct hr_spec **spec,
+			       struct hr_error *err)
+{
+	_cleanup_free_ char *cache = NULL;
+	bool elided = false;
+	int r;
+
+	if (!lean_exec_possible(o, x->c))
+		return hr_container_spec(x->c, spec, err);
+	if (hr_container_spec_lean(x->c, spec, &elided, err) < 0)
+		return -1;
+	if (!elided)
+		return 0;
+	cache = hr_launch_seccomp_cache_dir();
+	r = hr_seccomp_load_cached((*spec)->linux_.seccomp, cache, x->c->st.seccomp_key, &x->l.seccomp, err);
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		x->l.has_seccomp = x->seccomp_preloaded = true;
+		hr_log_debugf("exec: the container's seccomp filter by the cache key create recorded (rules not read)");
+		return 0;
+	}
+	/* the cache entry is gone: the whole config, compiled again */
+	hr_spec_free(hr_steal_ptr(x->c->spec));
+	return hr_container_spec(x->c, spec, err);
+}
+
 /* The container's spec, the process, the checkpoint, then the exec plan. */
 static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, struct hr_process *own,
 		     struct hr_error *err)
@@ -139,12 +183,11 @@ static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, stru
 	/* the container's process as saved, copied before the policy floor is
 	 * applied to the container's spec in place (the config is parsed once;
 	 * a second parse for this copy cost 0.26 ms per exec) */
-	if (!o->process_file) {
-		if (hr_container_spec(x->c, &spec, err) < 0)
-			return -1;
+	if (read_container_spec(o, x, &spec, err) < 0)
+		return -1;
+	if (!o->process_file)
 		hr_process_copy(own, &spec->process);
-		hr_log_step("exec: read the saved config");
-	}
+	hr_log_step("exec: read the saved config");
 	if (hr_policy_container_spec(x->c, &spec, err) < 0)
 		return -1;
 	if (o->process_label)
@@ -156,6 +199,8 @@ static int plan_exec(const struct hr_exec_opts *o, struct hr_launch_ctx *x, stru
 	hr_host_probe(&x->host, own->apparmor_profile);
 	if (hr_host_load_floor(&x->host, o->policy, o->root, o->id, false, err) < 0)
 		return -1;
+	if (x->seccomp_preloaded && x->host.floor) /* appeared since lean_exec_possible */
+		return hr_error_set(err, 0, "exec: a host policy appeared while exec started; run it again");
 	if (x->host.floor_host)
 		x->host.floor_host->seccomp_cache = hr_launch_seccomp_cache_dir();
 	hr_log_step("exec: process, host probe, policy floor");

@@ -36,6 +36,8 @@ struct hr_launch_ctx {
 	int pidfd;
 	int sync_fd;
 	int console_master;
+	bool seccomp_preloaded;          /* exec's lean path: l.seccomp came from the
+					    BPF cache by the key create recorded */
 };
 
 /* Clones the container process (or exec process) and drives it to READY:

@@ -71,6 +71,9 @@ int hr_launch_compile_seccomp(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	_cleanup_free_ char *cache = NULL;
 
+	if (x->seccomp_preloaded) /* only for the container's own filter, unsupervised */
+		return x->plan.seccomp && x->plan.seccomp->syscalls_elided && !x->plan.opts.seccomp_supervised
+			? 0 : hr_error_set(err, 0, "exec: the cached seccomp filter does not fit the plan");
 	if (!x->plan.seccomp)
 		return x->plan.opts.seccomp_supervised ? supervised_seccomp(x) : 0;
 	cache = hr_launch_seccomp_cache_dir();

@@ -74,6 +74,8 @@ static int recorded_policy(struct hr_container *c, struct hr_policy **p,
 	hr_policy_record_clear(&rec);
 	if (r < 0)
 		return hr_error_wrap(err, "container %s: policy record", c->id);
+	if (!*p) /* no policy: nothing judges, nothing to probe */
+		return 0;
 	hr_policy_host_probe(host);
 	host->state_root = c->root;
 	host->container_id = c->id;

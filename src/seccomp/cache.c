@@ -159,7 +159,7 @@ int hr_seccomp_cache_load(const char *dir, const char *key, void **filter, size_
 	return 1;
 }
 
-void hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns)
+int hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns)
 {
 	size_t body = n_insns * sizeof(struct sock_filter);
 	_cleanup_free_ uint8_t *buf = xmalloc(HEADER_LEN + body);
@@ -183,7 +183,8 @@ void hr_seccomp_cache_store(const char *dir, const char *key, const void *filter
 	}
 	if (hr_write_file_atomic_at(dirfd, name, buf, HEADER_LEN + body, &err) < 0)
 		goto fail;
-	return;
+	return 0;
 fail:
 	hr_log_debugf("seccomp cache: not storing %s: %s", key, err.msg);
+	return -1;
 }

@@ -330,12 +330,16 @@ int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
 	char key[HR_SECCOMP_KEY_HEX];
 
 	memset(out, 0, sizeof(*out));
+	if (cfg->syscalls_elided) /* fail closed: never a filter without its rules */
+		return hr_error_set(err, 0, "seccomp: the rules of linux.seccomp were not read; cannot compile");
 	if (check_config(cfg, out, err) < 0)
 		return -1;
 	if (cache_dir) {
 		hr_seccomp_cache_key(cfg, key);
-		if (hr_seccomp_cache_load(cache_dir, key, &out->filter, &out->n_insns) == 1)
+		if (hr_seccomp_cache_load(cache_dir, key, &out->filter, &out->n_insns) == 1) {
+			memcpy(out->cache_key, key, sizeof(key));
 			return 0;
+		}
 	}
 	if (compile_fresh(cfg, out, err) < 0) {
 		hr_seccomp_program_clear(out);
@@ -347,9 +351,36 @@ int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
 		return hr_error_set(err, 0, "seccomp: the filter has %zu BPF instructions, more than the kernel's limit of %d",
 				    n, HR_SECCOMP_MAX_INSNS);
 	}
-	if (cache_dir)
-		hr_seccomp_cache_store(cache_dir, key, out->filter, out->n_insns);
+	if (cache_dir && hr_seccomp_cache_store(cache_dir, key, out->filter, out->n_insns) == 0)
+		memcpy(out->cache_key, key, sizeof(key));
 	return 0;
+}
+
+bool hr_seccomp_key_valid(const char *key)
+{
+	size_t n = 0;
+
+	for (; key && ((key[n] >= '0' && key[n] <= '9') || (key[n] >= 'a' && key[n] <= 'f')); n++)
+		;
+	return key && n == HR_SECCOMP_KEY_HEX - 1 && key[n] == '\0';
+}
+
+int hr_seccomp_load_cached(const struct hr_seccomp *cfg, const char *cache_dir, const char *key,
+			   struct hr_seccomp_program *out, struct hr_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!cache_dir || !hr_seccomp_key_valid(key))
+		return 0;
+	/* the rules are not here: only the default action can ask for notify */
+	if (check_config(cfg, out, err) < 0)
+		return -1;
+	if (out->wants_notify || cfg->listener_path ||
+	    hr_seccomp_cache_load(cache_dir, key, &out->filter, &out->n_insns) != 1) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	memcpy(out->cache_key, key, HR_SECCOMP_KEY_HEX);
+	return 1;
 }
 
 void hr_seccomp_program_clear(struct hr_seccomp_program *p)

@@ -8,8 +8,6 @@
 #include "hardrun/error.h"
 #include "seccomp/seccomp.h"
 
-#define HR_SECCOMP_KEY_HEX 65
-
 /* Hex SHA-256 of the canonical form of cfg plus everything else that shapes
  * the BPF (hardrun and libseccomp versions, native arch, kernel API level). */
 void hr_seccomp_cache_key(const struct hr_seccomp *cfg, char key[HR_SECCOMP_KEY_HEX]);
@@ -17,8 +15,8 @@ void hr_seccomp_cache_key(const struct hr_seccomp *cfg, char key[HR_SECCOMP_KEY_
 /* 1 and *filter, *n_insns set on a hit, 0 on a miss (absent, foreign or
  * corrupt entries are misses: the cache is only an optimisation). */
 int hr_seccomp_cache_load(const char *dir, const char *key, void **filter, size_t *n_insns);
-/* Best effort; failures are logged at debug level. */
-void hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns);
+/* Best effort: 0 when stored, -1 when not (logged at debug level). */
+int hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns);
 
 /* enosys.c: puts the "newer than the profile -> ENOSYS" prefix
  * before p's program (def: the profile's resolved default action). */

@@ -10,17 +10,30 @@
 #include "hardrun/error.h"
 #include "spec/spec.h"
 
+#define HR_SECCOMP_KEY_HEX 65 /* 64 hex digits and NUL */
+
 struct hr_seccomp_program {
 	void *filter;          /* struct sock_filter[] */
 	size_t n_insns;
 	unsigned int flags;    /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
 	bool wants_notify;     /* a rule uses SCMP_ACT_NOTIFY */
+	char cache_key[HR_SECCOMP_KEY_HEX]; /* its BPF cache entry, "" when none */
 };
 
 /* Compiles (or fetches from the BPF cache under cache_dir, keyed by a hash
- * of the canonical filter description; cache_dir NULL disables caching). */
+ * of the canonical filter description; cache_dir NULL disables caching).
+ * Refuses a cfg whose rules were elided. */
 int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
 		       struct hr_seccomp_program *out, struct hr_error *err);
+/* exec's lean path: the program create compiled, from the cache entry
+ * `key` it recorded. cfg's rules may be elided: its default action,
+ * architectures and flags are checked and give the seccomp(2) flags. 1 when
+ * loaded, 0 when the entry is gone or the config wants a notify listener
+ * (then compile from the whole config), -1 on an error. */
+int hr_seccomp_load_cached(const struct hr_seccomp *cfg, const char *cache_dir, const char *key,
+			   struct hr_seccomp_program *out, struct hr_error *err);
+/* True for 64 lowercase hex digits (a cache key read back from state). */
+bool hr_seccomp_key_valid(const char *key);
 void hr_seccomp_program_clear(struct hr_seccomp_program *p);
 
 /* Container side: seccomp(SECCOMP_SET_MODE_FILTER). With wants_notify,

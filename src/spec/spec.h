@@ -214,6 +214,8 @@ struct hr_seccomp {
 	char *listener_path;
 	char *listener_metadata;
 	struct hr_seccomp_rule *syscalls; size_t n_syscalls;
+	bool syscalls_elided;  /* exec's lean read: the rules were not read (the
+				  compiled program comes from the BPF cache) */
 };
 
 struct hr_sysctl {
@@ -282,6 +284,9 @@ struct hr_spec {
  * JSON syntax errors or the JSON path for schema errors, e.g.
  * "config.json: process.args: must be a non-empty array of strings". */
 int hr_spec_load_file(const char *path, struct hr_spec **out, struct hr_error *err);
+/* The config text with the value of linux.seccomp.syscalls replaced by []
+ * (json_elide.c), or NULL when it cannot tell that value exactly. */
+char *hr_json_elide_seccomp_rules(const char *text);
 int hr_spec_load_string(const char *json, const char *source_name, struct hr_spec **out,
 			struct hr_error *err);
 void hr_spec_free(struct hr_spec *spec);

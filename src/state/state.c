@@ -134,6 +134,7 @@ static int state_from_json(struct hr_state *st, json_t *j)
 	st->rootfs = json_str(j, "rootfs");
 	st->created = json_str(j, "created");
 	st->owner = json_str(j, "owner");
+	st->seccomp_key = json_str(j, "seccompKey");
 	st->created_done = json_is_true(json_object_get(j, "createdDone"));
 	st->started = json_is_true(json_object_get(j, "started"));
 	if (json_is_boolean(json_object_get(j, "hasHooks")))
@@ -276,6 +277,7 @@ void hr_container_free(struct hr_container *c)
 	free(c->st.systemd_unit);
 	free(c->st.created);
 	free(c->st.owner);
+	free(c->st.seccomp_key);
 	hr_kv_free(c->st.annotations, c->st.n_annotations);
 	free(c->damage);
 	hr_spec_free(c->spec);
@@ -313,6 +315,8 @@ int hr_container_save(struct hr_container *c, struct hr_error *err)
 	json_object_set_new(j, "started", json_boolean(st->started));
 	if (st->hooks != HR_HOOKS_UNKNOWN)
 		json_object_set_new(j, "hasHooks", json_boolean(st->hooks == HR_HOOKS_SOME));
+	if (st->seccomp_key)
+		json_object_set_new(j, "seccompKey", json_string(st->seccomp_key));
 	json_object_set_new(j, "annotations", annotations_json(st));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -331,6 +335,32 @@ int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct
 		if (hr_spec_load_string(text, CONFIG_FILE, &c->spec, err) < 0)
 			return -1;
 	}
+	*out = c->spec;
+	return 0;
+}
+
+int hr_container_spec_lean(struct hr_container *c, const struct hr_spec **out, bool *elided,
+			   struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL, *lean = NULL;
+	struct hr_error ignored = { 0 };
+
+	*elided = false;
+	if (c->spec)
+		return hr_container_spec(c, out, err);
+	if (hr_read_file_at(c->dirfd, CONFIG_FILE, &text, NULL, err) < 0)
+		return hr_error_wrap(err, "read saved config of container %s", c->id);
+	lean = hr_json_elide_seccomp_rules(text);
+	if (lean && hr_spec_load_string(lean, CONFIG_FILE, &c->spec, &ignored) == 0 && c->spec->has_linux &&
+	    c->spec->linux_.seccomp && c->spec->linux_.seccomp->n_syscalls == 0) {
+		c->spec->linux_.seccomp->syscalls_elided = true;
+		*elided = true;
+		*out = c->spec;
+		return 0;
+	}
+	hr_spec_free(hr_steal_ptr(c->spec));
+	if (hr_spec_load_string(text, CONFIG_FILE, &c->spec, err) < 0)
+		return -1;
 	*out = c->spec;
 	return 0;
 }

@@ -42,6 +42,9 @@ struct hr_state {
 	bool created_done;         /* create finished (else: half-created) */
 	bool started;              /* start released the process */
 	enum hr_hooks_saved hooks; /* state.json "hasHooks", when present */
+	char *seccomp_key;         /* "seccompKey": the BPF cache entry of the
+				      container's own filter, for exec's lean
+				      path; NULL when none */
 	struct hr_kv *annotations; size_t n_annotations;
 	char *owner;               /* "" for root */
 };
@@ -95,6 +98,12 @@ int hr_container_save(struct hr_container *c, struct hr_error *err);
 int hr_container_save_record(struct hr_container *c, struct hr_error *err);
 /* The config.json as stored at create time. */
 int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct hr_error *err);
+/* The saved config with linux.seccomp's rules left out when the text
+ * allows (hr_json_elide_seccomp_rules; *elided then true and the spec's
+ * seccomp says syscalls_elided), else the whole config. For exec, whose
+ * filter comes from the BPF cache by st.seccomp_key. */
+int hr_container_spec_lean(struct hr_container *c, const struct hr_spec **out, bool *elided,
+			   struct hr_error *err);
 /* The same, for its hooks only: *out is NULL when the state records that
  * the saved config has none (parsing and validating it again costs about a
  * quarter of a millisecond of CPU, in both start and delete). */

@@ -58,6 +58,28 @@ test_exec_gets_container_seccomp() {
 	assert_contains "$out" "Operation not permitted"
 }
 
+# exec's lean path (issue 16): create records the BPF cache key of the
+# container's own filter; exec takes the filter by that key without reading
+# the config's rules. A rule only this test has (umask -> errno N) shows
+# the rules in force both ways: by the key, and with that cache entry gone
+# (then exec reads the whole config and compiles it again). Only this
+# test's own entry is removed.
+test_exec_filter_by_recorded_key() {
+	local b=$TEST_TMP/$FUNCNAME id key n out; id=$(unique_id); n=$((RANDOM % 40 + 80))
+	start_sleeper "$b" "$id" ".linux.seccomp.syscalls |= map(.names -= [\"umask\"])
+		| .linux.seccomp.syscalls += [{names: [\"umask\"], action: \"SCMP_ACT_ERRNO\", errnoRet: $n}]"
+	key=$(jq -r '.seccompKey // empty' "$STATE_ROOT/$id/state.json")
+	[[ $key =~ ^[0-9a-f]{64}$ ]] || { hr delete -f "$id"; fail "no seccompKey in state.json: '$key'"; }
+	out=$(hr --debug exec "$id" try-syscall umask 18 2>&1)
+	assert_contains "$out" "by the cache key create recorded (rules not read)"
+	assert_contains "$out" "umask: errno $n"
+	rm -f "/var/cache/hardrun/seccomp/$key.bpf"
+	out=$(hr --debug exec "$id" try-syscall umask 18 2>&1)
+	hr delete -f "$id"
+	assert_not_contains "$out" "rules not read"
+	assert_contains "$out" "umask: errno $n"
+}
+
 test_exec_detach_pid_file() {
 	local b=$TEST_TMP/$FUNCNAME id; id=$(unique_id)
 	start_sleeper "$b" "$id"

@@ -430,6 +430,53 @@ static void test_cache_hit_matches_fresh(void **state)
 	hr_seccomp_program_clear(&other);
 }
 
+/* exec's lean path: the program by the key compile recorded, the same
+ * bytes; an elided config never compiles; a bad key or a gone entry is a
+ * miss; a notify default is a miss (its listener needs the rules). */
+static void test_load_by_recorded_key(void **state)
+{
+	char dir[] = "/tmp/hardrun-test-seccomp-XXXXXX";
+	char *names[] = { "getpid", NULL };
+	struct hr_seccomp_rule rule = { .names = names, .action = "SCMP_ACT_ERRNO" };
+	struct hr_seccomp cfg = permissive(&rule, 1), lean;
+	struct hr_seccomp_program first, byk;
+	struct hr_error err = { 0 };
+	char *cachedir, *cmd;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	cachedir = xasprintf("%s/cache", dir);
+	assert_int_equal(hr_seccomp_compile(&cfg, cachedir, &first, &err), 0);
+	assert_true(hr_seccomp_key_valid(first.cache_key));
+	lean = cfg;
+	lean.syscalls = NULL;
+	lean.n_syscalls = 0;
+	lean.syscalls_elided = true;
+	assert_int_equal(hr_seccomp_compile(&lean, cachedir, &byk, &err), -1);
+	assert_non_null(strstr(err.msg, "not read"));
+	assert_int_equal(hr_seccomp_load_cached(&lean, cachedir, first.cache_key, &byk, &err), 1);
+	assert_int_equal(byk.n_insns, first.n_insns);
+	assert_memory_equal(byk.filter, first.filter, first.n_insns * 8);
+	assert_int_equal(byk.flags, first.flags);
+	hr_seccomp_program_clear(&byk);
+	assert_int_equal(hr_seccomp_load_cached(&lean, cachedir, "../../etc/passwd", &byk, &err), 0);
+	assert_int_equal(hr_seccomp_load_cached(&lean, NULL, first.cache_key, &byk, &err), 0);
+	lean.default_action = "SCMP_ACT_NOTIFY";
+	assert_int_equal(hr_seccomp_load_cached(&lean, cachedir, first.cache_key, &byk, &err), 0);
+	lean.default_action = cfg.default_action;
+	cmd = xasprintf("rm -f %s/*.bpf", cachedir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	assert_int_equal(hr_seccomp_load_cached(&lean, cachedir, first.cache_key, &byk, &err), 0);
+	assert_null(byk.filter);
+
+	cmd = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(cachedir);
+	hr_seccomp_program_clear(&first);
+}
+
 static void test_notify_listener_fd(void **state)
 {
 	char *names[] = { "getppid", NULL };
@@ -631,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_arches_and_flags),
 		cmocka_unit_test(test_rule_equal_to_default_skipped),
 		cmocka_unit_test(test_cache_hit_matches_fresh),
+		cmocka_unit_test(test_load_by_recorded_key),
 		cmocka_unit_test(test_notify_listener_fd),
 		cmocka_unit_test(test_send_to_listener),
 		cmocka_unit_test(test_load_without_nnp_is_clear),
