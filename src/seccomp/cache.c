@@ -22,7 +22,7 @@
 #endif
 
 /* Bump when the compiler's output for the same input may change. */
-#define CACHE_FORMAT "hardrun-seccomp-bpf-v3" /* v2: ENOSYS prefix; v3: binary tree */
+#define CACHE_FORMAT "hardrun-seccomp-bpf-v4" /* v2: ENOSYS prefix; v3: binary tree; v4: ranges (compact.c) */
 #define CACHE_MAGIC "HRSCBPF1"
 #define MAGIC_LEN 8
 #define HEADER_LEN (MAGIC_LEN + 64 + 8 + HR_SHA256_LEN)

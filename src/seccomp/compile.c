@@ -15,6 +15,8 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "seccomp/compact.h"
+#include "seccomp/eval.h"
 #include "seccomp/internal.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -300,7 +302,24 @@ static int export_bpf(scmp_filter_ctx ctx, struct hr_seccomp_program *out, struc
 	return 0;
 }
 
-static int compile_fresh(const struct hr_seccomp *cfg, struct hr_seccomp_program *out,
+/* The same decisions in fewer instructions, when they fit (compact.c):
+ * the kernel's load of the filter costs per instruction. */
+static void compact(struct hr_seccomp_program *p)
+{
+	struct sock_filter *q;
+	size_t n;
+
+	if (hr_seccomp_compact(p->filter, p->n_insns, &q, &n) != 1) {
+		hr_log_debugf("seccomp: libseccomp's program kept as it is (%zu instructions)", p->n_insns);
+		return;
+	}
+	hr_log_debugf("seccomp: %zu instructions as ranges instead of libseccomp's %zu", n, p->n_insns);
+	free(p->filter);
+	p->filter = q;
+	p->n_insns = n;
+}
+
+static int compile_fresh(const struct hr_seccomp *cfg, struct hr_seccomp_program *out, bool ranges,
 			 struct hr_error *err)
 {
 	scmp_filter_ctx ctx;
@@ -321,7 +340,24 @@ static int compile_fresh(const struct hr_seccomp *cfg, struct hr_seccomp_program
 	if (rc == 0)
 		rc = hr_seccomp_prepend_enosys(cfg, def, out);
 	seccomp_release(ctx);
+	if (rc == 0 && ranges)
+		compact(out);
 	return rc;
+}
+
+int hr_seccomp_compile_libseccomp(const struct hr_seccomp *cfg, struct hr_seccomp_program *out,
+				  struct hr_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (cfg->syscalls_elided)
+		return hr_error_set(err, 0, "seccomp: the rules of linux.seccomp were not read; cannot compile");
+	if (check_config(cfg, out, err) < 0)
+		return -1;
+	if (compile_fresh(cfg, out, false, err) < 0) {
+		hr_seccomp_program_clear(out);
+		return -1;
+	}
+	return 0;
 }
 
 int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
@@ -341,7 +377,7 @@ int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
 			return 0;
 		}
 	}
-	if (compile_fresh(cfg, out, err) < 0) {
+	if (compile_fresh(cfg, out, true, err) < 0) {
 		hr_seccomp_program_clear(out);
 		return -1;
 	}
@@ -354,6 +390,14 @@ int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
 	if (cache_dir && hr_seccomp_cache_store(cache_dir, key, out->filter, out->n_insns) == 0)
 		memcpy(out->cache_key, key, sizeof(key));
 	return 0;
+}
+
+/* eval.h: the program `run` would load, without the cache (here, not in
+ * eval.c: the evaluator is what compiling checks its ranges with) */
+int hr_seccomp_compile_for_eval(const struct hr_seccomp *cfg, struct hr_seccomp_program *out,
+				struct hr_error *err)
+{
+	return hr_seccomp_compile(cfg, NULL, out, err);
 }
 
 bool hr_seccomp_key_valid(const char *key)

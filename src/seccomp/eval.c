@@ -222,11 +222,6 @@ void hr_seccomp_data_init(struct seccomp_data *d, uint32_t arch_token, int nr, c
 		d->args[i] = args ? (big_endian ? swap_halves(args[i]) : args[i]) : 0;
 }
 
-int hr_seccomp_compile_for_eval(const struct hr_seccomp *cfg, struct hr_seccomp_program *out,
-				struct hr_error *err)
-{
-	return hr_seccomp_compile(cfg, NULL, out, err);
-}
 
 int hr_seccomp_eval_syscall(const struct hr_seccomp_program *p, uint32_t arch_token, const char *name,
 			    const uint64_t args[6], struct hr_seccomp_verdict *v, struct hr_error *err)

@@ -18,6 +18,11 @@ int hr_seccomp_cache_load(const char *dir, const char *key, void **filter, size_
 /* Best effort: 0 when stored, -1 when not (logged at debug level). */
 int hr_seccomp_cache_store(const char *dir, const char *key, const void *filter, size_t n_insns);
 
+/* The program as libseccomp (and the ENOSYS prefix) make it, without
+ * compact.c's ranges: what those are checked against, in tests. */
+int hr_seccomp_compile_libseccomp(const struct hr_seccomp *cfg, struct hr_seccomp_program *out,
+				  struct hr_error *err);
+
 /* enosys.c: puts the "newer than the profile -> ENOSYS" prefix
  * before p's program (def: the profile's resolved default action). */
 int hr_seccomp_prepend_enosys(const struct hr_seccomp *cfg, uint32_t def, struct hr_seccomp_program *p);
