@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "seccomp/compact.h"
 #include "seccomp/seccomp.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -39,8 +40,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hr_seccomp_program prog;
 
 	if (hr_seccomp_profile_parse(text, "fuzz/seccomp.json", &s, &err) == 0) {
-		if (hr_seccomp_compile(s, NULL, &prog, &err) == 0)
+		if (hr_seccomp_compile(s, NULL, &prog, &err) == 0) {
+			/* the ranges a cached compile would store (compact.c) */
+			struct sock_filter *q = NULL;
+			size_t qn = 0;
+			if (hr_seccomp_compact(prog.filter, prog.n_insns, &q, &qn) == 1)
+				free(q);
 			hr_seccomp_program_clear(&prog);
+		}
 		hr_seccomp_profile_free(s);
 	}
 	free(text);
