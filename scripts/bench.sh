@@ -3,7 +3,7 @@
 # runc and bubblewrap: wall time and CPU time, p50 and p95.
 #
 #   scripts/bench.sh [-n N] [--only REGEX] [--hardrun PATH] [--baseline PATH]
-#                    [--no-others] [--no-strip] [--svg FILE] [--markdown]
+#                    [--no-others] [--without NAME] [--no-strip] [--svg FILE] [--markdown]
 #                    [--keep DIR]
 #
 # Scenarios (each runs /bin/true from one busybox rootfs, N times per runtime):
@@ -34,7 +34,8 @@
 # the raw per-run numbers (DIR/times) and the machine description.
 # --baseline PATH adds another hardrun binary as runtime "baseline" (before
 # and after a change, in the same alternating run); --no-others leaves out
-# crun, runc and bubblewrap. hardrun is measured as a distribution ships it:
+# crun, runc and bubblewrap; --without NAME leaves out one of them (runc's
+# 30 ms per start evicts the caches the others then start with). hardrun is measured as a distribution ships it:
 # a stripped copy (Debian's crun and runc are stripped; `make` builds with
 # -g, and hardrun copies its own binary into a sealed memfd before every
 # create, run and exec: 1 MB with debug information, 0.25 MB without, about
@@ -52,7 +53,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 N=50
 ONLY=.
 HARDRUN=$TOP/hardrun
-SVG='' MARKDOWN='' KEEP='' BASELINE='' OTHERS=1 STRIP=1
+SVG='' MARKDOWN='' KEEP='' BASELINE='' OTHERS=1 STRIP=1 WITHOUT=
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -62,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--hardrun) HARDRUN=$(realpath "${2:?}"); shift 2 ;;
 	--baseline) BASELINE=$(realpath "${2:?}"); shift 2 ;;
 	--no-others) OTHERS=0; shift ;;
+	--without) WITHOUT=${2:?}; shift 2 ;;
 	--no-strip) STRIP=0; shift ;;
 	--svg) SVG=$(realpath -m "${2:?}"); shift 2 ;;
 	--markdown) MARKDOWN=--markdown; shift ;;
@@ -97,9 +99,9 @@ declare -A RT=([hardrun]="$HARDRUN --root $W/state/hardrun")
 [ -z "$BASELINE" ] || RT[baseline]="$BASELINE --root $W/state/baseline"
 BWRAP=
 if [ "$OTHERS" = 1 ]; then
-	command -v crun >/dev/null && RT[crun]="$(command -v crun) --root $W/state/crun --cgroup-manager=disabled"
-	command -v runc >/dev/null && RT[runc]="$(command -v runc) --root $W/state/runc"
-	BWRAP=$(command -v bwrap || true)
+	[ "$WITHOUT" = crun ] || ! command -v crun >/dev/null || RT[crun]="$(command -v crun) --root $W/state/crun --cgroup-manager=disabled"
+	[ "$WITHOUT" = runc ] || ! command -v runc >/dev/null || RT[runc]="$(command -v runc) --root $W/state/runc"
+	[ "$WITHOUT" = bwrap ] || BWRAP=$(command -v bwrap || true)
 fi
 ORDER=(hardrun baseline crun runc)
 POLICY_NOTE=
