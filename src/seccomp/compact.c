@@ -79,9 +79,12 @@ static void flow_to(struct hr_bpf_spec *s, size_t j, const struct slot *st)
 		d->mem[i] = merge(d->mem[i], st->mem[i]);
 }
 
-static void add_const(uint32_t **set, size_t *n, uint32_t v)
+static void add_const(uint32_t **set, size_t *n, size_t *cap, uint32_t v)
 {
-	*set = xrealloc(*set, (*n + 1) * sizeof(uint32_t));
+	if (*n == *cap) { /* doubling: a growth by one would copy it all each time */
+		*cap = *cap ? 2 * *cap : 64;
+		*set = xrealloc(*set, *cap * sizeof(uint32_t));
+	}
 	(*set)[(*n)++] = v;
 }
 
@@ -104,13 +107,13 @@ static int compare(struct hr_bpf_spec *s, uint16_t op, struct aval a, struct ava
 	if ((a.taint && b.taint) || ((t & T_ARCH) && op != BPF_JEQ) || ((t & T_NR) && op == BPF_JSET))
 		s->unsafe = true;
 	if (a.taint & T_NR && b.known)
-		add_const(&s->nr_consts, &s->n_nr_consts, b.v);
+		add_const(&s->nr_consts, &s->n_nr_consts, &s->cap_nr_consts, b.v);
 	if (a.taint & T_ARCH && b.known)
-		add_const(&s->arch_consts, &s->n_arch_consts, b.v);
+		add_const(&s->arch_consts, &s->n_arch_consts, &s->cap_arch_consts, b.v);
 	if (b.taint & T_NR && a.known)
-		add_const(&s->nr_consts, &s->n_nr_consts, a.v);
+		add_const(&s->nr_consts, &s->n_nr_consts, &s->cap_nr_consts, a.v);
 	if (b.taint & T_ARCH && a.known)
-		add_const(&s->arch_consts, &s->n_arch_consts, a.v);
+		add_const(&s->arch_consts, &s->n_arch_consts, &s->cap_arch_consts, a.v);
 	if (!a.known || !b.known)
 		return -1;
 	return hr_bpf_jump_taken(op, a.v, b.v) ? 1 : 0;

@@ -26,7 +26,7 @@ struct hr_bpf_spec {
 	size_t n_rets, n_open;  /* returns reached, undecided jumps reached */
 	uint32_t ret;           /* the return value, when n_rets == 1 and n_open == 0 */
 	uint32_t *nr_consts, *arch_consts; /* what they were compared with */
-	size_t n_nr_consts, n_arch_consts;
+	size_t n_nr_consts, n_arch_consts, cap_nr_consts, cap_arch_consts;
 };
 
 void hr_bpf_spec_init(struct hr_bpf_spec *s, const struct sock_filter *prog, size_t n);

@@ -36,18 +36,30 @@ struct ir {
 
 struct builder {
 	struct ir *ir;
-	size_t n_ir;
+	size_t n_ir, cap_ir;
 	int *at, *alias; /* per label: IR index, or the label it stands for */
-	size_t n_labels;
+	size_t n_labels, cap_labels;
 	uint32_t *rets;
 	int *ret_labels;
-	size_t n_rets;
+	size_t n_rets, cap_rets;
 };
+
+/* Room for one more of n in an array of *cap (doubling: a growth by one
+ * would copy it all each time). */
+static void *room(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 64;
+	return xrealloc(v, *cap * size);
+}
 
 static int new_label(struct builder *b)
 {
-	b->at = xrealloc(b->at, (b->n_labels + 1) * sizeof(int));
-	b->alias = xrealloc(b->alias, (b->n_labels + 1) * sizeof(int));
+	size_t cap = b->cap_labels;
+
+	b->at = room(b->at, b->n_labels, &cap, sizeof(int));
+	b->alias = room(b->alias, b->n_labels, &b->cap_labels, sizeof(int));
 	b->at[b->n_labels] = b->alias[b->n_labels] = -1;
 	return (int)b->n_labels++;
 }
@@ -59,17 +71,19 @@ static void bind(struct builder *b, int label)
 
 static void emit(struct builder *b, uint16_t code, uint32_t k, int jt, int jf)
 {
-	b->ir = xrealloc(b->ir, (b->n_ir + 1) * sizeof(*b->ir));
+	b->ir = room(b->ir, b->n_ir, &b->cap_ir, sizeof(*b->ir));
 	b->ir[b->n_ir++] = (struct ir){ { code, 0, 0, k }, jt, jf };
 }
 
 static int ret_label(struct builder *b, uint32_t k)
 {
+	size_t cap = b->cap_rets;
+
 	for (size_t i = 0; i < b->n_rets; i++)
 		if (b->rets[i] == k)
 			return b->ret_labels[i];
-	b->rets = xrealloc(b->rets, (b->n_rets + 1) * sizeof(uint32_t));
-	b->ret_labels = xrealloc(b->ret_labels, (b->n_rets + 1) * sizeof(int));
+	b->rets = room(b->rets, b->n_rets, &cap, sizeof(uint32_t));
+	b->ret_labels = room(b->ret_labels, b->n_rets, &b->cap_rets, sizeof(int));
 	b->rets[b->n_rets] = k;
 	b->ret_labels[b->n_rets] = new_label(b);
 	return b->ret_labels[b->n_rets++];
