@@ -35,11 +35,12 @@
 # --baseline PATH adds another hardrun binary as runtime "baseline" (before
 # and after a change, in the same alternating run); --no-others leaves out
 # crun, runc and bubblewrap; --without NAME leaves out one of them (runc's
-# 30 ms per start evicts the caches the others then start with). hardrun is measured as a distribution ships it:
-# a stripped copy (Debian's crun and runc are stripped; `make` builds with
-# -g, and hardrun copies its own binary into a sealed memfd before every
-# create, run and exec: 1 MB with debug information, 0.25 MB without, about
-# 0.4 ms apart). --no-strip measures the binary as built.
+# 30 ms per start evicts the caches the others then start with). hardrun is
+# measured as a distribution ships it: a stripped copy (Debian's crun and
+# runc are stripped; `make` builds with -g). Before every create, run and
+# exec hardrun copies what its binary maps (0.65 MB, debug information or
+# not), so stripping changes little. --no-strip measures the binary as
+# built.
 #
 # All runtimes run in one private mount namespace with their state directories
 # on a tmpfs (as /run is) and cgroup2 mounted at /sys/fs/cgroup (crun 1.8 refuses hybrid hosts; the host's own hierarchies
