@@ -122,6 +122,19 @@ static int copy_loaded(int from, int to, struct hr_error *err)
 	return 0;
 }
 
+/* A memfd sealed against writes: empty, or holding what the program
+ * headers of `self` cover (self >= 0). -1 with err when it cannot be. */
+static int sealed_memfd(int self, struct hr_error *err)
+{
+	_cleanup_close_ int fd = memfd_for_exec(err);
+
+	if (fd < 0 || (self >= 0 && copy_loaded(self, fd, err) < 0))
+		return -1;
+	if (fcntl(fd, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
+		return hr_error_set(err, errno, "seal hardrun's memfd");
+	return hr_steal_fd(fd);
+}
+
 int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 {
 	_cleanup_close_ int self = open_self(err);
@@ -135,21 +148,17 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 		return 0;
 	}
 	/* in place: an empty sealed memfd as exe (nothing to copy into it) */
-	copy = memfd_for_exec(err);
+	copy = sealed_memfd(-1, err);
 	if (copy < 0)
 		return -1;
-	if (fcntl(copy, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
-		return hr_error_set(err, errno, "seal hardrun's memfd");
 	if (hr_selfexe_remap(self, copy) == 0) {
 		hr_log_debugf("selfexe: running from anonymous copies (remapped in place), exe a sealed empty memfd");
 		return 0;
 	}
 	close(copy);
-	copy = memfd_for_exec(err);
-	if (copy < 0 || copy_loaded(self, copy, err) < 0)
+	copy = sealed_memfd(self, err);
+	if (copy < 0)
 		return -1;
-	if (fcntl(copy, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
-		return hr_error_set(err, errno, "seal hardrun's memfd copy");
 	hr_log_debugf("selfexe: re-executing from the sealed copy");
 	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
 	return hr_error_set(err, errno, "re-execute hardrun from its sealed copy (refusing to run containers "
