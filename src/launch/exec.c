@@ -139,7 +139,7 @@ static bool lean_exec_possible(const struct hr_exec_opts *o, struct hr_container
 	struct hr_error ignored = { 0 };
 	int recorded;
 
-	if (!c->st.seccomp_key || o->policy || access(HR_POLICY_DEFAULT_PATH, F_OK) == 0 || errno != ENOENT)
+	if (!c->st.seccomp_key || hr_policy_host_present(o->policy))
 		return false;
 	recorded = hr_container_load_policy(c, &rec, &ignored);
 	hr_policy_record_clear(&rec);

@@ -12,15 +12,17 @@
 #include "base/util.h"
 #include "state/state.h"
 
+bool hr_policy_host_present(const char *path)
+{
+	return path || access(HR_POLICY_DEFAULT_PATH, F_OK) == 0 || errno != ENOENT;
+}
+
 int hr_policy_load_host(const char *path, struct hr_policy **out, struct hr_error *err)
 {
 	*out = NULL;
-	if (!path) {
-		if (access(HR_POLICY_DEFAULT_PATH, F_OK) < 0 && errno == ENOENT)
-			return 0;
-		path = HR_POLICY_DEFAULT_PATH;
-	}
-	return hr_policy_load_file(path, out, err);
+	if (!hr_policy_host_present(path))
+		return 0;
+	return hr_policy_load_file(path ? path : HR_POLICY_DEFAULT_PATH, out, err);
 }
 
 void hr_policy_audit(const struct hr_policy *p, const struct hr_policy_result *d)

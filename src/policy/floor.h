@@ -112,6 +112,9 @@ bool hr_policy_may_degrade(const struct hr_policy *p, const char *what);
 /* The host policy: path, or the default file when path is NULL; without
  * the default file: 0 and *out NULL (no policy, today's behaviour). */
 int hr_policy_load_host(const char *path, struct hr_policy **out, struct hr_error *err);
+/* Whether hr_policy_load_host would load a policy: path given, or the
+ * default file there (or not known to be absent). */
+bool hr_policy_host_present(const char *path);
 
 /* What the host offers, probed once by the checkpoint (tests fill it in). */
 struct hr_policy_ns_id {
