@@ -345,13 +345,20 @@ static int compile_fresh(const struct hr_seccomp *cfg, struct hr_seccomp_program
 	return rc;
 }
 
-int hr_seccomp_compile_libseccomp(const struct hr_seccomp *cfg, struct hr_seccomp_program *out,
-				  struct hr_error *err)
+/* out zeroed, cfg's actions, architectures and flags checked; never a
+ * filter from a config whose rules were not read (fail closed) */
+static int start_compile(const struct hr_seccomp *cfg, struct hr_seccomp_program *out, struct hr_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (cfg->syscalls_elided)
 		return hr_error_set(err, 0, "seccomp: the rules of linux.seccomp were not read; cannot compile");
-	if (check_config(cfg, out, err) < 0)
+	return check_config(cfg, out, err);
+}
+
+int hr_seccomp_compile_libseccomp(const struct hr_seccomp *cfg, struct hr_seccomp_program *out,
+				  struct hr_error *err)
+{
+	if (start_compile(cfg, out, err) < 0)
 		return -1;
 	if (compile_fresh(cfg, out, false, err) < 0) {
 		hr_seccomp_program_clear(out);
@@ -365,10 +372,7 @@ int hr_seccomp_compile(const struct hr_seccomp *cfg, const char *cache_dir,
 {
 	char key[HR_SECCOMP_KEY_HEX];
 
-	memset(out, 0, sizeof(*out));
-	if (cfg->syscalls_elided) /* fail closed: never a filter without its rules */
-		return hr_error_set(err, 0, "seccomp: the rules of linux.seccomp were not read; cannot compile");
-	if (check_config(cfg, out, err) < 0)
+	if (start_compile(cfg, out, err) < 0)
 		return -1;
 	if (cache_dir) {
 		hr_seccomp_cache_key(cfg, key);
