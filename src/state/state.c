@@ -325,16 +325,32 @@ int hr_container_save(struct hr_container *c, struct hr_error *err)
 	return rc < 0 ? hr_error_wrap(err, "save state of container %s", c->id) : 0;
 }
 
+/* The saved config into c->spec; with lean, linux.seccomp's rules left
+ * out when the text allows (*elided says whether they were). */
+static int load_saved_config(struct hr_container *c, bool lean, bool *elided, struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL, *short_text = NULL;
+	struct hr_error ignored = { 0 };
+
+	if (hr_read_file_at(c->dirfd, CONFIG_FILE, &text, NULL, err) < 0)
+		return hr_error_wrap(err, "read saved config of container %s", c->id);
+	short_text = lean ? hr_json_elide_seccomp_rules(text) : NULL;
+	if (short_text && hr_spec_load_string(short_text, CONFIG_FILE, &c->spec, &ignored) == 0 &&
+	    c->spec->has_linux && c->spec->linux_.seccomp && c->spec->linux_.seccomp->n_syscalls == 0) {
+		c->spec->linux_.seccomp->syscalls_elided = true;
+		*elided = true;
+		return 0;
+	}
+	hr_spec_free(hr_steal_ptr(c->spec));
+	return hr_spec_load_string(text, CONFIG_FILE, &c->spec, err);
+}
+
 int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL;
+	bool elided = false;
 
-	if (!c->spec) {
-		if (hr_read_file_at(c->dirfd, CONFIG_FILE, &text, NULL, err) < 0)
-			return hr_error_wrap(err, "read saved config of container %s", c->id);
-		if (hr_spec_load_string(text, CONFIG_FILE, &c->spec, err) < 0)
-			return -1;
-	}
+	if (!c->spec && load_saved_config(c, false, &elided, err) < 0)
+		return -1;
 	*out = c->spec;
 	return 0;
 }
@@ -342,24 +358,8 @@ int hr_container_spec(struct hr_container *c, const struct hr_spec **out, struct
 int hr_container_spec_lean(struct hr_container *c, const struct hr_spec **out, bool *elided,
 			   struct hr_error *err)
 {
-	_cleanup_free_ char *text = NULL, *lean = NULL;
-	struct hr_error ignored = { 0 };
-
 	*elided = false;
-	if (c->spec)
-		return hr_container_spec(c, out, err);
-	if (hr_read_file_at(c->dirfd, CONFIG_FILE, &text, NULL, err) < 0)
-		return hr_error_wrap(err, "read saved config of container %s", c->id);
-	lean = hr_json_elide_seccomp_rules(text);
-	if (lean && hr_spec_load_string(lean, CONFIG_FILE, &c->spec, &ignored) == 0 && c->spec->has_linux &&
-	    c->spec->linux_.seccomp && c->spec->linux_.seccomp->n_syscalls == 0) {
-		c->spec->linux_.seccomp->syscalls_elided = true;
-		*elided = true;
-		*out = c->spec;
-		return 0;
-	}
-	hr_spec_free(hr_steal_ptr(c->spec));
-	if (hr_spec_load_string(text, CONFIG_FILE, &c->spec, err) < 0)
+	if (!c->spec && load_saved_config(c, true, elided, err) < 0)
 		return -1;
 	*out = c->spec;
 	return 0;
