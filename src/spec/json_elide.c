@@ -38,41 +38,77 @@ static const char *skip_string(const char *p)
 
 static const char *skip_value(const char *p, int depth);
 
-/* p at '{' or '[': past the matching close, or NULL. */
-static const char *skip_container(const char *p, int depth)
+/* obj at '{': walks its members; *obj_end is past its closing brace (NULL
+ * when it is not well formed). Returns the value of member `key` (written
+ * without escapes; NULL key: none), or NULL when it is missing or written
+ * twice. */
+static const char *walk_object(const char *obj, const char *key, int depth, const char **obj_end)
 {
-	char close = *p == '{' ? '}' : ']';
-	bool object = *p == '{';
+	size_t klen = key ? strlen(key) : 0;
+	const char *p = skip_ws(obj + 1), *found = NULL;
+	bool twice = false;
 
+	*obj_end = NULL;
 	if (depth > MAX_DEPTH)
 		return NULL;
-	p = skip_ws(p + 1);
-	if (*p == close)
-		return p + 1;
+	if (*p == '}') {
+		*obj_end = p + 1;
+		return NULL;
+	}
 	for (;;) {
-		if (object) {
-			p = skip_string(skip_ws(p));
-			if (!p || *(p = skip_ws(p)) != ':')
-				return NULL;
-			p++;
+		const char *k = p, *end = skip_string(k), *v;
+		if (!end || *(p = skip_ws(end)) != ':')
+			return NULL;
+		v = skip_ws(p + 1);
+		if (key && (size_t)(end - k) == klen + 2 && memcmp(k + 1, key, klen) == 0) {
+			twice = found != NULL;
+			found = v;
 		}
-		p = skip_value(skip_ws(p), depth + 1);
+		p = skip_value(v, depth + 1);
 		if (!p)
 			return NULL;
 		p = skip_ws(p);
-		if (*p == close)
+		if (*p == '}') {
+			*obj_end = p + 1;
+			return twice ? NULL : found;
+		}
+		if (*p++ != ',')
+			return NULL;
+		p = skip_ws(p);
+	}
+}
+
+/* p at '[': past the matching ']', or NULL. */
+static const char *skip_array(const char *p, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return NULL;
+	p = skip_ws(p + 1);
+	if (*p == ']')
+		return p + 1;
+	for (;;) {
+		p = skip_value(p, depth + 1);
+		if (!p)
+			return NULL;
+		p = skip_ws(p);
+		if (*p == ']')
 			return p + 1;
 		if (*p++ != ',')
 			return NULL;
+		p = skip_ws(p);
 	}
 }
 
 static const char *skip_value(const char *p, int depth)
 {
-	const char *start = p;
+	const char *start = p, *end;
 
-	if (*p == '{' || *p == '[')
-		return skip_container(p, depth);
+	if (*p == '{') {
+		walk_object(p, NULL, depth, &end);
+		return end;
+	}
+	if (*p == '[')
+		return skip_array(p, depth);
 	if (*p == '"')
 		return skip_string(p);
 	/* numbers, true, false, null */
@@ -82,54 +118,18 @@ static const char *skip_value(const char *p, int depth)
 	return p > start ? p : NULL;
 }
 
-/* obj at '{': the value of member `key` (written without escapes), or NULL
- * when it is missing, written twice, or the object is not well formed;
- * *obj_end is past the object's closing brace. */
-static const char *member(const char *obj, const char *key, int depth, const char **obj_end)
-{
-	size_t klen = strlen(key);
-	const char *p, *found = NULL;
-
-	if (*obj != '{' || depth > MAX_DEPTH)
-		return NULL;
-	p = skip_ws(obj + 1);
-	if (*p == '}')
-		return NULL;
-	for (;;) {
-		const char *k = skip_ws(p), *end = skip_string(k), *v;
-		if (!end || *(p = skip_ws(end)) != ':')
-			return NULL;
-		v = skip_ws(p + 1);
-		if ((size_t)(end - k) == klen + 2 && memcmp(k + 1, key, klen) == 0) {
-			if (found)
-				return NULL;
-			found = v;
-		}
-		p = skip_value(v, depth + 1);
-		if (!p)
-			return NULL;
-		p = skip_ws(p);
-		if (*p == '}') {
-			*obj_end = p + 1;
-			return found;
-		}
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
 char *hr_json_elide_seccomp_rules(const char *text)
 {
 	const char *top = skip_ws(text), *top_end = NULL, *inner_end, *linux_, *seccomp, *rules, *end;
 	char *out;
 	size_t head;
 
-	linux_ = *top == '{' ? member(top, "linux", 0, &top_end) : NULL;
-	seccomp = linux_ && *linux_ == '{' ? member(linux_, "seccomp", 1, &inner_end) : NULL;
-	rules = seccomp && *seccomp == '{' ? member(seccomp, "syscalls", 2, &inner_end) : NULL;
-	if (!rules || *rules != '[' || *skip_ws(top_end) != '\0')
+	linux_ = *top == '{' ? walk_object(top, "linux", 0, &top_end) : NULL;
+	seccomp = linux_ && *linux_ == '{' ? walk_object(linux_, "seccomp", 1, &inner_end) : NULL;
+	rules = seccomp && *seccomp == '{' ? walk_object(seccomp, "syscalls", 2, &inner_end) : NULL;
+	if (!rules || *rules != '[' || !top_end || *skip_ws(top_end) != '\0')
 		return NULL;
-	end = skip_container(rules, 3);
+	end = skip_array(rules, 3);
 	if (!end)
 		return NULL;
 	head = (size_t)(rules - text);
