@@ -79,12 +79,17 @@ static void flow_to(struct hr_bpf_spec *s, size_t j, const struct slot *st)
 		d->mem[i] = merge(d->mem[i], st->mem[i]);
 }
 
+void *hr_bpf_room(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 64;
+	return xrealloc(v, *cap * size);
+}
+
 static void add_const(uint32_t **set, size_t *n, size_t *cap, uint32_t v)
 {
-	if (*n == *cap) { /* doubling: a growth by one would copy it all each time */
-		*cap = *cap ? 2 * *cap : 64;
-		*set = xrealloc(*set, *cap * sizeof(uint32_t));
-	}
+	*set = hr_bpf_room(*set, *n, cap, sizeof(uint32_t));
 	(*set)[(*n)++] = v;
 }
 

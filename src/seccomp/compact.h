@@ -29,6 +29,10 @@ struct hr_bpf_spec {
 	size_t n_nr_consts, n_arch_consts, cap_nr_consts, cap_arch_consts;
 };
 
+/* Room for element n of an array of *cap elements of size bytes: it grows
+ * by doubling (a growth by one would copy it all each time). */
+void *hr_bpf_room(void *v, size_t n, size_t *cap, size_t size);
+
 void hr_bpf_spec_init(struct hr_bpf_spec *s, const struct sock_filter *prog, size_t n);
 void hr_bpf_spec_free(struct hr_bpf_spec *s);
 void hr_bpf_specialize(struct hr_bpf_spec *s, uint32_t arch, bool nr_known, uint32_t nr);

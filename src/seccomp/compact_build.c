@@ -34,66 +34,63 @@ struct ir {
 	int jt, jf; /* labels (JA: jt) */
 };
 
+struct label {
+	int at;    /* IR index, -1 while unbound */
+	int alias; /* the label it stands for, -1 when none */
+};
+
+struct shared_ret {
+	uint32_t k;
+	int label;
+};
+
 struct builder {
 	struct ir *ir;
 	size_t n_ir, cap_ir;
-	int *at, *alias; /* per label: IR index, or the label it stands for */
+	struct label *labels;
 	size_t n_labels, cap_labels;
-	uint32_t *rets;
-	int *ret_labels;
+	struct shared_ret *rets; /* the returns of the current tree */
 	size_t n_rets, cap_rets;
 };
 
-/* Room for one more of n in an array of *cap (doubling: a growth by one
- * would copy it all each time). */
-static void *room(void *v, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return v;
-	*cap = *cap ? 2 * *cap : 64;
-	return xrealloc(v, *cap * size);
-}
-
 static int new_label(struct builder *b)
 {
-	size_t cap = b->cap_labels;
-
-	b->at = room(b->at, b->n_labels, &cap, sizeof(int));
-	b->alias = room(b->alias, b->n_labels, &b->cap_labels, sizeof(int));
-	b->at[b->n_labels] = b->alias[b->n_labels] = -1;
+	b->labels = hr_bpf_room(b->labels, b->n_labels, &b->cap_labels, sizeof(*b->labels));
+	b->labels[b->n_labels] = (struct label){ -1, -1 };
 	return (int)b->n_labels++;
 }
 
 static void bind(struct builder *b, int label)
 {
-	b->at[label] = (int)b->n_ir;
+	b->labels[label].at = (int)b->n_ir;
+}
+
+static void alias(struct builder *b, int label, int target)
+{
+	b->labels[label].alias = target;
 }
 
 static void emit(struct builder *b, uint16_t code, uint32_t k, int jt, int jf)
 {
-	b->ir = room(b->ir, b->n_ir, &b->cap_ir, sizeof(*b->ir));
+	b->ir = hr_bpf_room(b->ir, b->n_ir, &b->cap_ir, sizeof(*b->ir));
 	b->ir[b->n_ir++] = (struct ir){ { code, 0, 0, k }, jt, jf };
 }
 
 static int ret_label(struct builder *b, uint32_t k)
 {
-	size_t cap = b->cap_rets;
-
 	for (size_t i = 0; i < b->n_rets; i++)
-		if (b->rets[i] == k)
-			return b->ret_labels[i];
-	b->rets = room(b->rets, b->n_rets, &cap, sizeof(uint32_t));
-	b->ret_labels = room(b->ret_labels, b->n_rets, &b->cap_rets, sizeof(int));
-	b->rets[b->n_rets] = k;
-	b->ret_labels[b->n_rets] = new_label(b);
-	return b->ret_labels[b->n_rets++];
+		if (b->rets[i].k == k)
+			return b->rets[i].label;
+	b->rets = hr_bpf_room(b->rets, b->n_rets, &b->cap_rets, sizeof(*b->rets));
+	b->rets[b->n_rets] = (struct shared_ret){ k, new_label(b) };
+	return b->rets[b->n_rets++].label;
 }
 
 static int resolve(const struct builder *b, int label)
 {
-	for (int hops = 0; label >= 0 && b->alias[label] >= 0 && hops < 1 << 20; hops++)
-		label = b->alias[label];
-	return label >= 0 ? b->at[label] : -1;
+	for (int hops = 0; label >= 0 && b->labels[label].alias >= 0 && hops < 1 << 20; hops++)
+		label = b->labels[label].alias;
+	return label >= 0 ? b->labels[label].at : -1;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -123,16 +120,9 @@ static size_t starts_of(const struct hr_bpf_spec *s, uint32_t **out)
 	return m;
 }
 
-/* Two specialisations take the same instructions the same way. */
-static bool same_residue(const struct hr_bpf_spec *s, const int8_t *sig)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if ((hr_bpf_reached(s, i) ? s->decided[i] + 2 : 0) != sig[i])
-			return false;
-	return true;
-}
-
-static void take_signature(const struct hr_bpf_spec *s, int8_t *sig)
+/* Which instructions a specialisation reaches and how it decides each
+ * jump: two with the same signature leave the same residue. */
+static void signature(const struct hr_bpf_spec *s, int8_t *sig)
 {
 	for (size_t i = 0; i < s->n; i++)
 		sig[i] = (int8_t)(hr_bpf_reached(s, i) ? s->decided[i] + 2 : 0);
@@ -142,7 +132,7 @@ static void take_signature(const struct hr_bpf_spec *s, int8_t *sig)
 static int plan_arch(struct hr_bpf_spec *s, uint32_t arch, struct arch_plan *p)
 {
 	_cleanup_free_ uint32_t *starts = NULL;
-	_cleanup_free_ int8_t *sig = xcalloc(s->n, 1);
+	_cleanup_free_ int8_t *sig = xcalloc(s->n, 1), *last_sig = xcalloc(s->n, 1);
 	size_t n_starts;
 
 	hr_bpf_specialize(s, arch, false, 0);
@@ -163,12 +153,14 @@ static int plan_arch(struct hr_bpf_spec *s, uint32_t arch, struct arch_plan *p)
 			last->hi = cur.hi;
 			continue;
 		}
-		if (last && cur.residue && last->residue && same_residue(s, sig)) {
+		if (cur.residue)
+			signature(s, sig);
+		if (last && cur.residue && last->residue && memcmp(sig, last_sig, s->n) == 0) {
 			last->hi = cur.hi;
 			continue;
 		}
 		if (cur.residue)
-			take_signature(s, sig);
+			memcpy(last_sig, sig, s->n);
 		p->iv[p->n++] = cur;
 	}
 	return 0;
@@ -230,8 +222,8 @@ static int plan_all(struct hr_bpf_spec *s, struct arch_plan *plans, size_t *n_pl
 static void emit_rets(struct builder *b)
 {
 	for (size_t i = 0; i < b->n_rets; i++) {
-		bind(b, b->ret_labels[i]);
-		emit(b, BPF_RET | BPF_K, b->rets[i], -1, -1);
+		bind(b, b->rets[i].label);
+		emit(b, BPF_RET | BPF_K, b->rets[i].k, -1, -1);
 	}
 	b->n_rets = 0;
 }
@@ -259,7 +251,7 @@ static void emit_tree(struct builder *b, const struct arch_plan *p, size_t i, si
 		return;
 	}
 	if (i == j) {
-		b->alias[label] = p->iv[i].residue ? p->iv[i].label : ret_label(b, p->iv[i].ret);
+		alias(b, label, p->iv[i].residue ? p->iv[i].label : ret_label(b, p->iv[i].ret));
 		return;
 	}
 	mid = i + (j - i + 1) / 2;
@@ -280,15 +272,15 @@ static void emit_residue(struct builder *b, struct hr_bpf_spec *s, int entry)
 
 	for (size_t i = 0; i < s->n; i++)
 		lab[i] = new_label(b);
-	b->alias[entry] = lab[0];
+	alias(b, entry, lab[0]);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sock_filter *in = &s->prog[i];
 		if (!hr_bpf_reached(s, i))
 			continue;
 		if (in->code == (BPF_JMP | BPF_JA)) {
-			b->alias[lab[i]] = lab[i + 1 + in->k];
+			alias(b, lab[i], lab[i + 1 + in->k]);
 		} else if (BPF_CLASS(in->code) == BPF_JMP && s->decided[i] >= 0) {
-			b->alias[lab[i]] = lab[i + 1 + (s->decided[i] ? in->jt : in->jf)];
+			alias(b, lab[i], lab[i + 1 + (s->decided[i] ? in->jt : in->jf)]);
 		} else if (BPF_CLASS(in->code) == BPF_JMP) {
 			bind(b, lab[i]);
 			emit(b, in->code, in->k, lab[i + 1 + in->jt], lab[i + 1 + in->jf]);
@@ -398,10 +390,8 @@ static size_t plan_cases(const struct arch_plan *plans, size_t n_plans, struct h
 static void builder_free(struct builder *b)
 {
 	free(b->ir);
-	free(b->at);
-	free(b->alias);
+	free(b->labels);
 	free(b->rets);
-	free(b->ret_labels);
 }
 
 int hr_seccomp_compact(const struct sock_filter *prog, size_t n, struct sock_filter **out, size_t *out_n)
