@@ -97,6 +97,25 @@ smoke_check() {
 
 unique_id() { echo "t$$-${RANDOM}${RANDOM}"; }
 
+# After each test: a container of this file's (unique_id) still in the state
+# root is deleted with --force, and a cgroup of this file's left after that is
+# a leak. Prints what was found; a passing test that left anything fails, so a
+# failed assertion never leaks containers into later tests or runs.
+sweep_left_behind() {
+	local d id found=''
+	for d in "$STATE_ROOT"/t$$-*; do
+		[ -d "$d" ] || continue
+		id=${d##*/}
+		found+="container $id; "
+		"$HARDRUN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 ||
+			found+="(delete --force $id failed) "
+	done
+	for d in /sys/fs/cgroup/hardrun/t$$-*; do
+		[ -d "$d" ] && found+="cgroup ${d#/sys/fs/cgroup/}; "
+	done
+	echo -n "$found"
+}
+
 run_tests() {
 	local fn names
 	names=$(declare -F | awk '{print $3}' | grep '^test_' || true)
@@ -107,6 +126,11 @@ run_tests() {
 		_skipfile=$(mktemp "$TEST_TMP/skip.XXXXXX")
 		local out rc
 		out=$( (set -o pipefail; cd "$TEST_TMP" && "$fn") 2>&1 ); rc=$?
+		local left
+		left=$(sweep_left_behind)
+		if [ -n "$left" ] && [ $rc -eq 0 ] && [ ! -s "$_skipfile" ]; then
+			out="#   left behind: $left"; rc=1
+		fi
 		if [ -s "$_skipfile" ]; then
 			echo "ok - $_file: ${fn#test_} # $(cat "$_skipfile")"
 		elif [ $rc -eq 0 ]; then
