@@ -66,7 +66,7 @@ else
 HARDRUN_BIN := hardrun
 endif
 
-LIB_SRCS := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
+LIB_SRCS := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*' -not -path 'src/finish/*'))
 CLI_SRCS := $(sort $(shell find src/cli -name '*.c'))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
@@ -92,6 +92,30 @@ $(BUILD)/src/launch/features.o: $(BUILD)/gen/commit.h
 
 # The default seccomp profile is embedded with .incbin (not seen by -MMD).
 $(BUILD)/src/spec/default_seccomp.o: profiles/seccomp/default.json
+
+# hardrun-exec-finish, the static program exec ends with (src/finish/),
+# embedded in hardrun with .incbin (src/container/exec_finish.c). x86_64
+# only: elsewhere an empty image, and exec copies hardrun's image instead.
+FINISH_BIN := $(BUILD)/hardrun-exec-finish
+FINISH_OBJ := $(BUILD)/src/finish/exec_finish.o
+ifeq ($(shell uname -m),x86_64)
+$(FINISH_OBJ): src/finish/exec_finish.c src/finish/protocol.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Os -Wall -Wextra -Werror -Isrc -ffreestanding -fno-pie \
+		-fno-tree-loop-distribute-patterns -fno-stack-protector -fno-asynchronous-unwind-tables \
+		-fno-sanitize=all -c -o $@ $<
+$(FINISH_BIN): $(FINISH_OBJ)
+	$(CC) -static -nostdlib -no-pie -Wl,--build-id=none -s -o $@ $<
+else
+$(FINISH_OBJ):
+	@mkdir -p $(dir $@)
+	$(CC) -x c -c -o $@ /dev/null
+$(FINISH_BIN):
+	@mkdir -p $(dir $@)
+	: >$@
+endif
+$(BUILD)/src/container/exec_finish.o: $(FINISH_BIN)
+$(BUILD)/src/container/exec_finish.o: CFLAGS += -DHR_FINISH_IMAGE='"$(FINISH_BIN)"'
 
 $(BUILD)/libhardrun.a: $(LIB_OBJS)
 	@rm -f $@

@@ -136,6 +136,9 @@ int hr_root_check(const char *root, struct hr_error *err);
 /* Before create, run and exec: re-executes from a sealed copy of the
  * binary unless already running from one (CVE-2019-5736). */
 int hr_protect_self(char **argv, struct hr_error *err);
+/* exec: the same, decided just before the container process is cloned
+ * (exec may end through hardrun-exec-finish, which needs no copy). */
+void hr_protect_self_later(char **argv);
 
 /* The apparmor verb: whether AppArmor is enabled; load (or replace) the
  * profiles in a file (NULL: the hardrun-default profile) with

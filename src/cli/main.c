@@ -191,7 +191,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (enters_container(argc, argv, idx) && hr_protect_self(argv, &err) < 0) {
+	if (strcmp(argv[idx], "exec") == 0)
+		hr_protect_self_later(argv);
+	else if (enters_container(argc, argv, idx) && hr_protect_self(argv, &err) < 0) {
 		hr_report_error(&err);
 		return 1;
 	}

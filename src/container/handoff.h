@@ -36,6 +36,8 @@ struct hr_launch {
 	int lock_fd;                 /* the runtime's locked state dir fd; the child must close it */
 	int console_sock;            /* connected --console-socket, or -1 */
 	int listener_sock;           /* connected seccomp listenerPath, or -1 */
+	int finish_fd;               /* exec: sealed hardrun-exec-finish to end through
+					(exec_finish.c), or -1: execve the workload */
 	int preserve_fds;
 	bool no_pivot;
 	bool no_new_keyring;

@@ -37,7 +37,9 @@
  * 16. no_new_privs (lsm.c)                 after everything that needs privileges
  * 17. seccomp (when no_new_privs is on)    last, so the runtime runs as few syscalls
  *                                          as possible under the workload's filter
- * 18. execve
+ * 18. execve                              exec in a user namespace of its own: through
+ *                                          hardrun-exec-finish (exec_finish.c), which
+ *                                          needs no copy of hardrun's image
  *
  * `profile learn` and `check` (issue 14) load their supervised filter at
  * step 13 or 17 in place of the config's, with a host policy's seccomp floor
@@ -48,6 +50,7 @@
  * create-only; 12-18 are the same for both.
  */
 #include "container/handoff.h"
+#include "container/exec_finish.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -325,6 +328,25 @@ static int confine_workload(struct hr_launch *l, struct hr_error *err)
 	return 0;
 }
 
+/* Steps 13-18; returns only on failure. exec may end through
+ * hardrun-exec-finish (exec_finish.c), which keeps the sync socket to
+ * report its own failure and closes it when the workload starts. */
+static void exec_workload(struct hr_launch *l, const char *exe, char **env, struct hr_error *err)
+{
+	if (l->finish_fd >= 0 && fcntl(l->sync_fd, F_SETFD, 0) < 0) {
+		hr_error_set(err, errno, "keep the sync socket open for hardrun-exec-finish");
+		return;
+	}
+	if (confine_workload(l, err) < 0)
+		return;
+	if (l->finish_fd >= 0) {
+		hr_exec_finish(l, exe, l->process->args, env, err);
+		return;
+	}
+	execve(exe, l->process->args, env);
+	hr_error_set(err, errno, "exec \"%s\"", exe);
+}
+
 static int prepare_process(struct hr_launch *l, char **exe, struct hr_error *err);
 
 /* exec: join every namespace of the container's init at once through its
@@ -336,6 +358,12 @@ static int prepare_exec(struct hr_launch *l, char **exe, struct hr_error *err)
 	if (setns(l->target_pidfd, l->join_flags) < 0)
 		return hr_error_set(err, errno, "join the namespaces of the container");
 	hr_log_step("exec: joined the container's namespaces");
+	/* as runc: root of the joined user namespace, so that what we make
+	 * (the terminal's pty, the session keyring) is made by mapped ids; the
+	 * runtime's own ids are unmapped there, and the kernel refuses to
+	 * chown a pty they own. A namespace without uid 0 keeps them. */
+	if ((l->join_flags & CLONE_NEWUSER) && become_userns_root(err) < 0 && err->errnum != EINVAL)
+		return -1;
 	close(l->target_pidfd);
 	l->target_pidfd = -1;
 	/* without a mount namespace to join, the container's root is a chroot */
@@ -416,8 +444,9 @@ static int close_runtime_fds(struct hr_launch *l, struct hr_error *err)
 {
 	/* the --log file stays: errors after `create` has exited (a failing
 	 * startContainer hook, execve) have nowhere else to go */
-	const int fixed[] = { l->sync_fd,       l->fifo_fd,        l->console_sock, l->listener_sock,
-			      l->target_pidfd,  l->target_rootfd,  hr_log_fd(),     l->sources.root_tree };
+	const int fixed[] = { l->sync_fd,      l->fifo_fd,       l->console_sock, l->listener_sock,
+			      l->target_pidfd, l->target_rootfd, hr_log_fd(),     l->sources.root_tree,
+			      l->finish_fd };
 	size_t n = 0, max = HR_ARRAY_SIZE(fixed) + HR_NS_COUNT + l->sources.n;
 	_cleanup_free_ int *keep = xmalloc(max * sizeof(int));
 
@@ -502,10 +531,7 @@ void hr_init_container(struct hr_launch *l)
 		goto fail;
 	/* nothing is logged from here on: the workload's seccomp filter is in
 	 * place and may not allow the write */
-	if (confine_workload(l, &err) < 0)
-		goto fail;
-	execve(exe, p->args, env);
-	hr_error_set(&err, errno, "exec \"%s\"", exe);
+	exec_workload(l, exe, env, &err);
 fail:
 	if (l->sync_fd >= 0)
 		hr_sync_fail(l->sync_fd, &err);

@@ -108,5 +108,7 @@ int hr_sync_wait_exec(int sock, struct hr_error *err)
 		err->errnum = msg.value;
 		return -1;
 	}
+	if (msg.type == HR_SYNC_EXEC_ERROR)
+		return hr_error_set(err, msg.value, "%s", msg.text);
 	return hr_error_set(err, 0, "protocol error: unexpected message %u before exec", msg.type);
 }

@@ -19,6 +19,8 @@ enum hr_sync_type {
 	HR_SYNC_READY,            /* child -> parent: set up, waiting for start */
 	HR_SYNC_ERROR,            /* child -> parent: text is the error */
 	HR_SYNC_SECCOMP_FD,       /* child -> parent: notify fd attached */
+	HR_SYNC_EXEC_ERROR,       /* hardrun-exec-finish -> parent: text names the exec,
+				     value is its errno (src/finish/protocol.h) */
 };
 
 struct hr_sync_msg {

@@ -231,7 +231,8 @@ static const struct {
 int hr_lifecycle_create(const struct hr_create_opts *o, struct hr_created *out, struct hr_error *err)
 {
 	struct hr_launch_ctx x = { .o = o, .id = o->id, .pid_file = o->pid_file, .pidfd = -1, .sync_fd = -1, .console_master = -1, .placeholder = -1,
-				.l = { .fifo_fd = -1, .target_rootfd = -1, .console_sock = -1, .listener_sock = -1 } };
+				.l = { .fifo_fd = -1, .target_rootfd = -1, .console_sock = -1, .listener_sock = -1,
+				       .finish_fd = -1 } };
 	int rc;
 
 	for (int t = 0; t < HR_NS_COUNT; t++)

@@ -100,9 +100,12 @@ static int apply_overrides(const struct hr_exec_opts *o, struct hr_process *p, s
 	return 0;
 }
 
-static int check_exec_target(struct hr_container *c, bool ignore_paused, struct hr_error *err)
+/* The container's cgroup, opened to ask the freezer, stays in *cg for the
+ * exec (one walk of the cgroup tree instead of two). */
+static int check_exec_target(struct hr_container *c, bool ignore_paused, struct hr_cgroup **cg,
+			     struct hr_error *err)
 {
-	enum hr_status s = hr_container_status(c);
+	enum hr_status s = hr_container_status_cgroup(c, cg);
 
 	if (s == HR_STATUS_RUNNING || s == HR_STATUS_CREATED || (s == HR_STATUS_PAUSED && ignore_paused))
 		return 0;
@@ -236,7 +239,11 @@ static int open_exec_cgroup(struct hr_launch_ctx *x, const char *sub, struct hr_
 	const char *colon = sub ? strchr(sub, ':') : NULL;
 
 	if (!sub)
-		return hr_container_open_cgroup(x->c, &x->cg, err);
+		return x->cg ? 0 : hr_container_open_cgroup(x->c, &x->cg, err);
+	if (x->cg) { /* the container's own, from check_exec_target */
+		hr_cgroup_free(x->cg);
+		x->cg = NULL;
+	}
 	if (colon)
 		sub = colon + 1;
 	if (!*sub || *sub == '/' || strcmp(sub, "..") == 0 || strncmp(sub, "../", 3) == 0 || strstr(sub, "/../") ||
@@ -265,7 +272,7 @@ int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, stru
 {
 	struct hr_launch_ctx x = { .id = o->id, .pidfd = -1, .sync_fd = -1, .console_master = -1,
 				   .l = { .fifo_fd = -1, .target_rootfd = -1, .console_sock = -1, .listener_sock = -1,
-					 .target_pidfd = -1 } };
+					 .finish_fd = -1, .target_pidfd = -1 } };
 	struct hr_process own = { 0 };
 	int rc;
 
@@ -274,7 +281,7 @@ int hr_lifecycle_exec(const struct hr_exec_opts *o, struct hr_created *out, stru
 	rc = hr_container_load(o->root, o->id, &x.c, err);
 	hr_log_step("exec: start, state of the container");
 	if (rc == 0)
-		rc = check_exec_target(x.c, o->ignore_paused, err);
+		rc = check_exec_target(x.c, o->ignore_paused, &x.cg, err);
 	if (rc == 0)
 		rc = plan_exec(o, &x, &own, err);
 	if (rc == 0)

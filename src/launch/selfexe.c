@@ -6,7 +6,10 @@
  * process reads its own /proc/self/exe.
  *
  * Defence: the verbs that put a process into a container (create, run,
- * exec) never reach it with the host file. As root the file's mappings
+ * exec) never reach it with the host file. exec into a container with a
+ * user namespace of its own ends through hardrun-exec-finish instead and
+ * copies nothing (container/exec_finish.c says why that is safe); it calls
+ * ensure_protected_late only when it does not. As root the file's mappings
  * are replaced in place by anonymous copies and /proc/self/exe becomes a
  * sealed, empty memfd (selfexe_remap.c); otherwise hardrun re-executes
  * itself from a memfd copy sealed against writes. Either way the only file
@@ -35,6 +38,9 @@
 #endif
 
 extern char **environ;
+
+static char **remembered_argv;
+static bool protected_now;
 
 static int open_self(struct hr_error *err)
 {
@@ -145,6 +151,7 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 	if (fd_is_protected(self)) {
 		/* the copy's comm is "memfd:hardrun"; tools expect ours */
 		(void)prctl(PR_SET_NAME, "hardrun", 0, 0, 0);
+		protected_now = true;
 		return 0;
 	}
 	/* in place: an empty sealed memfd as exe (nothing to copy into it) */
@@ -153,6 +160,7 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 		return -1;
 	if (hr_selfexe_remap(self, copy) == 0) {
 		hr_log_debugf("selfexe: running from anonymous copies (remapped in place), exe a sealed empty memfd");
+		protected_now = true;
 		return 0;
 	}
 	close(copy);
@@ -163,4 +171,19 @@ int hr_selfexe_ensure_protected(char **argv, struct hr_error *err)
 	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
 	return hr_error_set(err, errno, "re-execute hardrun from its sealed copy (refusing to run containers "
 					"from a binary they could overwrite)");
+}
+
+void hr_selfexe_remember_argv(char **argv)
+{
+	remembered_argv = argv;
+}
+
+int hr_selfexe_ensure_protected_late(struct hr_error *err)
+{
+	if (protected_now)
+		return 0;
+	if (!remembered_argv)
+		return hr_error_set(err, 0, "internal error: hardrun's image was not protected before entering a "
+					   "container, and its argv is unknown");
+	return hr_selfexe_ensure_protected(remembered_argv, err);
 }

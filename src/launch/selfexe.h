@@ -20,6 +20,12 @@ bool hr_selfexe_is_protected(struct hr_error *err);
  * re-executing hardrun (same argv and environment) from a sealed memfd
  * copy. Returns 0 when protected; -1 only when neither works. */
 int hr_selfexe_ensure_protected(char **argv, struct hr_error *err);
+/* exec decides only before its clone3 whether it needs that (it may end
+ * through hardrun-exec-finish instead): main remembers argv for the
+ * re-execution, and the launch calls ensure_protected_late, which returns
+ * at once when hardrun is already protected. */
+void hr_selfexe_remember_argv(char **argv);
+int hr_selfexe_ensure_protected_late(struct hr_error *err);
 
 /* Replaces every mapping of the host file `self` by an anonymous copy of
  * its bytes and makes the sealed memfd `exe` /proc/self/exe

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -18,9 +19,11 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "container/exec_finish.h"
 #include "container/hooks.h"
 #include "container/sync.h"
 #include "base/log.h"
+#include "launch/selfexe.h"
 #include "state/state.h"
 #include "base/util.h"
 
@@ -122,8 +125,8 @@ static int open_plan_fds(struct hr_launch_ctx *x, struct hr_error *err)
 	return 0;
 }
 
-/* The handoff the container process gets: the plan, plus the fds. */
-static int execute_plan(struct hr_launch_ctx *x, int sync_fds[2], struct hr_error *err)
+/* The handoff the container process gets: the plan (its fds come next). */
+static void fill_handoff(struct hr_launch_ctx *x, int sync_fds[2])
 {
 	const struct hr_plan *p = &x->plan;
 	struct hr_launch *l = &x->l;
@@ -146,7 +149,6 @@ static int execute_plan(struct hr_launch_ctx *x, int sync_fds[2], struct hr_erro
 	l->join_flags = p->join_target_flags;
 	l->wait_for_start = p->wait_for_start;
 	l->runtime_pid = getpid();
-	return open_plan_fds(x, err);
 }
 
 static pid_t clone3_into_cgroup(struct hr_launch_ctx *x, bool *in_cgroup)
@@ -305,6 +307,45 @@ int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err)
 	return 0;
 }
 
+/* The process cloned next must never reach a container with hardrun's
+ * host file as its image: exec may end through hardrun-exec-finish;
+ * otherwise the image is made anonymous now (create and run did that when
+ * they started, selfexe.c). */
+static int protect_image(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	if (x->plan.exec && !x->plan.seccomp_listener)
+		x->l.finish_fd = hr_exec_finish_prepare(&x->l);
+	if (x->l.finish_fd >= 0) {
+		hr_log_debugf("exec: ends through hardrun-exec-finish (a sealed memfd), no copy of hardrun");
+		return 0;
+	}
+	return hr_selfexe_ensure_protected_late(err);
+}
+
+/* exec into a container with a user namespace of its own: none of its
+ * processes can reach a non-dumpable process of ours, whose memory belongs
+ * to our user namespace (container/exec_finish.c). Then the runtime itself
+ * joins the container's pid namespace for its children, and the exec
+ * process is cloned straight into it instead of forking once more after
+ * its setns: one fork and one exit less. Non-dumpable first, so that the
+ * process is born so. (Without a user namespace, a container granted
+ * CAP_SYS_PTRACE could reach it while it still has the host's mount
+ * namespace: CVE-2016-9962.) */
+static int clone_into_pid_ns(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	const int both = CLONE_NEWUSER | CLONE_NEWPID;
+
+	if (!x->plan.exec || !x->l.needs_fork || (x->l.join_flags & both) != both)
+		return 0;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return hr_error_set(err, errno, "prctl(PR_SET_DUMPABLE, 0)");
+	if (setns(x->l.target_pidfd, CLONE_NEWPID) < 0)
+		return hr_error_set(err, errno, "join the pid namespace of the container");
+	x->l.join_flags &= ~CLONE_NEWPID;
+	x->l.needs_fork = false;
+	return 0;
+}
+
 int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	int fds[2];
@@ -313,7 +354,10 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
 		return hr_error_set(err, errno, "socketpair");
 	x->sync_fd = fds[0];
-	if (execute_plan(x, fds, err) < 0) {
+	fill_handoff(x, fds);
+	/* before anything outside sees us (the console socket, a listener):
+	 * protecting the image may re-execute hardrun from the start */
+	if (protect_image(x, err) < 0 || open_plan_fds(x, err) < 0 || clone_into_pid_ns(x, err) < 0) {
 		close(fds[1]);
 		return -1;
 	}
@@ -344,6 +388,8 @@ void hr_launch_ctx_free(struct hr_launch_ctx *x)
 	hr_rootfs_sources_close(&x->l.sources);
 	if (x->l.fifo_fd >= 0)
 		close(x->l.fifo_fd);
+	if (x->l.finish_fd >= 0)
+		close(x->l.finish_fd);
 	if (x->l.target_rootfd >= 0)
 		close(x->l.target_rootfd);
 	if (x->l.console_sock >= 0)

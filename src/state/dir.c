@@ -50,9 +50,13 @@ int hr_state_root_open(const char *root, bool create, struct hr_error *err)
 
 	if (hr_state_root_check(root, err) < 0)
 		return -1;
-	if (create && hr_mkdir_p_at(AT_FDCWD, root, 0700, err) < 0)
-		return hr_error_wrap(err, "create state root");
+	/* made only when missing: mkdir -p of an existing path is a mkdir per level */
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create) {
+		if (hr_mkdir_p_at(AT_FDCWD, root, 0700, err) < 0)
+			return hr_error_wrap(err, "create state root");
+		fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (fd < 0) {
 		struct stat st;
 		int saved = errno;

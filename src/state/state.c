@@ -411,6 +411,11 @@ int hr_container_open_cgroup(const struct hr_container *c, struct hr_cgroup **cg
 
 enum hr_status hr_container_status(struct hr_container *c)
 {
+	return hr_container_status_cgroup(c, NULL);
+}
+
+enum hr_status hr_container_status_cgroup(struct hr_container *c, struct hr_cgroup **keep)
+{
 	const struct hr_state *st = &c->st;
 	struct hr_cgroup *cg = NULL;
 	struct hr_error err = { 0 };
@@ -424,10 +429,13 @@ enum hr_status hr_container_status(struct hr_container *c)
 		return HR_STATUS_CREATING;
 	if (!st->started)
 		return HR_STATUS_CREATED;
-	if (st->cgroup_path && hr_cgroup_open(st->cgroup_path, &cg, &err) == 0) {
+	if (st->cgroup_path && hr_container_open_cgroup(c, &cg, &err) == 0) {
 		if (hr_cgroup_is_frozen(cg, &frozen, &err) < 0)
 			frozen = false;
-		hr_cgroup_free(cg);
+		if (keep)
+			*keep = cg;
+		else
+			hr_cgroup_free(cg);
 	}
 	return frozen ? HR_STATUS_PAUSED : HR_STATUS_RUNNING;
 }

@@ -110,6 +110,10 @@ int hr_container_spec_lean(struct hr_container *c, const struct hr_spec **out, b
 int hr_container_hooks_spec(struct hr_container *c, const struct hr_spec **out, struct hr_error *err);
 /* Live status from the process and cgroup (not from the file alone). */
 enum hr_status hr_container_status(struct hr_container *c);
+/* The same; when it opened the container's cgroup to ask the freezer,
+ * *keep gets it (the caller frees it) instead of it being closed. */
+struct hr_cgroup;
+enum hr_status hr_container_status_cgroup(struct hr_container *c, struct hr_cgroup **keep);
 /* Opens the cgroup the record names, marked shared when the record says it
  * had others' processes (so it is never killed as a whole, frozen or
  * removed). The caller checks c->st.cgroup_path first. */

@@ -1,13 +1,25 @@
 #!/bin/bash
 # exec into running containers, and terminals (console socket and foreground).
+# tests/integration/exec_userns.sh runs them again with every sleeper in a
+# user namespace of its own (EXEC_USERNS=1), where exec ends through
+# hardrun-exec-finish instead of copying hardrun's image.
 . "$(dirname "$0")/../lib.sh"
+[ -n "${EXEC_USERNS:-}" ] && _file=exec_userns
 
 RECVTTY=$HELPERS/recvtty
 
 start_sleeper() { # start_sleeper BUNDLE ID [jq edit]
 	make_bundle "$1" sleep 300
+	[ -n "${EXEC_USERNS:-}" ] && with_own_userns "$1"
 	[ -n "${3:-}" ] && cfg "$1" "$3"
 	hr run -d --bundle "$1" "$2" </dev/null >/dev/null 2>&1 || fail "run -d"
+}
+
+with_own_userns() { # BUNDLE: container ids 0-65535 -> host 100000-165535
+	cfg "$1" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	chown -R 100000:100000 "$1/rootfs"
 }
 
 test_exec_joins_namespaces_and_returns_status() {
@@ -174,6 +186,51 @@ test_exec_missing_binary_named() {
 	hr delete -f "$id"
 	[ $rc -ne 0 ] || fail "exec of a missing binary succeeded"
 	assert_contains "$out" 'exec: "no-such-thing": executable file not found in $PATH'
+}
+
+# A file that is executable but no program: the kernel's ENOEXEC comes back
+# as exec's error (from hardrun-exec-finish in a user namespace).
+test_exec_format_error_reported() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	make_bundle "$b" sleep 300
+	printf 'not a program\n' >"$b/rootfs/bin/garbage"; chmod 755 "$b/rootfs/bin/garbage"
+	[ -n "${EXEC_USERNS:-}" ] && with_own_userns "$b"
+	hr run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	out=$(hr exec "$id" /bin/garbage 2>&1); local rc=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 255 "exit status of a failed exec"
+	assert_contains "$out" 'exec "/bin/garbage": Exec format error'
+}
+
+# Issue 16: in a user namespace of its own exec ends through the sealed
+# hardrun-exec-finish and hardrun never copies its image; without one it
+# copies its image first (its process could be reached with CAP_SYS_PTRACE).
+test_exec_protects_hardrun_by_finish_or_copy() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	start_sleeper "$b" "$id"
+	out=$(hr --debug exec "$id" true 2>&1) || fail "exec: $out"
+	hr delete -f "$id"
+	if [ -n "${EXEC_USERNS:-}" ]; then
+		assert_contains "$out" "exec: ends through hardrun-exec-finish"
+		assert_not_contains "$out" "selfexe:"
+	else
+		assert_contains "$out" "not through hardrun-exec-finish: the container has no user namespace of its own"
+		assert_contains "$out" "selfexe:"
+	fi
+}
+
+# The finish runs under the workload's filter: one that refuses its
+# execveat makes exec copy hardrun's image instead, and the workload runs.
+test_exec_filter_refusing_finish_copies_instead() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	[ -n "${EXEC_USERNS:-}" ] || skip "only a user namespace of its own ends through the finish"
+	start_sleeper "$b" "$id" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["execveat"], action: "SCMP_ACT_ERRNO"}]}'
+	out=$(hr --debug exec "$id" sh -c 'echo ran' 2>&1) || fail "exec: $out"
+	hr delete -f "$id"
+	assert_contains "$out" "not through hardrun-exec-finish: the seccomp filter refuses execveat or fcntl"
+	assert_contains "$out" "selfexe:"
+	assert_contains "$out" "ran"
 }
 
 test_create_with_console_socket() {

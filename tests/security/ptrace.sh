@@ -54,4 +54,31 @@ test_userns_exec_process_with_sys_ptrace_cannot_be_ptraced() {
 		| .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}"
 }
 
+
+# exec into a container with a user namespace of its own: the runtime
+# joins the container's pid namespace for its children and clones the exec
+# process straight into it (one fork less), so that process must be born
+# non-dumpable: the runtime makes itself so before clone3. The race above
+# does not reliably hit a window of a few microseconds, so this checks the
+# order of the runtime's own calls (strace without -f: not its children's).
+test_userns_exec_process_is_born_non_dumpable() {
+	local b=$SCRATCH/born id dump join clone; id=$(unique_id)
+	make_bundle "$b" sleep 300 || fail "bundle"
+	cfg "$b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	chown -R 100000:100000 "$b/rootfs"
+	hr run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	strace -e trace=prctl,setns,clone3 -o "$b/trace" "$HARDRUN" --root "$STATE_ROOT" exec "$id" /bin/true \
+		</dev/null >/dev/null 2>&1; local rc=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 0 "exec under strace"
+	dump=$(grep -n 'PR_SET_DUMPABLE, SUID_DUMP_DISABLE' "$b/trace" | head -n1 | cut -d: -f1)
+	join=$(grep -n '^setns(.*CLONE_NEWPID' "$b/trace" | head -n1 | cut -d: -f1)
+	clone=$(grep -n '^clone3(' "$b/trace" | head -n1 | cut -d: -f1)
+	[ -n "$join" ] && [ -n "$clone" ] || fail "no setns of the pid namespace or no clone3: $(cat "$b/trace")"
+	[ -n "$dump" ] && [ "$dump" -lt "$join" ] && [ "$join" -lt "$clone" ] ||
+		fail "the runtime is not non-dumpable before it joins the pid namespace and clones: $(cat "$b/trace")"
+}
+
 run_tests

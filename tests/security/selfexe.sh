@@ -87,6 +87,37 @@ test_userns_entrypoint_cannot_overwrite_runtime() {
 }
 
 
+# Issue 16: exec into a container with a user namespace of its own (here the
+# worst case, container root is host root) ends through the sealed
+# hardrun-exec-finish and hardrun never copies its image. What the
+# container makes the kernel execute as /proc/self/exe is that program:
+# started so, it exits at once; the planted loader never runs. (An exec
+# that ran the workload from hardrun's own process would hand the loader the
+# runtime copy: seen with that change made on purpose.)
+test_userns_exec_reaches_only_the_finish() {
+	local b=$SCRATCH/finish rt=$SCRATCH/hardrun-finish id before out prog pid i res
+	id=$(unique_id)
+	hostile_bundle "$b" '["sleep", "300"]'
+	cfg "$b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]'
+	runtime_copy "$rt"; before=$(sha256sum <"$rt")
+	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
+	for prog in /proc/self/exe /bin/evil; do
+		rm -f "$b/pid"
+		out=$("$rt" --root "$STATE_ROOT" --debug exec -d --pid-file "$b/pid" "$id" "$prog" 2>&1 </dev/null) ||
+			fail "exec -d $prog: $out"
+		assert_contains "$out" "exec: ends through hardrun-exec-finish"
+		assert_not_contains "$out" "selfexe:"
+		pid=$(cat "$b/pid")
+		for i in $(seq 300); do process_alive "$pid" || break; sleep 0.1; done
+	done
+	res=$(cat "$b/rootfs/tmp/cve-2019-5736.result" 2>/dev/null || true)
+	"$HARDRUN" --root "$STATE_ROOT" delete -f "$id"
+	assert_eq "$res" "" "the planted loader ran (its result)"
+	assert_eq "$(sha256sum <"$rt")" "$before" "runtime binary changed"
+}
+
 # Issue 16: as root hardrun replaces the mappings of its own file by
 # anonymous copies and makes a sealed, empty memfd /proc/self/exe, instead
 # of starting a second time from a sealed copy. What a container could
@@ -134,10 +165,11 @@ test_without_checkpoint_caps_hardrun_reexecutes_from_the_copy() {
 	local out
 	command -v setpriv >/dev/null || skip "no setpriv"
 	out=$(setpriv --bounding-set -sys_admin,-checkpoint_restore -- \
-		"$HARDRUN" --root "$STATE_ROOT" --debug exec no-such-container /bin/true 2>&1) && fail "exec succeeded"
+		"$HARDRUN" --root "$STATE_ROOT" --debug create -b "$SCRATCH/no-such-bundle" no-such-container 2>&1) &&
+		fail "create succeeded"
 	assert_contains "$out" "selfexe: re-executing from the sealed copy"
 	assert_not_contains "$out" "remapped in place"
-	assert_contains "$out" "no-such-container"
+	assert_contains "$out" "no-such-bundle"
 }
 
 run_tests

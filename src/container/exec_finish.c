@@ -1,0 +1,169 @@
+/* exec's last step through hardrun-exec-finish (issue 16).
+ *
+ * create, run and exec must never start a workload from a process whose
+ * /proc/self/exe or mappings are hardrun's host file (CVE-2019-5736): as
+ * root, hardrun replaces its mappings by anonymous copies first
+ * (launch/selfexe_remap.c, 0.5 ms per start on a nested VM). exec can do
+ * without the copy: its process does hardrun's part of the setup (join
+ * the namespaces, fork into the pid namespace, cwd, identity,
+ * capabilities, no_new_privs, the seccomp filter) and then executes, from
+ * a sealed memfd, a small static program (src/finish/exec_finish.c) that
+ * executes the workload. The workload is thus started by a sealed image
+ * that holds nothing of the runtime.
+ *
+ * Why the host file in the process before that is out of the container's
+ * reach, and so when this is used:
+ * - The process is non-dumpable from its start and its mm belongs to the
+ *   runtime's user namespace, so /proc/PID/exe, /mem, /map_files and ptrace
+ *   need CAP_SYS_PTRACE there. With a user namespace of its own (the only
+ *   case taken here), no process of the container has any capability
+ *   outside it. Without one, a container granted CAP_SYS_PTRACE would have
+ *   it: those containers keep the copy.
+ * - The program runs under the workload's filter, loaded before it starts,
+ *   so a container process that could trace it (it is dumpable as any
+ *   workload) gains nothing the workload does not have. The filter must
+ *   therefore allow the two calls the finish adds (execveat of the memfd,
+ *   fcntl of the sync socket): checked here with the seccomp evaluator.
+ * - Not with an AppArmor profile (its exec transition would apply to the
+ *   program, not the workload), a host policy's seccomp floor, a seccomp
+ *   notify listener or a supervised filter (profile learn/check): those
+ *   keep the copy. */
+#include "container/exec_finish.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "container/sync.h"
+#include "finish/protocol.h"
+#include "seccomp/eval.h"
+
+_Static_assert(HR_FINISH_SYNC_EXEC_ERROR == HR_SYNC_EXEC_ERROR, "src/finish/protocol.h: sync type");
+_Static_assert(offsetof(struct hr_finish_error, text) == offsetof(struct hr_sync_msg, text) &&
+		       HR_FINISH_TEXT_MAX <= HR_ERROR_MSG_MAX,
+	       "src/finish/protocol.h: sync message layout");
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/* The program, built by make (HR_FINISH_IMAGE; empty where it is not built:
+ * not x86_64, and the fuzz and analyzer builds). */
+#ifdef HR_FINISH_IMAGE
+#define FINISH_INCBIN ".incbin \"" HR_FINISH_IMAGE "\"\n"
+#else
+#define FINISH_INCBIN ""
+#endif
+__asm__(".pushsection .rodata\n"
+	".global hr_finish_image\n"
+	".type hr_finish_image, @object\n"
+	"hr_finish_image:\n" FINISH_INCBIN
+	".global hr_finish_image_end\n"
+	"hr_finish_image_end:\n"
+	".popsection\n");
+extern const char hr_finish_image[], hr_finish_image_end[];
+
+/* Both calls the finish makes before the workload's execve, as the filter
+ * will see them on x86_64 (the program's only architecture). */
+static bool filter_allows_finish(const struct hr_seccomp_program *p, int finish_fd, int sync_fd)
+{
+	struct seccomp_data calls[2] = {
+		{ .nr = __NR_execveat, .arch = AUDIT_ARCH_X86_64, .args = { (uint64_t)finish_fd, 0, 0, 0, AT_EMPTY_PATH } },
+		{ .nr = __NR_fcntl, .arch = AUDIT_ARCH_X86_64, .args = { (uint64_t)sync_fd, F_SETFD, FD_CLOEXEC } },
+	};
+	struct hr_seccomp_verdict v;
+	struct hr_error err = { 0 };
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(calls); i++)
+		if (hr_seccomp_eval(p->filter, p->n_insns, &calls[i], &v, &err) < 0 || !hr_seccomp_verdict_allows(&v))
+			return false;
+	return true;
+}
+
+static const char *why_not(const struct hr_launch *l)
+{
+	if (hr_finish_image_end - hr_finish_image == 0)
+		return "not built for this architecture";
+	if (!l->join_target || !(l->join_flags & CLONE_NEWUSER))
+		return "the container has no user namespace of its own";
+	if (l->process->apparmor_profile)
+		return "an AppArmor profile";
+	if (l->has_seccomp_floor || l->seccomp_supervised || l->listener_sock >= 0 ||
+	    (l->has_seccomp && l->seccomp.wants_notify))
+		return "a seccomp floor, listener or supervisor";
+	return NULL;
+}
+
+static int sealed_image(void)
+{
+	int fd = (int)syscall(SYS_memfd_create, HR_FINISH_MAGIC, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	size_t len = (size_t)(hr_finish_image_end - hr_finish_image), off = 0;
+
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(SYS_memfd_create, HR_FINISH_MAGIC, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		ssize_t n = write(fd, hr_finish_image + off, len - off);
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int hr_exec_finish_prepare(const struct hr_launch *l)
+{
+	const char *why = why_not(l);
+	int fd;
+
+	if (why) {
+		hr_log_debugf("exec: not through hardrun-exec-finish: %s", why);
+		return -1;
+	}
+	fd = sealed_image();
+	if (fd < 0) {
+		hr_log_debugf("exec: not through hardrun-exec-finish: its memfd: %m");
+		return -1;
+	}
+	if (l->has_seccomp && !filter_allows_finish(&l->seccomp, fd, l->sync_fd)) {
+		hr_log_debugf("exec: not through hardrun-exec-finish: the seccomp filter refuses execveat or fcntl");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int hr_exec_finish(const struct hr_launch *l, const char *exe, char *const args[], char *const env[],
+		   struct hr_error *err)
+{
+	size_t n = 0;
+	char fd_text[16];
+	_cleanup_free_ char **argv = NULL;
+
+	while (args[n])
+		n++;
+	argv = xcalloc(n + 4, sizeof(*argv));
+	snprintf(fd_text, sizeof(fd_text), "%d", l->sync_fd);
+	argv[0] = (char *)HR_FINISH_MAGIC;
+	argv[1] = fd_text;
+	argv[2] = (char *)exe;
+	for (size_t i = 0; i < n; i++)
+		argv[3 + i] = args[i];
+	syscall(SYS_execveat, l->finish_fd, "", argv, env, AT_EMPTY_PATH);
+	return hr_error_set(err, errno, "exec \"%s\" through hardrun-exec-finish", exe);
+}

@@ -1,0 +1,20 @@
+/* exec's last step through hardrun-exec-finish (src/finish/): see
+ * exec_finish.c. */
+#ifndef HARDRUN_EXEC_FINISH_H
+#define HARDRUN_EXEC_FINISH_H
+
+#include <stdbool.h>
+
+#include "container/handoff.h"
+
+/* Runtime side, before clone3: a sealed memfd holding the program, when
+ * this exec may end through it (l is complete but for finish_fd); -1
+ * otherwise (why goes to the debug log), and then the runtime must protect
+ * its own image as create does. */
+int hr_exec_finish_prepare(const struct hr_launch *l);
+/* Container side, in place of execve(exe, args, env): returns only on
+ * failure, with err set. */
+int hr_exec_finish(const struct hr_launch *l, const char *exe, char *const args[], char *const env[],
+		   struct hr_error *err);
+
+#endif
