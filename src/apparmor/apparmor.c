@@ -104,17 +104,19 @@ static int open_attr(int proc, const char *path)
 	return (int)syscall(SYS_openat2, proc, path, &how, sizeof(how));
 }
 
-static int open_exec_attr(int proc, const char *profile, struct hr_error *err)
+static int open_exec_attr(int proc, const char *profile, const char **path, struct hr_error *err)
 {
 	int fd;
 
-	fd = open_attr(proc, "thread-self/attr/apparmor/exec");
+	*path = "thread-self/attr/apparmor/exec";
+	fd = open_attr(proc, *path);
 	if (fd < 0 && errno == ENOENT) {
 		if (!hr_apparmor_enabled())
 			return hr_error_set(err, 0,
 					    "AppArmor profile \"%s\" requested but AppArmor is not enabled on this host",
 					    profile);
-		fd = open_attr(proc, "thread-self/attr/exec");
+		*path = "thread-self/attr/exec";
+		fd = open_attr(proc, *path);
 	}
 	if (fd < 0 && errno == EXDEV)
 		return hr_error_set(err, 0, "refusing to set AppArmor profile: the exec attribute is not on the "
@@ -144,23 +146,53 @@ static const char *transition_verb(int proc)
 	return strcmp(cur, "unconfined") == 0 ? "exec" : "stack";
 }
 
-int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err)
+int hr_apparmor_prepare_onexec(const char *profile, struct hr_apparmor_onexec *out, struct hr_error *err)
 {
 	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *cmd = NULL;
-	const char *verb;
+	int fd;
 
 	if (proc < 0)
 		return hr_error_set(err, errno, "refusing to set AppArmor profile: open /proc");
 	if (check_procfs(proc, "/proc", err) < 0)
 		return -1;
-	fd = open_exec_attr(proc, profile, err);
+	fd = open_exec_attr(proc, profile, &out->attr_path, err);
 	if (fd < 0)
 		return -1;
-	verb = transition_verb(proc);
-	cmd = xasprintf("%s %s", verb, profile);
-	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
-		return hr_error_set(err, errno, "setting AppArmor profile \"%s\" for exec (%s)", profile, verb);
+	close(fd);
+	out->cmd = xasprintf("%s %s", transition_verb(proc), profile);
+	out->proc_fd = hr_steal_fd(proc);
 	return 0;
+}
+
+int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err)
+{
+	struct hr_apparmor_onexec o = { .proc_fd = -1 };
+	_cleanup_close_ int fd = -1;
+	int rc = -1;
+
+	if (hr_apparmor_prepare_onexec(profile, &o, err) < 0)
+		return -1;
+	/* the same checks again: what hardrun-exec-finish does after its execve */
+	fd = open_attr(o.proc_fd, o.attr_path);
+	if (fd < 0)
+		hr_error_set(err, errno, "opening the AppArmor exec attribute in /proc");
+	else if (check_procfs(fd, "the AppArmor exec attribute", err) == 0) {
+		rc = write(fd, o.cmd, strlen(o.cmd)) == (ssize_t)strlen(o.cmd)
+			     ? 0 : hr_error_set(err, errno, "setting AppArmor profile \"%s\" for exec (%s)", profile, o.cmd);
+	}
+	close(o.proc_fd);
+	free(o.cmd);
+	return rc;
+}
+
+bool hr_apparmor_self_unconfined(void)
+{
+	_cleanup_free_ char *cur = NULL;
+	struct hr_error ignored;
+
+	if (hr_read_file_at(AT_FDCWD, "/proc/thread-self/attr/apparmor/current", &cur, NULL, &ignored) < 0 &&
+	    hr_read_file_at(AT_FDCWD, "/proc/thread-self/attr/current", &cur, NULL, &ignored) < 0)
+		return false;
+	cur[strcspn(cur, "\n")] = '\0';
+	return strcmp(cur, "unconfined") == 0;
 }

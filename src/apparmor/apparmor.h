@@ -21,6 +21,21 @@ char *hr_apparmor_loaded_profiles(void);
 /* Container side: exec transition to profile (aa_stack_onexec when the
  * runtime itself is confined), after verifying /proc is procfs. */
 int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err);
+/* The same, for hardrun-exec-finish to write after its own execve (an fd
+ * of the attribute opened before an execve cannot write after it: the
+ * kernel allows writes from the opener's mm only). What it needs: /proc,
+ * verified (O_PATH, close-on-exec), the attribute's path under it, opened
+ * once here with the same checks, and what to write ("exec P" or
+ * "stack P"). */
+struct hr_apparmor_onexec {
+	int proc_fd;           /* -1: none */
+	const char *attr_path; /* static */
+	char *cmd;
+};
+int hr_apparmor_prepare_onexec(const char *profile, struct hr_apparmor_onexec *out, struct hr_error *err);
+/* Whether this process runs unconfined by AppArmor (false when it cannot
+ * tell: not AppArmor, or no /proc). */
+bool hr_apparmor_self_unconfined(void);
 
 /* `hardrun apparmor load [PROFILE_FILE]`: apparmor_parser -r. */
 int hr_apparmor_load_profile_file(const char *path, struct hr_error *err);

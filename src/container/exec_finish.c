@@ -22,12 +22,16 @@
  * - The program runs under the workload's filter, loaded before it starts,
  *   so a container process that could trace it (it is dumpable as any
  *   workload) gains nothing the workload does not have. The filter must
- *   therefore allow the two calls the finish adds (execveat of the memfd,
- *   fcntl of the sync socket): checked here with the seccomp evaluator.
- * - Not with an AppArmor profile (its exec transition would apply to the
- *   program, not the workload), a host policy's seccomp floor, a seccomp
- *   notify listener or a supervised filter (profile learn/check): those
- *   keep the copy. */
+ *   therefore allow the calls the finish adds (execveat of the memfd, fcntl
+ *   F_SETFD; openat2, fstatfs and write for an AppArmor label) on every
+ *   path: checked here with the seccomp evaluator's search.
+ * - An AppArmor profile: hardrun verifies /proc and the exec attribute
+ *   where it would write it (lsm.c), and the program opens and checks the
+ *   attribute the same way and writes it just before its own execve, so the
+ *   transition is the workload's, as before. Only while hardrun itself runs
+ *   unconfined: its own profile would have to allow executing the memfd.
+ * - Not with a host policy's seccomp floor, a seccomp notify listener or a
+ *   supervised filter (profile learn/check): those keep the copy. */
 #include "container/exec_finish.h"
 
 #include <errno.h>
@@ -43,6 +47,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "container/sync.h"
+#include "apparmor/apparmor.h"
 #include "finish/protocol.h"
 #include "seccomp/eval.h"
 
@@ -71,20 +76,38 @@ __asm__(".pushsection .rodata\n"
 	".popsection\n");
 extern const char hr_finish_image[], hr_finish_image_end[];
 
-/* Both calls the finish makes before the workload's execve, as the filter
- * will see them on x86_64 (the program's only architecture). */
-static bool filter_allows_finish(const struct hr_seccomp_program *p, int finish_fd, int sync_fd)
+static int every_outcome_allows(const struct seccomp_data *witness, const struct hr_seccomp_verdict *v, void *ud)
 {
-	struct seccomp_data calls[2] = {
-		{ .nr = __NR_execveat, .arch = AUDIT_ARCH_X86_64, .args = { (uint64_t)finish_fd, 0, 0, 0, AT_EMPTY_PATH } },
-		{ .nr = __NR_fcntl, .arch = AUDIT_ARCH_X86_64, .args = { (uint64_t)sync_fd, F_SETFD, FD_CLOEXEC } },
-	};
-	struct hr_seccomp_verdict v;
+	(void)witness;
+	if (hr_seccomp_verdict_allows(v))
+		return 0;
+	*(bool *)ud = false;
+	return 1;
+}
+
+/* The calls the finish adds before the workload's execve, with whatever
+ * fd numbers, on x86_64 (its only architecture): allowed on every path the
+ * filter has for them (the evaluator's search, which must be complete). */
+static bool filter_allows_finish(const struct hr_seccomp_program *p, bool writes_label)
+{
+	static const struct hr_seccomp_cond at_empty_path[] = { { 4, HR_COND_EQ, AT_EMPTY_PATH } };
+	static const struct hr_seccomp_cond cloexec[] = { { 1, HR_COND_EQ, F_SETFD }, { 2, HR_COND_EQ, FD_CLOEXEC } };
+	const struct {
+		int nr;
+		const struct hr_seccomp_cond *conds;
+		size_t n;
+	} calls[] = { { __NR_execveat, at_empty_path, 1 }, { __NR_fcntl, cloexec, 2 },
+		      /* the AppArmor label: */
+		      { __NR_openat2, NULL, 0 }, { __NR_fstatfs, NULL, 0 }, { __NR_write, NULL, 0 } };
 	struct hr_error err = { 0 };
 
-	for (size_t i = 0; i < HR_ARRAY_SIZE(calls); i++)
-		if (hr_seccomp_eval(p->filter, p->n_insns, &calls[i], &v, &err) < 0 || !hr_seccomp_verdict_allows(&v))
+	for (size_t i = 0; i < (writes_label ? HR_ARRAY_SIZE(calls) : 2); i++) {
+		bool allowed = true, complete = false;
+		if (hr_seccomp_explore(p->filter, p->n_insns, AUDIT_ARCH_X86_64, calls[i].nr, calls[i].conds,
+				       calls[i].n, every_outcome_allows, &allowed, &complete, &err) < 0 ||
+		    !allowed || !complete)
 			return false;
+	}
 	return true;
 }
 
@@ -94,8 +117,9 @@ static const char *why_not(const struct hr_launch *l)
 		return "not built for this architecture";
 	if (!l->join_target || !(l->join_flags & CLONE_NEWUSER))
 		return "the container has no user namespace of its own";
-	if (l->process->apparmor_profile)
-		return "an AppArmor profile";
+	/* its own profile would have to allow executing a memfd */
+	if (l->process->apparmor_profile && !hr_apparmor_self_unconfined())
+		return "hardrun itself runs confined by AppArmor";
 	if (l->has_seccomp_floor || l->seccomp_supervised || l->listener_sock >= 0 ||
 	    (l->has_seccomp && l->seccomp.wants_notify))
 		return "a seccomp floor, listener or supervisor";
@@ -140,8 +164,8 @@ int hr_exec_finish_prepare(const struct hr_launch *l)
 		hr_log_debugf("exec: not through hardrun-exec-finish: its memfd: %m");
 		return -1;
 	}
-	if (l->has_seccomp && !filter_allows_finish(&l->seccomp, fd, l->sync_fd)) {
-		hr_log_debugf("exec: not through hardrun-exec-finish: the seccomp filter refuses execveat or fcntl");
+	if (l->has_seccomp && !filter_allows_finish(&l->seccomp, l->process->apparmor_profile != NULL)) {
+		hr_log_debugf("exec: not through hardrun-exec-finish: the seccomp filter refuses execveat, fcntl or write");
 		close(fd);
 		return -1;
 	}
@@ -149,21 +173,27 @@ int hr_exec_finish_prepare(const struct hr_launch *l)
 }
 
 int hr_exec_finish(const struct hr_launch *l, const char *exe, char *const args[], char *const env[],
-		   struct hr_error *err)
+		   const struct hr_exec_label *label, struct hr_error *err)
 {
 	size_t n = 0;
-	char fd_text[16];
+	char sync_text[16], proc_text[16] = "-";
+	bool aa = label->aa.proc_fd >= 0;
 	_cleanup_free_ char **argv = NULL;
 
 	while (args[n])
 		n++;
-	argv = xcalloc(n + 4, sizeof(*argv));
-	snprintf(fd_text, sizeof(fd_text), "%d", l->sync_fd);
+	argv = xcalloc(n + 7, sizeof(*argv));
+	snprintf(sync_text, sizeof(sync_text), "%d", l->sync_fd);
+	if (aa)
+		snprintf(proc_text, sizeof(proc_text), "%d", label->aa.proc_fd);
 	argv[0] = (char *)HR_FINISH_MAGIC;
-	argv[1] = fd_text;
-	argv[2] = (char *)exe;
+	argv[1] = sync_text;
+	argv[2] = proc_text;
+	argv[3] = aa ? (char *)label->aa.attr_path : "";
+	argv[4] = aa ? label->aa.cmd : "";
+	argv[5] = (char *)exe;
 	for (size_t i = 0; i < n; i++)
-		argv[3 + i] = args[i];
+		argv[6 + i] = args[i];
 	syscall(SYS_execveat, l->finish_fd, "", argv, env, AT_EMPTY_PATH);
 	return hr_error_set(err, errno, "exec \"%s\" through hardrun-exec-finish", exe);
 }

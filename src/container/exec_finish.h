@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "container/handoff.h"
+#include "container/lsm.h"
 
 /* Runtime side, before clone3: a sealed memfd holding the program, when
  * this exec may end through it (l is complete but for finish_fd); -1
@@ -15,6 +16,6 @@ int hr_exec_finish_prepare(const struct hr_launch *l);
 /* Container side, in place of execve(exe, args, env): returns only on
  * failure, with err set. */
 int hr_exec_finish(const struct hr_launch *l, const char *exe, char *const args[], char *const env[],
-		   struct hr_error *err);
+		   const struct hr_exec_label *label, struct hr_error *err);
 
 #endif

@@ -311,7 +311,7 @@ static int wait_for_start(struct hr_launch *l, struct hr_error *err)
 }
 
 /* Steps 13-17, in this order (see the top of this file for why). */
-static int confine_workload(struct hr_launch *l, struct hr_error *err)
+static int confine_workload(struct hr_launch *l, struct hr_exec_label *deferred, struct hr_error *err)
 {
 	const struct hr_process *p = l->process;
 
@@ -321,7 +321,7 @@ static int confine_workload(struct hr_launch *l, struct hr_error *err)
 		return -1;
 	/* the profile is chosen before no_new_privs, as runc does, so the
 	 * transition is decided while we are still unrestricted */
-	if (hr_lsm_apply_exec_label(p, err) < 0 || hr_lsm_set_no_new_privs(p, err) < 0)
+	if (hr_lsm_apply_exec_label(p, deferred, err) < 0 || hr_lsm_set_no_new_privs(p, err) < 0)
 		return -1;
 	if (p->no_new_privileges && hr_seccomp_install(l, host_pid, err) < 0)
 		return -1;
@@ -333,14 +333,16 @@ static int confine_workload(struct hr_launch *l, struct hr_error *err)
  * report its own failure and closes it when the workload starts. */
 static void exec_workload(struct hr_launch *l, const char *exe, char **env, struct hr_error *err)
 {
+	struct hr_exec_label label = { .aa.proc_fd = -1 };
+
 	if (l->finish_fd >= 0 && fcntl(l->sync_fd, F_SETFD, 0) < 0) {
 		hr_error_set(err, errno, "keep the sync socket open for hardrun-exec-finish");
 		return;
 	}
-	if (confine_workload(l, err) < 0)
+	if (confine_workload(l, l->finish_fd >= 0 ? &label : NULL, err) < 0)
 		return;
 	if (l->finish_fd >= 0) {
-		hr_exec_finish(l, exe, l->process->args, env, err);
+		hr_exec_finish(l, exe, l->process->args, env, &label, err);
 		return;
 	}
 	execve(exe, l->process->args, env);

@@ -2,14 +2,21 @@
 #include "container/lsm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
 
 #include "apparmor/apparmor.h"
 
-int hr_lsm_apply_exec_label(const struct hr_process *p, struct hr_error *err)
+int hr_lsm_apply_exec_label(const struct hr_process *p, struct hr_exec_label *deferred, struct hr_error *err)
 {
-	if (p->apparmor_profile && hr_apparmor_apply_onexec(p->apparmor_profile, err) < 0)
+	if (!p->apparmor_profile)
+		return 0;
+	if (!deferred)
+		return hr_apparmor_apply_onexec(p->apparmor_profile, err);
+	if (hr_apparmor_prepare_onexec(p->apparmor_profile, &deferred->aa, err) < 0)
 		return -1;
+	if (fcntl(deferred->aa.proc_fd, F_SETFD, 0) < 0)
+		return hr_error_set(err, errno, "keep /proc open for hardrun-exec-finish");
 	return 0;
 }
 

@@ -228,7 +228,7 @@ test_exec_filter_refusing_finish_copies_instead() {
 		syscalls: [{names: ["execveat"], action: "SCMP_ACT_ERRNO"}]}'
 	out=$(hr --debug exec "$id" sh -c 'echo ran' 2>&1) || fail "exec: $out"
 	hr delete -f "$id"
-	assert_contains "$out" "not through hardrun-exec-finish: the seccomp filter refuses execveat or fcntl"
+	assert_contains "$out" "not through hardrun-exec-finish: the seccomp filter refuses execveat, fcntl or write"
 	assert_contains "$out" "selfexe:"
 	assert_contains "$out" "ran"
 }

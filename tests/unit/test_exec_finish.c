@@ -1,9 +1,10 @@
 /* exec's end through hardrun-exec-finish (container/exec_finish.c and the
  * program itself, src/finish/exec_finish.c): when it is chosen, that its
  * memfd is sealed and holds a program, and what the program does when it
- * runs: executes the workload and closes the sync socket, reports a failed
- * execve on it as the runtime's sync message, and does nothing at all when
- * started any other way. No root needed. */
+ * runs: writes the AppArmor exec transition, executes the workload and
+ * closes the sync socket, reports a failure on it as the runtime's sync
+ * message, and does nothing at all when started any other way. No root
+ * needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,12 +17,14 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "apparmor/apparmor.h"
 #include "container/exec_finish.h"
 #include "container/sync.h"
 
@@ -69,9 +72,13 @@ static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
 	l = exec_in_userns();
 	l.join_target = false; /* create */
 	assert_not_chosen(&l);
-	l = exec_in_userns();
-	l.process = &(struct hr_process){ .args = process.args, .apparmor_profile = "p" };
-	assert_not_chosen(&l);
+	/* a profile, and hardrun cannot tell it runs unconfined (no AppArmor
+	 * here; in the VM, tests/vm/apparmor.sh runs exec through it) */
+	if (!hr_apparmor_self_unconfined()) {
+		l = exec_in_userns();
+		l.process = &(struct hr_process){ .args = process.args, .apparmor_profile = "p" };
+		assert_not_chosen(&l);
+	}
 	l = exec_in_userns();
 	l.has_seccomp_floor = true;
 	assert_not_chosen(&l);
@@ -112,33 +119,46 @@ static void test_filter_must_allow_the_finish(void **state)
 	assert_not_chosen(&l);
 }
 
-/* Runs the program as exec's process would: argv[0], the sync fd, the path
- * and the workload's argv (with shell_cmd: sh -c shell_cmd, the sync fd's
- * number in $SYNC_FD). Returns the exit status; *msg gets what came on the
- * sync socket (type 0: nothing, it was closed). */
-static int run_finish(const char *argv0, const char *path, const char *shell_cmd, struct hr_sync_msg *msg)
+/* One start of the program as exec's process makes it. */
+struct finish_run {
+	const char *argv0;     /* "hardrun-exec-finish", or what a container would pass */
+	const char *path;      /* the workload */
+	const char *shell_cmd; /* with path /bin/sh: sh -c shell_cmd ($SYNC_FD, $PROC_FD set) */
+	int proc_fd;           /* the AppArmor label: the "verified /proc", or -1 */
+	const char *attr_path, *attr_cmd;
+};
+
+/* Returns the exit status; *msg gets what came on the sync socket (type 0:
+ * nothing, it was closed). */
+static int run_finish(const struct finish_run *r, struct hr_sync_msg *msg)
 {
 	struct hr_launch l = exec_in_userns();
 	int sv[2], fd, status;
-	char fd_text[16];
+	char sync_text[16], proc_text[16] = "-";
 	pid_t pid;
 	ssize_t n;
 
 	fd = hr_exec_finish_prepare(&l);
 	assert_true(fd >= 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	snprintf(fd_text, sizeof(fd_text), "%d", sv[1]);
+	snprintf(sync_text, sizeof(sync_text), "%d", sv[1]);
+	if (r->proc_fd >= 0)
+		snprintf(proc_text, sizeof(proc_text), "%d", r->proc_fd);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		char *argv[] = { (char *)argv0, fd_text, (char *)path, "workload", NULL, NULL, NULL };
-		char env_fd[32], *env[] = { env_fd, NULL };
-		snprintf(env_fd, sizeof(env_fd), "SYNC_FD=%s", fd_text);
-		if (shell_cmd) {
-			argv[4] = "-c";
-			argv[5] = (char *)shell_cmd;
+		char *argv[] = { (char *)r->argv0, sync_text, proc_text, (char *)(r->attr_path ? r->attr_path : ""),
+				 (char *)(r->attr_cmd ? r->attr_cmd : ""), (char *)r->path, "workload", NULL, NULL, NULL };
+		char env_sync[32], env_proc[32], *env[] = { env_sync, env_proc, NULL };
+		snprintf(env_sync, sizeof(env_sync), "SYNC_FD=%s", sync_text);
+		snprintf(env_proc, sizeof(env_proc), "PROC_FD=%s", proc_text);
+		if (r->shell_cmd) {
+			argv[7] = "-c";
+			argv[8] = (char *)r->shell_cmd;
 		}
-		fcntl(sv[1], F_SETFD, 0); /* as exec's process leaves it */
+		fcntl(sv[1], F_SETFD, 0); /* as exec's process leaves them */
+		if (r->proc_fd >= 0)
+			fcntl(r->proc_fd, F_SETFD, 0);
 		syscall(SYS_execveat, fd, "", argv, env, AT_EMPTY_PATH);
 		_exit(99);
 	}
@@ -159,13 +179,60 @@ static void test_program_executes_the_workload(void **state)
 
 	(void)state;
 	NEEDS_PROGRAM();
-	assert_int_equal(run_finish("hardrun-exec-finish", "/bin/true", NULL, &msg), 0);
+	assert_int_equal(run_finish(&(struct finish_run){ "hardrun-exec-finish", "/bin/true", NULL, -1, NULL, NULL }, &msg),
+			 0);
 	assert_int_equal(msg.type, 0); /* EOF: the socket closed at execve */
-	assert_int_equal(run_finish("hardrun-exec-finish", "/bin/false", NULL, &msg), 1);
-	/* the workload does not get the sync socket */
-	assert_int_equal(run_finish("hardrun-exec-finish", "/bin/sh",
-				    "test ! -e /proc/self/fd/$SYNC_FD && test $# -eq 0 && exit 3", &msg), 3);
+	assert_int_equal(run_finish(&(struct finish_run){ "hardrun-exec-finish", "/bin/false", NULL, -1, NULL, NULL }, &msg),
+			 1);
+	/* the workload does not get the sync socket, and only its own argv */
+	assert_int_equal(run_finish(&(struct finish_run){ "hardrun-exec-finish", "/bin/sh",
+							  "test ! -e /proc/self/fd/$SYNC_FD && test $# -eq 0 && exit 3",
+							  -1, NULL, NULL },
+				    &msg),
+			 3);
 	assert_int_equal(msg.type, 0);
+}
+
+/* The AppArmor exec transition: opened under the /proc hardrun verified
+ * with hardrun's checks, written, and /proc does not reach the workload.
+ * Without AppArmor here, a procfs file the process may write stands in for
+ * the attribute (its own comm); tests/vm/hardened.sh has the real one. */
+static void test_program_writes_the_exec_label(void **state)
+{
+	struct hr_sync_msg msg;
+	char dir[] = "/tmp/hr-finish-XXXXXX", file[64];
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC), notproc;
+
+	(void)state;
+	NEEDS_PROGRAM();
+	assert_true(proc >= 0);
+	assert_int_equal(run_finish(&(struct finish_run){ "hardrun-exec-finish", "/bin/sh",
+							  "test ! -e /proc/self/fd/$PROC_FD && exit 4", proc,
+							  "thread-self/comm", "exec-label" },
+				    &msg),
+			 4);
+	assert_int_equal(msg.type, 0);
+	/* a path out of /proc, or a /proc that is not procfs: refused, reported */
+	assert_int_equal(run_finish(&(struct finish_run){ "hardrun-exec-finish", "/bin/true", NULL, proc,
+							  "../etc/hostname", "exec x" },
+				    &msg),
+			 127);
+	assert_int_equal(msg.type, HR_SYNC_EXEC_ERROR);
+	assert_int_equal(msg.value, EXDEV);
+	assert_string_equal(msg.text, "setting the AppArmor exec label \"exec x\"");
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/exec", dir);
+	close(open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	notproc = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(run_finish(&(struct finish_run){ "hardrun-exec-finish", "/bin/true", NULL, notproc, "exec",
+							  "exec x" },
+				    &msg),
+			 127);
+	assert_int_equal(msg.value, EXDEV);
+	unlink(file);
+	rmdir(dir);
+	close(notproc);
+	close(proc);
 }
 
 static void test_program_reports_a_failed_execve(void **state)
@@ -174,7 +241,9 @@ static void test_program_reports_a_failed_execve(void **state)
 
 	(void)state;
 	NEEDS_PROGRAM();
-	assert_int_equal(run_finish("hardrun-exec-finish", "/nonexistent/prog", NULL, &msg), 127);
+	assert_int_equal(
+		run_finish(&(struct finish_run){ "hardrun-exec-finish", "/nonexistent/prog", NULL, -1, NULL, NULL }, &msg),
+		127);
 	assert_int_equal(msg.type, HR_SYNC_EXEC_ERROR);
 	assert_int_equal(msg.value, ENOENT);
 	assert_string_equal(msg.text, "exec \"/nonexistent/prog\"");
@@ -188,7 +257,7 @@ static void test_program_started_otherwise_does_nothing(void **state)
 
 	(void)state;
 	NEEDS_PROGRAM();
-	assert_int_equal(run_finish("/proc/self/exe", "/bin/true", NULL, &msg), 127);
+	assert_int_equal(run_finish(&(struct finish_run){ "/proc/self/exe", "/bin/true", NULL, -1, NULL, NULL }, &msg), 127);
 	assert_int_equal(msg.type, 0);
 }
 
@@ -198,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_chosen_only_in_a_user_namespace_of_its_own),
 		cmocka_unit_test(test_filter_must_allow_the_finish),
 		cmocka_unit_test(test_program_executes_the_workload),
+		cmocka_unit_test(test_program_writes_the_exec_label),
 		cmocka_unit_test(test_program_reports_a_failed_execve),
 		cmocka_unit_test(test_program_started_otherwise_does_nothing),
 	};

@@ -47,4 +47,23 @@ test_sandbox_limits_enforced() {
 	assert_contains "$out" "cpu 50000 100000"
 }
 
+# Issue 16: exec into the hardened container (a user namespace of its own,
+# the AppArmor profile) ends through hardrun-exec-finish, which writes the
+# profile's exec transition just before it executes the workload: the exec'd
+# process runs confined by the profile, as the container's does.
+test_exec_gets_the_profile_through_the_finish() {
+	local b=$TEST_TMP/$FUNCNAME id out rc; id=$(unique_id)
+	"$HARDRUN" apparmor status >/dev/null 2>&1 || skip "AppArmor not enabled"
+	load_profile || fail "loading hardrun-default failed"
+	rm -rf "$b"; mkdir -p "$b"; cp -a "$(rootfs_template)" "$b/rootfs"
+	(cd "$b" && "$HARDRUN" spec >/dev/null 2>&1) || fail "spec failed"
+	cfg "$b" '.process.terminal = false | .process.args = ["sleep", "300"]'
+	hr run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d failed"
+	out=$(hr --debug exec "$id" cat /proc/self/attr/current 2>&1 </dev/null); rc=$?
+	hr delete -f "$id"
+	assert_eq "$rc" 0 "exec: $out"
+	assert_contains "$out" "exec: ends through hardrun-exec-finish"
+	assert_contains "$out" "hardrun-default (enforce)"
+}
+
 run_tests
