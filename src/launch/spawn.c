@@ -330,17 +330,21 @@ static int protect_image(struct hr_launch_ctx *x, struct hr_error *err)
  * its setns: one fork and one exit less. Non-dumpable first, so that the
  * process is born so. (Without a user namespace, a container granted
  * CAP_SYS_PTRACE could reach it while it still has the host's mount
- * namespace: CVE-2016-9962.) */
+ * namespace: CVE-2016-9962.) A runtime without CAP_SYS_ADMIN in its own
+ * user namespace (rootless) may not join it: its process forks as before. */
 static int clone_into_pid_ns(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	const int both = CLONE_NEWUSER | CLONE_NEWPID;
 
 	if (!x->plan.exec || !x->l.needs_fork || (x->l.join_flags & both) != both)
 		return 0;
+	if (setns(x->l.target_pidfd, CLONE_NEWPID) < 0) {
+		hr_log_debugf("exec: the runtime cannot join the pid namespace itself (%m): its process forks into it");
+		return 0;
+	}
+	/* we ourselves are not in that namespace: only the child is */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return hr_error_set(err, errno, "prctl(PR_SET_DUMPABLE, 0)");
-	if (setns(x->l.target_pidfd, CLONE_NEWPID) < 0)
-		return hr_error_set(err, errno, "join the pid namespace of the container");
 	x->l.join_flags &= ~CLONE_NEWPID;
 	x->l.needs_fork = false;
 	return 0;

@@ -63,6 +63,24 @@ test_rootless_as_unprivileged_user() {
 	assert_eq "$(echo "$out" | tr -s ' ' | sed 's/^ //')" "$(printf '0\n0 65534 1')"
 }
 
+# exec as the same unprivileged user: the runtime may not join the pid
+# namespace itself (that needs CAP_SYS_ADMIN in its own user namespace), so
+# its process joins every namespace and forks into the pid namespace.
+test_rootless_exec_as_unprivileged_user() {
+	local b=$TEST_TMP/$FUNCNAME id out; id=$(unique_id)
+	rm -rf "$b"; mkdir -p "$b"; chmod 755 "$b"
+	cp -a "$(rootfs_template)" "$b/rootfs"
+	chown -R 65534:65534 "$b"
+	as_nobody() { (cd "$b" && setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR "$@"); }
+	as_nobody "$HARDRUN" spec --rootless >/dev/null 2>&1 || fail "spec --rootless"
+	jq '.process.terminal = false | .process.args = ["sleep", "300"]' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
+	as_nobody "$HARDRUN" run -d "$id" </dev/null >/dev/null 2>&1 || fail "rootless run -d"
+	out=$(as_nobody "$HARDRUN" exec "$id" sh -c 'id -u; echo $$; cat /proc/1/comm' 2>&1 </dev/null); local rc=$?
+	as_nobody "$HARDRUN" delete -f "$id" >/dev/null 2>&1
+	assert_eq "$rc" 0 "rootless exec: $out"
+	assert_eq "$out" "$(printf '0\n2\nsleep')"
+}
+
 # Issue 11: the bundle, the rootfs and bind sources sit under a 0700 root-only
 # directory (podman's storage, kubelet's pod dirs): the mapped root cannot
 # search it, so everything must be opened on the host side first.
