@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -384,5 +385,27 @@ int hr_reset_signals(struct hr_error *err)
 	}
 	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none)) < 0)
 		return hr_error_set(err, errno, "unblock signals");
+	return 0;
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+int hr_memfd_for_exec(const char *name, struct hr_error *err)
+{
+	int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL) /* a kernel before MFD_EXEC (6.3) */
+		fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		hr_error_set(err, errno, "memfd_create for %s", name);
+	return fd;
+}
+
+int hr_memfd_seal(int fd, const char *name, struct hr_error *err)
+{
+	if (fcntl(fd, F_ADD_SEALS, HR_MEMFD_SEALS) < 0)
+		return hr_error_set(err, errno, "seal the memfd of %s", name);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef HARDRUN_UTIL_H
 #define HARDRUN_UTIL_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -75,5 +76,12 @@ int hr_reset_signals(struct hr_error *err);
 
 /* Monotonic milliseconds, for timeouts. */
 long long hr_now_ms(void);
+
+/* A close-on-exec memfd that can be sealed and executed (MFD_EXEC where
+ * the kernel knows it: vm.memfd_noexec may default to noexec); -1 with err. */
+int hr_memfd_for_exec(const char *name, struct hr_error *err);
+/* Seals a memfd against every change (HR_MEMFD_SEALS); -1 with err. */
+#define HR_MEMFD_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+int hr_memfd_seal(int fd, const char *name, struct hr_error *err);
 
 #endif

@@ -56,10 +56,6 @@ _Static_assert(offsetof(struct hr_finish_error, text) == offsetof(struct hr_sync
 		       HR_FINISH_TEXT_MAX <= HR_ERROR_MSG_MAX,
 	       "src/finish/protocol.h: sync message layout");
 
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-
 /* The program, built by make (HR_FINISH_IMAGE; empty where it is not built:
  * not x86_64, and the fuzz and analyzer builds). */
 #ifdef HR_FINISH_IMAGE
@@ -126,42 +122,35 @@ static const char *why_not(const struct hr_launch *l)
 	return NULL;
 }
 
-static int sealed_image(void)
+static int sealed_image(struct hr_error *err)
 {
-	int fd = (int)syscall(SYS_memfd_create, HR_FINISH_MAGIC, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	_cleanup_close_ int fd = hr_memfd_for_exec(HR_FINISH_MAGIC, err);
 	size_t len = (size_t)(hr_finish_image_end - hr_finish_image), off = 0;
 
-	if (fd < 0 && errno == EINVAL)
-		fd = (int)syscall(SYS_memfd_create, HR_FINISH_MAGIC, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return -1;
-	while (off < len) {
+	while (fd >= 0 && off < len) {
 		ssize_t n = write(fd, hr_finish_image + off, len - off);
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
+		if (n <= 0)
+			return hr_error_set(err, n < 0 ? errno : EIO, "write %s into its memfd", HR_FINISH_MAGIC);
 		off += (size_t)n;
 	}
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
-		close(fd);
+	if (fd < 0 || hr_memfd_seal(fd, HR_FINISH_MAGIC, err) < 0)
 		return -1;
-	}
-	return fd;
+	return hr_steal_fd(fd);
 }
 
 int hr_exec_finish_prepare(const struct hr_launch *l)
 {
 	const char *why = why_not(l);
+	struct hr_error ignored = { 0 };
 	int fd;
 
 	if (why) {
 		hr_log_debugf("exec: not through hardrun-exec-finish: %s", why);
 		return -1;
 	}
-	fd = sealed_image();
+	fd = sealed_image(&ignored);
 	if (fd < 0) {
-		hr_log_debugf("exec: not through hardrun-exec-finish: its memfd: %m");
+		hr_log_debugf("exec: not through hardrun-exec-finish: %s", ignored.msg);
 		return -1;
 	}
 	if (l->has_seccomp && !filter_allows_finish(&l->seccomp, l->process->apparmor_profile != NULL)) {

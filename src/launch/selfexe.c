@@ -33,10 +33,6 @@
 #include "base/log.h"
 #include "base/util.h"
 
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-
 extern char **environ;
 
 static char **remembered_argv;
@@ -56,7 +52,7 @@ static bool fd_is_protected(int fd)
 	struct statvfs vfs;
 	int seals = fcntl(fd, F_GET_SEALS);
 
-	if (seals >= 0 && (seals & HR_SELFEXE_SEALS) == HR_SELFEXE_SEALS)
+	if (seals >= 0 && (seals & HR_MEMFD_SEALS) == HR_MEMFD_SEALS)
 		return true;
 	return fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
 }
@@ -66,18 +62,6 @@ bool hr_selfexe_is_protected(struct hr_error *err)
 	_cleanup_close_ int fd = open_self(err);
 
 	return fd >= 0 && fd_is_protected(fd);
-}
-
-static int memfd_for_exec(struct hr_error *err)
-{
-	/* MFD_EXEC keeps working where vm.memfd_noexec defaults to noexec */
-	int fd = (int)syscall(SYS_memfd_create, "hardrun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-
-	if (fd < 0 && errno == EINVAL)
-		fd = (int)syscall(SYS_memfd_create, "hardrun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		hr_error_set(err, errno, "memfd_create for hardrun's sealed copy");
-	return fd;
 }
 
 /* The bytes exec and the mappings need: the ELF header, the program
@@ -132,12 +116,10 @@ static int copy_loaded(int from, int to, struct hr_error *err)
  * headers of `self` cover (self >= 0). -1 with err when it cannot be. */
 static int sealed_memfd(int self, struct hr_error *err)
 {
-	_cleanup_close_ int fd = memfd_for_exec(err);
+	_cleanup_close_ int fd = hr_memfd_for_exec("hardrun", err);
 
-	if (fd < 0 || (self >= 0 && copy_loaded(self, fd, err) < 0))
+	if (fd < 0 || (self >= 0 && copy_loaded(self, fd, err) < 0) || hr_memfd_seal(fd, "hardrun", err) < 0)
 		return -1;
-	if (fcntl(fd, F_ADD_SEALS, HR_SELFEXE_SEALS) < 0)
-		return hr_error_set(err, errno, "seal hardrun's memfd");
 	return hr_steal_fd(fd);
 }
 

@@ -8,9 +8,6 @@
 
 #include "hardrun/error.h"
 
-/* The seals a protected copy carries; the same set marks it as ours. */
-#define HR_SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
-
 /* True when the running image cannot be written through /proc/self/exe:
  * a sealed memfd copy, or a file on a read-only mount. */
 bool hr_selfexe_is_protected(struct hr_error *err);
