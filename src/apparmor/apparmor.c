@@ -131,34 +131,38 @@ static int open_exec_attr(int proc, const char *profile, const char **path, stru
 	return fd;
 }
 
-/* "stack" when this runtime is itself confined: an exec transition would
- * have to be allowed by our own profile, stacking keeps both in force.
- * The label is read through the verified proc, like the write. */
-static const char *transition_verb(int proc)
+/* Our own label, read under proc: 1 unconfined, 0 confined, -1 unreadable. */
+static int label_unconfined(int proc)
 {
 	_cleanup_free_ char *cur = NULL;
 	struct hr_error ignored;
 
 	if (hr_read_file_at(proc, "thread-self/attr/apparmor/current", &cur, NULL, &ignored) < 0 &&
 	    hr_read_file_at(proc, "thread-self/attr/current", &cur, NULL, &ignored) < 0)
-		return "exec";
+		return -1;
 	cur[strcspn(cur, "\n")] = '\0';
-	return strcmp(cur, "unconfined") == 0 ? "exec" : "stack";
+	return strcmp(cur, "unconfined") == 0;
+}
+
+/* "stack" when this runtime is itself confined: an exec transition would
+ * have to be allowed by our own profile, stacking keeps both in force.
+ * The label is read through the verified proc, like the write. */
+static const char *transition_verb(int proc)
+{
+	return label_unconfined(proc) != 0 ? "exec" : "stack";
 }
 
 int hr_apparmor_prepare_onexec(const char *profile, struct hr_apparmor_onexec *out, struct hr_error *err)
 {
 	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int fd;
 
 	if (proc < 0)
 		return hr_error_set(err, errno, "refusing to set AppArmor profile: open /proc");
 	if (check_procfs(proc, "/proc", err) < 0)
 		return -1;
-	fd = open_exec_attr(proc, profile, &out->attr_path, err);
-	if (fd < 0)
+	out->attr_fd = open_exec_attr(proc, profile, &out->attr_path, err);
+	if (out->attr_fd < 0)
 		return -1;
-	close(fd);
 	out->cmd = xasprintf("%s %s", transition_verb(proc), profile);
 	out->proc_fd = hr_steal_fd(proc);
 	return 0;
@@ -166,20 +170,14 @@ int hr_apparmor_prepare_onexec(const char *profile, struct hr_apparmor_onexec *o
 
 int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err)
 {
-	struct hr_apparmor_onexec o = { .proc_fd = -1 };
-	_cleanup_close_ int fd = -1;
-	int rc = -1;
+	struct hr_apparmor_onexec o = { .proc_fd = -1, .attr_fd = -1 };
+	int rc = 0;
 
 	if (hr_apparmor_prepare_onexec(profile, &o, err) < 0)
 		return -1;
-	/* the same checks again: what hardrun-exec-finish does after its execve */
-	fd = open_attr(o.proc_fd, o.attr_path);
-	if (fd < 0)
-		hr_error_set(err, errno, "opening the AppArmor exec attribute in /proc");
-	else if (check_procfs(fd, "the AppArmor exec attribute", err) == 0) {
-		rc = write(fd, o.cmd, strlen(o.cmd)) == (ssize_t)strlen(o.cmd)
-			     ? 0 : hr_error_set(err, errno, "setting AppArmor profile \"%s\" for exec (%s)", profile, o.cmd);
-	}
+	if (write(o.attr_fd, o.cmd, strlen(o.cmd)) != (ssize_t)strlen(o.cmd))
+		rc = hr_error_set(err, errno, "setting AppArmor profile \"%s\" for exec (%s)", profile, o.cmd);
+	close(o.attr_fd);
 	close(o.proc_fd);
 	free(o.cmd);
 	return rc;
@@ -187,12 +185,7 @@ int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err)
 
 bool hr_apparmor_self_unconfined(void)
 {
-	_cleanup_free_ char *cur = NULL;
-	struct hr_error ignored;
+	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (hr_read_file_at(AT_FDCWD, "/proc/thread-self/attr/apparmor/current", &cur, NULL, &ignored) < 0 &&
-	    hr_read_file_at(AT_FDCWD, "/proc/thread-self/attr/current", &cur, NULL, &ignored) < 0)
-		return false;
-	cur[strcspn(cur, "\n")] = '\0';
-	return strcmp(cur, "unconfined") == 0;
+	return proc >= 0 && label_unconfined(proc) == 1;
 }

@@ -21,14 +21,14 @@ char *hr_apparmor_loaded_profiles(void);
 /* Container side: exec transition to profile (aa_stack_onexec when the
  * runtime itself is confined), after verifying /proc is procfs. */
 int hr_apparmor_apply_onexec(const char *profile, struct hr_error *err);
-/* The same, for hardrun-exec-finish to write after its own execve (an fd
- * of the attribute opened before an execve cannot write after it: the
- * kernel allows writes from the opener's mm only). What it needs: /proc,
- * verified (O_PATH, close-on-exec), the attribute's path under it, opened
- * once here with the same checks, and what to write ("exec P" or
- * "stack P"). */
+/* Its first half, also for hardrun-exec-finish, which writes after its own
+ * execve and so must open the attribute again itself: /proc, verified
+ * (O_PATH, close-on-exec), the attribute under it, opened with the checks,
+ * its path there, and what to write ("exec P" or "stack P"). */
 struct hr_apparmor_onexec {
 	int proc_fd;           /* -1: none */
+	int attr_fd;           /* the attribute, close-on-exec: written by the
+				  opener's mm only, so useless after an execve */
 	const char *attr_path; /* static */
 	char *cmd;
 };

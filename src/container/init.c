@@ -333,7 +333,7 @@ static int confine_workload(struct hr_launch *l, struct hr_exec_label *deferred,
  * report its own failure and closes it when the workload starts. */
 static void exec_workload(struct hr_launch *l, const char *exe, char **env, struct hr_error *err)
 {
-	struct hr_exec_label label = { .aa.proc_fd = -1 };
+	struct hr_exec_label label = { .aa = { .proc_fd = -1, .attr_fd = -1 } };
 
 	if (l->finish_fd >= 0 && fcntl(l->sync_fd, F_SETFD, 0) < 0) {
 		hr_error_set(err, errno, "keep the sync socket open for hardrun-exec-finish");

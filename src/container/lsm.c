@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 
 #include "apparmor/apparmor.h"
+#include "base/util.h"
 
 int hr_lsm_apply_exec_label(const struct hr_process *p, struct hr_exec_label *deferred, struct hr_error *err)
 {
@@ -15,6 +17,8 @@ int hr_lsm_apply_exec_label(const struct hr_process *p, struct hr_exec_label *de
 		return hr_apparmor_apply_onexec(p->apparmor_profile, err);
 	if (hr_apparmor_prepare_onexec(p->apparmor_profile, &deferred->aa, err) < 0)
 		return -1;
+	/* the finish opens it again after its execve */
+	close(hr_steal_fd(deferred->aa.attr_fd));
 	if (fcntl(deferred->aa.proc_fd, F_SETFD, 0) < 0)
 		return hr_error_set(err, errno, "keep /proc open for hardrun-exec-finish");
 	return 0;
