@@ -107,7 +107,7 @@ static bool filter_allows_finish(const struct hr_seccomp_program *p, bool writes
 	return true;
 }
 
-static const char *why_not(const struct hr_launch *l)
+static const char *why_not(const struct hr_launch *l, bool listener)
 {
 	if (hr_finish_image_end - hr_finish_image == 0)
 		return "not built for this architecture";
@@ -116,8 +116,7 @@ static const char *why_not(const struct hr_launch *l)
 	/* its own profile would have to allow executing a memfd */
 	if (l->process->apparmor_profile && !hr_apparmor_self_unconfined())
 		return "hardrun itself runs confined by AppArmor";
-	if (l->has_seccomp_floor || l->seccomp_supervised || l->listener_sock >= 0 ||
-	    (l->has_seccomp && l->seccomp.wants_notify))
+	if (l->has_seccomp_floor || l->seccomp_supervised || listener || (l->has_seccomp && l->seccomp.wants_notify))
 		return "a seccomp floor, listener or supervisor";
 	return NULL;
 }
@@ -138,9 +137,9 @@ static int sealed_image(struct hr_error *err)
 	return hr_steal_fd(fd);
 }
 
-int hr_exec_finish_prepare(const struct hr_launch *l)
+int hr_exec_finish_prepare(const struct hr_launch *l, bool listener)
 {
-	const char *why = why_not(l);
+	const char *why = why_not(l, listener);
 	struct hr_error ignored = { 0 };
 	int fd;
 

@@ -8,11 +8,12 @@
 #include "container/handoff.h"
 #include "container/lsm.h"
 
-/* Runtime side, before clone3: a sealed memfd holding the program, when
- * this exec may end through it (l is complete but for finish_fd); -1
- * otherwise (why goes to the debug log), and then the runtime must protect
- * its own image as create does. */
-int hr_exec_finish_prepare(const struct hr_launch *l);
+/* Runtime side, before clone3 and before the plan's fds are opened: a
+ * sealed memfd holding the program, when this exec may end through it (l
+ * is complete but for its fds; listener: the plan names a seccomp
+ * listener); -1 otherwise (why goes to the debug log), and then the
+ * runtime must protect its own image as create does. */
+int hr_exec_finish_prepare(const struct hr_launch *l, bool listener);
 /* Container side, in place of execve(exe, args, env): returns only on
  * failure, with err set. */
 int hr_exec_finish(const struct hr_launch *l, const char *exe, char *const args[], char *const env[],

@@ -313,8 +313,8 @@ int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err)
  * they started, selfexe.c). */
 static int protect_image(struct hr_launch_ctx *x, struct hr_error *err)
 {
-	if (x->plan.exec && !x->plan.seccomp_listener)
-		x->l.finish_fd = hr_exec_finish_prepare(&x->l);
+	if (x->plan.exec)
+		x->l.finish_fd = hr_exec_finish_prepare(&x->l, x->plan.seccomp_listener != NULL);
 	if (x->l.finish_fd >= 0) {
 		hr_log_debugf("exec: ends through hardrun-exec-finish (a sealed memfd), no copy of hardrun");
 		return 0;

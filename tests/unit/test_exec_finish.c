@@ -48,7 +48,7 @@ static struct hr_launch exec_in_userns(void)
 
 static void assert_not_chosen(const struct hr_launch *l)
 {
-	assert_int_equal(hr_exec_finish_prepare(l), -1);
+	assert_int_equal(hr_exec_finish_prepare(l, false), -1);
 }
 
 static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
@@ -59,7 +59,7 @@ static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
 
 	(void)state;
 	NEEDS_PROGRAM();
-	fd = hr_exec_finish_prepare(&l);
+	fd = hr_exec_finish_prepare(&l, false);
 	assert_true(fd >= 0);
 	assert_int_equal(fcntl(fd, F_GET_SEALS) & SEALS, SEALS);
 	assert_int_equal(pread(fd, head, sizeof(head), 0), (ssize_t)sizeof(head));
@@ -85,6 +85,8 @@ static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
 	l = exec_in_userns();
 	l.seccomp_supervised = true;
 	assert_not_chosen(&l);
+	l = exec_in_userns();
+	assert_int_equal(hr_exec_finish_prepare(&l, true), -1); /* a seccomp listener */
 }
 
 /* RET ALLOW, except ERRNO for syscall nr */
@@ -107,7 +109,7 @@ static void test_filter_must_allow_the_finish(void **state)
 	l.has_seccomp = true;
 	l.seccomp = (struct hr_seccomp_program){ .filter = prog, .n_insns = 4 };
 	deny_one(prog, __NR_getpid);
-	fd = hr_exec_finish_prepare(&l);
+	fd = hr_exec_finish_prepare(&l, false);
 	assert_true(fd >= 0);
 	close(fd);
 	deny_one(prog, __NR_execveat);
@@ -138,7 +140,7 @@ static int run_finish(const struct finish_run *r, struct hr_sync_msg *msg)
 	pid_t pid;
 	ssize_t n;
 
-	fd = hr_exec_finish_prepare(&l);
+	fd = hr_exec_finish_prepare(&l, false);
 	assert_true(fd >= 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	snprintf(sync_text, sizeof(sync_text), "%d", sv[1]);
