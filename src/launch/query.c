@@ -176,7 +176,6 @@ int hr_root_check(const char *root, struct hr_error *err)
 
 int hr_protect_self(char **argv, struct hr_error *err)
 {
-	hr_selfexe_remember_argv(argv);
 	return hr_selfexe_ensure_protected(argv, err);
 }
 
