@@ -59,10 +59,14 @@ void hr_cgroup_free(struct hr_cgroup *cg);
 
 int hr_cgroup_apply_resources(struct hr_cgroup *cg, const struct hr_resources *res, unsigned flags,
 			      struct hr_error *err);
-/* A new O_DIRECTORY|O_RDONLY|O_CLOEXEC fd of the cgroup for clone3's
- * CLONE_INTO_CGROUP (caller closes). */
+/* Returns to the counter the memory charge stock the calling CPU holds
+ * for the cgroup, by writing memory.high one page below memory.current
+ * and back (charge_stock.c says why and what it costs). */
+int hr_cgroup_drain_charge_stock(struct hr_cgroup *cg, struct hr_error *err);
 /* A file of the container's cgroup ("memory.max") as text, for inspect. */
 int hr_cgroup_read_file(struct hr_cgroup *cg, const char *name, char **out, struct hr_error *err);
+/* A new O_DIRECTORY|O_RDONLY|O_CLOEXEC fd of the cgroup for clone3's
+ * CLONE_INTO_CGROUP (caller closes). */
 int hr_cgroup_clone_fd(struct hr_cgroup *cg, struct hr_error *err);
 /* Fallback when CLONE_INTO_CGROUP is unavailable. */
 int hr_cgroup_enter(struct hr_cgroup *cg, pid_t pid, struct hr_error *err);

@@ -13,7 +13,12 @@
  * 0.4 ms before CPU 0 drained; the OOM report then showed 128 of 256 KiB
  * in use. memory.max = 256 KiB (exactly one batch) failed 5 starts in 20.
  * On one CPU every charge of the setup comes from that CPU's stock or from
- * the counter itself, so nothing is stranded elsewhere.
+ * the counter itself, so nothing is stranded elsewhere during the setup.
+ * What the setup leaves in that CPU's stock, the runtime drains at READY
+ * from that CPU when the limit is small (cgroup/charge_stock.c, the
+ * caller of hr_cpu_pinned in launch/spawn.c): otherwise the workload,
+ * free to run on any CPU, could hit the same race (the likely cause of 4
+ * failed starts in 440 before the drain).
  *
  * The affinity goes back before the workload's confinement (and in every
  * hook forked meanwhile). Since Linux 6.2 a mask set with sched_setaffinity
@@ -42,15 +47,16 @@ static struct {
 	bool had_cpuset; /* it had every CPU its cpuset allows */
 } pin;
 
-/* The affinity, in a set large enough for the kernel's CPU count. */
-static cpu_set_t *get_affinity(size_t *size)
+/* The affinity of pid (0: ourselves), in a set large enough for the
+ * kernel's CPU count. */
+cpu_set_t *hr_cpu_get_affinity(pid_t pid, size_t *size)
 {
 	for (int n = 1024; n <= 1 << 18; n *= 2) {
 		cpu_set_t *set = CPU_ALLOC(n);
 		if (!set)
 			return NULL;
 		*size = CPU_ALLOC_SIZE(n);
-		if (sched_getaffinity(0, *size, set) == 0)
+		if (sched_getaffinity(pid, *size, set) == 0)
 			return set;
 		free(set);
 		if (errno != EINVAL)
@@ -80,7 +86,7 @@ static int has_whole_cpuset(const cpu_set_t *saved, size_t size)
 
 	if (set_all_cpus(size) < 0)
 		return -1;
-	widest = get_affinity(&widest_size);
+	widest = hr_cpu_get_affinity(0, &widest_size);
 	return widest && widest_size == size && CPU_EQUAL_S(size, widest, saved);
 }
 
@@ -91,7 +97,7 @@ void hr_cpu_pin(void)
 	size_t size;
 	int cpu, whole;
 
-	saved = get_affinity(&size);
+	saved = hr_cpu_get_affinity(0, &size);
 	if (!saved || CPU_COUNT_S(size, saved) <= 1)
 		return; /* unreadable, or on one CPU already */
 	whole = has_whole_cpuset(saved, size);
@@ -111,6 +117,19 @@ void hr_cpu_pin(void)
 	CPU_SET_S((size_t)cpu, size, one);
 	if (sched_setaffinity(0, size, one) < 0)
 		hr_log_debugf("container: not pinned to CPU %d: %s", cpu, strerror(errno));
+}
+
+int hr_cpu_pinned(pid_t pid)
+{
+	size_t size;
+	_cleanup_free_ cpu_set_t *set = hr_cpu_get_affinity(pid, &size);
+
+	if (!set || CPU_COUNT_S(size, set) != 1)
+		return -1;
+	for (size_t cpu = 0; cpu < size * 8; cpu++)
+		if (CPU_ISSET_S(cpu, size, set))
+			return (int)cpu;
+	return -1;
 }
 
 int hr_cpu_unpin(struct hr_error *err)

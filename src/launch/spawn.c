@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "container/cpu_pin.h"
 #include "container/exec_finish.h"
 #include "container/hooks.h"
 #include "container/sync.h"
@@ -307,6 +308,40 @@ int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err)
 	return 0;
 }
 
+/* Under a tiny memory.max, the charge stock the setup left on the CPU the
+ * container process is pinned to (container/cpu_pin.c) goes back to the
+ * counter before READY, so that the workload can use the whole limit on
+ * any CPU (cgroup/charge_stock.c). The drain takes effect on the writer's
+ * CPU only, so the runtime runs there for it. Before created_done: a
+ * create killed in between is cleaned up like any other. */
+static int drain_charge_stock(struct hr_launch_ctx *x, struct hr_error *err)
+{
+	_cleanup_free_ cpu_set_t *own = NULL;
+	_cleanup_free_ cpu_set_t *one = NULL;
+	size_t size = 0;
+	int cpu, rc;
+
+	if (!x->plan.drain_charge_stock || !x->cg)
+		return 0;
+	/* not pinned: one CPU, where the kernel drains synchronously anyway */
+	cpu = hr_cpu_pinned(x->pid);
+	own = cpu >= 0 ? hr_cpu_get_affinity(0, &size) : NULL;
+	one = own ? calloc(1, size) : NULL;
+	if (!one)
+		return 0;
+	CPU_SET_S((size_t)cpu, size, one);
+	if (sched_setaffinity(0, size, one) < 0) {
+		hr_log_debugf("runtime: the memory charge stock stays: cannot run on CPU %d: %s", cpu,
+			      strerror(errno));
+		return 0;
+	}
+	rc = hr_cgroup_drain_charge_stock(x->cg, err);
+	if (sched_setaffinity(0, size, own) < 0 && rc == 0)
+		rc = hr_error_set(err, errno, "restore the runtime's CPU affinity");
+	hr_log_step("runtime: memory charge stock of CPU %d drained", cpu);
+	return rc;
+}
+
 /* The process cloned next must never reach a container with hardrun's
  * host file as its image: exec may end through hardrun-exec-finish;
  * otherwise the image is made anonymous now (create and run did that when
@@ -376,7 +411,7 @@ int hr_launch_spawn(struct hr_launch_ctx *x, struct hr_error *err)
 		       hr_sync_wait_exec(x->sync_fd, err) < 0 ? -1 : 0;
 	/* recorded before the child runs, so a killed create can be cleaned up */
 	if (record_pid(x, err) < 0 || hr_container_save(x->c, err) < 0 || setup_child(x, in_cgroup, err) < 0 ||
-	    drive_child(x, err) < 0)
+	    drive_child(x, err) < 0 || drain_charge_stock(x, err) < 0)
 		return -1;
 	x->c->st.created_done = true;
 	if (hr_container_save(x->c, err) < 0)

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "container/namespaces.h"
 #include "policy/floor.h"
 #include "rootfs/rootfs.h"
@@ -67,6 +68,22 @@ static bool limits_requested(const struct hr_resources *r)
 		     r->n_unified);
 }
 
+bool hr_plan_tiny_memory_limit(const struct hr_resources *r)
+{
+	long long max = -1;
+
+	if (!r)
+		return false;
+	if (r->has_memory && r->memory.has_limit)
+		max = r->memory.limit;
+	/* unified wins: it is written after the OCI fields */
+	for (size_t i = 0; i < r->n_unified; i++)
+		if (strcmp(r->unified[i].key, "memory.max") == 0 &&
+		    (!r->unified[i].value || !hr_parse_i64(r->unified[i].value, &max)))
+			max = -1;
+	return max >= 0 && max <= HR_PLAN_TINY_MEMORY_MAX;
+}
+
 int hr_plan_create(const struct hr_spec *spec, const struct hr_host *host, const struct hr_plan_opts *o,
 		   struct hr_plan *out, struct hr_error *err)
 {
@@ -81,6 +98,7 @@ int hr_plan_create(const struct hr_spec *spec, const struct hr_host *host, const
 	out->cgroups_path = spec->has_linux ? spec->linux_.cgroups_path : NULL;
 	out->resources = spec->has_linux && spec->linux_.has_resources ? &spec->linux_.resources : NULL;
 	out->limits_requested = limits_requested(out->resources);
+	out->drain_charge_stock = hr_plan_tiny_memory_limit(out->resources);
 	out->hooks = spec->has_hooks ? &spec->hooks : NULL;
 	return plan_process(spec, &spec->process, host, out, err);
 }

@@ -62,10 +62,20 @@ struct hr_plan {
 	const char *cgroups_path;    /* create: linux.cgroupsPath */
 	const struct hr_resources *resources; /* NULL: none */
 	bool limits_requested;       /* a limit is asked for: no cgroup is an error */
+	/* create: memory.max is small enough for the setup's per-CPU charge
+	 * stock to matter; the runtime drains it at READY (launch/charge_stock.c) */
+	bool drain_charge_stock;
 
 	const struct hr_hooks *hooks; /* create: NULL without hooks */
 	struct hr_plan_opts opts;
 };
+
+/* A memory.max (linux.resources.memory.limit, or unified "memory.max")
+ * of at most HR_PLAN_TINY_MEMORY_MAX bytes: there a per-CPU charge batch
+ * stranded by the setup (at most 256 KiB with 4 KiB pages) is over 1/64
+ * of the limit. */
+#define HR_PLAN_TINY_MEMORY_MAX (16LL << 20)
+bool hr_plan_tiny_memory_limit(const struct hr_resources *r);
 
 /* create/run: spec must have passed hr_policy_check_create. */
 int hr_plan_create(const struct hr_spec *spec, const struct hr_host *host, const struct hr_plan_opts *o,

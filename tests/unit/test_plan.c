@@ -307,6 +307,41 @@ static void test_mounts_seccomp_cgroup_hooks(void **state)
 	hr_spec_free(s);
 }
 
+/* The runtime drains the setup's memory charge stock only where a stranded
+ * batch is a noticeable part of memory.max (launch/spawn.c). */
+static bool drains_stock(const char *resources)
+{
+	_cleanup_free_ char *linux_extra = xasprintf("\"resources\": {%s}", resources);
+	struct hr_spec *s = load("", "", linux_extra);
+	struct hr_host host = test_host();
+	struct hr_policy_create_opts po = { 0 };
+	struct hr_plan plan;
+	bool drains;
+
+	assert_null(check_and_plan(s, &host, &po, &plan));
+	drains = plan.drain_charge_stock;
+	assert_int_equal(drains, hr_plan_tiny_memory_limit(plan.resources));
+	hr_spec_free(s);
+	return drains;
+}
+
+static void test_tiny_memory_limit_drains_charge_stock(void **state)
+{
+	(void)state;
+	assert_true(drains_stock("\"memory\": {\"limit\": 262144}"));
+	assert_true(drains_stock("\"memory\": {\"limit\": 16777216}"));
+	assert_false(drains_stock("\"memory\": {\"limit\": 16777217}"));
+	assert_false(drains_stock("\"memory\": {\"limit\": -1}"));
+	assert_false(drains_stock("\"memory\": {\"reservation\": 262144}"));
+	assert_false(drains_stock("\"pids\": {\"limit\": 10}"));
+	assert_false(drains_stock(""));
+	/* unified is written after the OCI fields: it decides */
+	assert_true(drains_stock("\"unified\": {\"memory.max\": \"1048576\"}"));
+	assert_false(drains_stock("\"memory\": {\"limit\": 262144}, \"unified\": {\"memory.max\": \"max\"}"));
+	assert_true(drains_stock("\"memory\": {\"limit\": 1073741824}, \"unified\": {\"memory.max\": \"262144\"}"));
+	assert_false(hr_plan_tiny_memory_limit(NULL));
+}
+
 /* exec: everything the container has is joined through its init; nothing
  * is created, mounted or waited for; the exec'd process's own masks. */
 static void test_exec_plan(void **state)
@@ -392,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_terminal_and_options_refused),
 		cmocka_unit_test(test_spec_refusals),
 		cmocka_unit_test(test_mounts_seccomp_cgroup_hooks),
+		cmocka_unit_test(test_tiny_memory_limit_drains_charge_stock),
 		cmocka_unit_test(test_exec_plan),
 		cmocka_unit_test(test_exec_without_mount_ns_enters_root),
 		cmocka_unit_test(test_decisions_recorded),
