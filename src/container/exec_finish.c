@@ -19,12 +19,22 @@
  *   case taken here), no process of the container has any capability
  *   outside it. Without one, a container granted CAP_SYS_PTRACE would have
  *   it: those containers keep the copy.
- * - The program runs under the workload's filter, loaded before it starts,
- *   so a container process that could trace it (it is dumpable as any
- *   workload) gains nothing the workload does not have. The filter must
- *   therefore allow the calls the finish adds (execveat of the memfd, fcntl
- *   F_SETFD; openat2, fstatfs and write for an AppArmor label) on every
- *   path: checked here with the seccomp evaluator's search.
+ * - The program itself is out of the container's reach too, although it
+ *   runs with the workload's credentials: its memfd is executable but not
+ *   readable (mode 0111), and it belongs to our uid and gid, which the
+ *   container's user namespace must not map (else the copy is used: a
+ *   rootless runtime's, or a container whose root is host root). So the
+ *   exec process cannot read the program, and the kernel makes it
+ *   non-dumpable at execve and its mm ours (fs/exec.c would_dump): no
+ *   process of the container may trace it, open its fds (the sync
+ *   socket) or take them with pidfd_getfd. Seen: with a readable memfd,
+ *   a container process with CAP_SYS_PTRACE opened an fd of the program
+ *   (tests/security/ptrace.sh, about one run in ten).
+ * - The program runs under the workload's filter, loaded before it
+ *   starts. The filter must allow the calls the finish adds (execveat of
+ *   the memfd, fcntl F_SETFD; openat2, fstatfs and write for an AppArmor
+ *   label) on every path: checked here with the seccomp evaluator's
+ *   search.
  * - An AppArmor profile: hardrun verifies /proc and the exec attribute
  *   where it would write it (lsm.c), and the program opens and checks the
  *   attribute the same way and writes it just before its own execve, so the
@@ -41,6 +51,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -107,7 +118,7 @@ static bool filter_allows_finish(const struct hr_seccomp_program *p, bool writes
 	return true;
 }
 
-static const char *why_not(const struct hr_launch *l, bool listener)
+static const char *why_not(const struct hr_launch *l, const struct hr_exec_finish_target *t)
 {
 	if (hr_finish_image_end - hr_finish_image == 0)
 		return "not built for this architecture";
@@ -116,8 +127,11 @@ static const char *why_not(const struct hr_launch *l, bool listener)
 	/* its own profile would have to allow executing a memfd */
 	if (l->process->apparmor_profile && !hr_apparmor_self_unconfined())
 		return "hardrun itself runs confined by AppArmor";
-	if (l->has_seccomp_floor || l->seccomp_supervised || listener || (l->has_seccomp && l->seccomp.wants_notify))
+	if (l->has_seccomp_floor || l->seccomp_supervised || t->listener ||
+	    (l->has_seccomp && l->seccomp.wants_notify))
 		return "a seccomp floor, listener or supervisor";
+	if (t->maps_runtime_ids)
+		return "the container's user namespace maps hardrun's uid or gid (the program would be traceable there)";
 	return NULL;
 }
 
@@ -134,12 +148,15 @@ static int sealed_image(struct hr_error *err)
 	}
 	if (fd < 0 || hr_memfd_seal(fd, HR_FINISH_MAGIC, err) < 0)
 		return -1;
+	/* executable, never readable: non-dumpable at execve (see the top) */
+	if (fchmod(fd, 0111) < 0)
+		return hr_error_set(err, errno, "chmod the memfd of %s", HR_FINISH_MAGIC);
 	return hr_steal_fd(fd);
 }
 
-int hr_exec_finish_prepare(const struct hr_launch *l, bool listener)
+int hr_exec_finish_prepare(const struct hr_launch *l, const struct hr_exec_finish_target *t)
 {
-	const char *why = why_not(l, listener);
+	const char *why = why_not(l, t);
 	struct hr_error ignored = { 0 };
 	int fd;
 

@@ -8,12 +8,18 @@
 #include "container/handoff.h"
 #include "container/lsm.h"
 
+/* What the runtime knows of this exec beyond the handoff. */
+struct hr_exec_finish_target {
+	bool listener;         /* the plan names a seccomp listener */
+	bool maps_runtime_ids; /* the container's user namespace maps our euid
+				  or egid (hr_ns_maps_own_ids) */
+};
+
 /* Runtime side, before clone3 and before the plan's fds are opened: a
  * sealed memfd holding the program, when this exec may end through it (l
- * is complete but for its fds; listener: the plan names a seccomp
- * listener); -1 otherwise (why goes to the debug log), and then the
- * runtime must protect its own image as create does. */
-int hr_exec_finish_prepare(const struct hr_launch *l, bool listener);
+ * is complete but for its fds); -1 otherwise (why goes to the debug log),
+ * and then the runtime must protect its own image as create does. */
+int hr_exec_finish_prepare(const struct hr_launch *l, const struct hr_exec_finish_target *t);
 /* Container side, in place of execve(exe, args, env): returns only on
  * failure, with err set. */
 int hr_exec_finish(const struct hr_launch *l, const char *exe, char *const args[], char *const env[],

@@ -195,3 +195,35 @@ gid_t hr_ns_host_gid(const struct hr_spec *spec, gid_t container_gid)
 {
 	return map_id(spec->linux_.gid_mappings, spec->linux_.n_gid_mappings, container_gid);
 }
+
+bool hr_ns_map_text_has(const char *text, unsigned long long id)
+{
+	unsigned long long inside, outside, count;
+	int used;
+
+	while (sscanf(text, " %llu %llu %llu%n", &inside, &outside, &count, &used) == 3) {
+		if (id >= outside && id - outside < count)
+			return true;
+		text += used;
+	}
+	return false;
+}
+
+/* A map we cannot read counts as mapping id: the caller then takes the
+ * path that needs nothing of it. */
+static bool pid_maps(pid_t pid, const char *name, unsigned long long id)
+{
+	char path[64];
+	_cleanup_free_ char *text = NULL;
+	struct hr_error ignored = { 0 };
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if (hr_read_file_at(AT_FDCWD, path, &text, NULL, &ignored) < 0)
+		return true;
+	return hr_ns_map_text_has(text, id);
+}
+
+bool hr_ns_maps_own_ids(pid_t pid)
+{
+	return pid_maps(pid, "uid_map", geteuid()) || pid_maps(pid, "gid_map", getegid());
+}

@@ -22,6 +22,7 @@
 #include "container/cpu_pin.h"
 #include "container/exec_finish.h"
 #include "container/hooks.h"
+#include "container/namespaces.h"
 #include "container/sync.h"
 #include "base/log.h"
 #include "launch/selfexe.h"
@@ -348,8 +349,13 @@ static int drain_charge_stock(struct hr_launch_ctx *x, struct hr_error *err)
  * they started, selfexe.c). */
 static int protect_image(struct hr_launch_ctx *x, struct hr_error *err)
 {
-	if (x->plan.exec)
-		x->l.finish_fd = hr_exec_finish_prepare(&x->l, x->plan.seccomp_listener != NULL);
+	if (x->plan.exec) {
+		struct hr_exec_finish_target t = {
+			.listener = x->plan.seccomp_listener != NULL,
+			.maps_runtime_ids = (x->l.join_flags & CLONE_NEWUSER) && hr_ns_maps_own_ids(x->c->st.pid)
+		};
+		x->l.finish_fd = hr_exec_finish_prepare(&x->l, &t);
+	}
 	if (x->l.finish_fd >= 0) {
 		hr_log_debugf("exec: ends through hardrun-exec-finish (a sealed memfd), no copy of hardrun");
 		return 0;

@@ -1,7 +1,8 @@
 /* ptracer STOPFILE OUTFILE CONTROL_PID: a container process that watches
  * /proc for new processes until STOPFILE exists and, for each one that is
  * still the runtime (comm "hardrun"; the runtime's process before it
- * executes the workload, as during `exec`), tries what CVE-2016-9962 did:
+ * executes the workload, as during `exec`, and hardrun-exec-finish), tries
+ * what CVE-2016-9962 did, over and over until it is no longer hardrun's:
  * open its fds through /proc/PID/fd and PTRACE_ATTACH to it. First, as a control, it
  * attaches to CONTROL_PID (an ordinary process of the container, not its
  * descendant): if that fails, ptrace is blocked for other reasons and the
@@ -85,14 +86,12 @@ static int reachable_fds(int dirfd)
 	return found;
 }
 
-/* One attempt on a new process: 1 when it was the runtime. */
-static int try_pid(int pid, long *fds, long *attached)
+/* One attempt on a runtime process. */
+static void attack_once(int pid, long *fds, long *attached)
 {
 	char path[64];
 	int fd;
 
-	if (!is_runtime(pid))
-		return 0;
 	/* opening and listing the directory is allowed to root (the owner of a
 	 * non-dumpable process's); what counts is opening an fd through it */
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
@@ -110,6 +109,18 @@ static int try_pid(int pid, long *fds, long *attached)
 		 * pending after the detach: the workload must not stay stopped */
 		kill(pid, SIGCONT);
 	}
+}
+
+/* A new process: attacked again and again for as long as it is hardrun's
+ * (through every stage: its setup, then hardrun-exec-finish, whose comm
+ * is "memfd:hardrun-e..."); 1 when it was. */
+static int try_pid(int pid, long *fds, long *attached)
+{
+	if (!is_runtime(pid))
+		return 0;
+	do
+		attack_once(pid, fds, attached);
+	while (is_runtime(pid));
 	return 1;
 }
 

@@ -16,11 +16,13 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 EXECS=150
 
-# attack_execs JQ: the attack under the hardened minimal config changed by JQ.
+# attack_execs JQ [OWNER]: the attack under the hardened minimal config
+# changed by JQ (the rootfs chowned to OWNER when given).
 attack_execs() {
 	local b=$SCRATCH/b id res i; id=$(unique_id)
 	make_bundle "$b" sh -c 'ptracer /tmp/stop /tmp/result 1 & exec sleep 300' || fail "bundle"
 	cfg "$b" "del(.linux.seccomp) | .root.readonly = false | $1"
+	[ -z "${2:-}" ] || chown -R "$2" "$b/rootfs"
 	hr run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
 	for ((i = 0; i < EXECS; i++)); do
 		hr exec "$id" /bin/true </dev/null >/dev/null 2>&1 || { hr delete -f "$id"; fail "exec $i failed"; }
@@ -54,6 +56,19 @@ test_userns_exec_process_with_sys_ptrace_cannot_be_ptraced() {
 		| .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}"
 }
 
+# The same where the user namespace maps neither hardrun's uid nor its gid
+# (container root is host 100000), so that exec ends through
+# hardrun-exec-finish: that program runs with the attacker's own uid, and
+# must still be out of its reach (exec-only memfd: non-dumpable at its
+# execve). With a readable memfd, the attacker attached to it and opened
+# its fds in every run, once the helper kept at each runtime process.
+test_userns_exec_finish_with_sys_ptrace_cannot_be_ptraced() {
+	local caps='["CAP_SYS_PTRACE", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_DAC_OVERRIDE", "CAP_CHOWN"]'
+	attack_execs ".linux.namespaces += [{type: \"user\"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}" 100000:100000
+}
 
 # exec into a container with a user namespace of its own: the runtime
 # joins the container's pid namespace for its children and clones the exec

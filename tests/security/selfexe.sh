@@ -87,21 +87,33 @@ test_userns_entrypoint_cannot_overwrite_runtime() {
 }
 
 
-# Issue 16: exec into a container with a user namespace of its own (here the
-# worst case, container root is host root) ends through the sealed
-# hardrun-exec-finish and hardrun never copies its image. What the
-# container makes the kernel execute as /proc/self/exe is that program:
-# started so, it exits at once; the planted loader never runs. (An exec
-# that ran the workload from hardrun's own process would hand the loader the
-# runtime copy: seen with that change made on purpose.)
+# The same attack through exec into a container whose user namespace maps
+# host root: the finish would be readable and so traceable there, so exec
+# copies hardrun's image as for a container without a user namespace.
+test_userns_exec_mapping_host_root_copies_and_cannot_overwrite_runtime() {
+	attack userns_exec '["sleep", "300"]' '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]'
+}
+
+# Issue 16: exec into a container with a user namespace of its own that
+# maps neither hardrun's uid nor its gid ends through the sealed
+# hardrun-exec-finish and hardrun never copies its image. The worst case
+# for that: the runtime's file belongs to the container's root, who could
+# overwrite it through any handle on it. What the container makes the
+# kernel execute as /proc/self/exe is the program: started so, it exits at
+# once; the planted loader never runs. (An exec that ran the workload from
+# hardrun's own process would hand the loader the runtime copy: seen with
+# that change made on purpose.)
 test_userns_exec_reaches_only_the_finish() {
 	local b=$SCRATCH/finish rt=$SCRATCH/hardrun-finish id before out prog pid i res
 	id=$(unique_id)
 	hostile_bundle "$b" '["sleep", "300"]'
 	cfg "$b" '.linux.namespaces += [{type: "user"}]
-		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}]
-		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]'
-	runtime_copy "$rt"; before=$(sha256sum <"$rt")
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	chown -R 100000:100000 "$b/rootfs"
+	runtime_copy "$rt"; chown 100000:100000 "$rt"; before=$(sha256sum <"$rt")
 	"$rt" --root "$STATE_ROOT" run -d --bundle "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d"
 	for prog in /proc/self/exe /bin/evil; do
 		rm -f "$b/pid"

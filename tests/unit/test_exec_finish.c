@@ -1,10 +1,11 @@
 /* exec's end through hardrun-exec-finish (container/exec_finish.c and the
  * program itself, src/finish/exec_finish.c): when it is chosen, that its
- * memfd is sealed and holds a program, and what the program does when it
- * runs: writes the AppArmor exec transition, executes the workload and
- * closes the sync socket, reports a failure on it as the runtime's sync
- * message, and does nothing at all when started any other way. No root
- * needed. */
+ * memfd is sealed, executable only and holds a program, and what the
+ * program does when it runs: writes the AppArmor exec transition, executes
+ * the workload and closes the sync socket, reports a failure on it as the
+ * runtime's sync message, does nothing at all when started any other way,
+ * and is non-dumpable in a container's user namespace (that one needs
+ * root, skipped without). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,16 +17,21 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "apparmor/apparmor.h"
+#include "base/util.h"
 #include "container/exec_finish.h"
+#include "container/namespaces.h"
 #include "container/sync.h"
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
@@ -38,6 +44,7 @@
 #endif
 
 static struct hr_process process = { .args = (char *[]){ "true", NULL } };
+static const struct hr_exec_finish_target no_reason = { 0 };
 
 static struct hr_launch exec_in_userns(void)
 {
@@ -48,7 +55,7 @@ static struct hr_launch exec_in_userns(void)
 
 static void assert_not_chosen(const struct hr_launch *l)
 {
-	assert_int_equal(hr_exec_finish_prepare(l, false), -1);
+	assert_int_equal(hr_exec_finish_prepare(l, &no_reason), -1);
 }
 
 static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
@@ -59,7 +66,7 @@ static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
 
 	(void)state;
 	NEEDS_PROGRAM();
-	fd = hr_exec_finish_prepare(&l, false);
+	fd = hr_exec_finish_prepare(&l, &no_reason);
 	assert_true(fd >= 0);
 	assert_int_equal(fcntl(fd, F_GET_SEALS) & SEALS, SEALS);
 	assert_int_equal(pread(fd, head, sizeof(head), 0), (ssize_t)sizeof(head));
@@ -86,7 +93,45 @@ static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
 	l.seccomp_supervised = true;
 	assert_not_chosen(&l);
 	l = exec_in_userns();
-	assert_int_equal(hr_exec_finish_prepare(&l, true), -1); /* a seccomp listener */
+	assert_int_equal(hr_exec_finish_prepare(&l, &(struct hr_exec_finish_target){ .listener = true }), -1);
+	/* a user namespace that maps our uid or gid: the program would be
+	 * readable and so dumpable there */
+	assert_int_equal(hr_exec_finish_prepare(&l, &(struct hr_exec_finish_target){ .maps_runtime_ids = true }),
+			 -1);
+}
+
+/* The memfd: executable by anyone, readable by nobody (so the kernel makes
+ * the program non-dumpable at its execve). */
+static void test_memfd_is_executable_only(void **state)
+{
+	struct hr_launch l = exec_in_userns();
+	struct stat st;
+	int fd;
+
+	(void)state;
+	NEEDS_PROGRAM();
+	fd = hr_exec_finish_prepare(&l, &no_reason);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0111);
+	close(fd);
+}
+
+static void test_id_map_text(void **state)
+{
+	const char *map = "         0     100000      65536\n     65536          0          1\n";
+
+	(void)state;
+	assert_false(hr_ns_map_text_has(map, 99999));
+	assert_true(hr_ns_map_text_has(map, 100000));
+	assert_true(hr_ns_map_text_has(map, 165535));
+	assert_false(hr_ns_map_text_has(map, 165536));
+	assert_true(hr_ns_map_text_has(map, 0)); /* the second line */
+	assert_false(hr_ns_map_text_has(map, 1));
+	assert_false(hr_ns_map_text_has("", 0));
+	assert_true(hr_ns_map_text_has("0 0 4294967295\n", 1000));
+	/* ours, as this test sees them: the initial namespace maps every id */
+	assert_true(hr_ns_maps_own_ids(getpid()));
 }
 
 /* RET ALLOW, except ERRNO for syscall nr */
@@ -109,7 +154,7 @@ static void test_filter_must_allow_the_finish(void **state)
 	l.has_seccomp = true;
 	l.seccomp = (struct hr_seccomp_program){ .filter = prog, .n_insns = 4 };
 	deny_one(prog, __NR_getpid);
-	fd = hr_exec_finish_prepare(&l, false);
+	fd = hr_exec_finish_prepare(&l, &no_reason);
 	assert_true(fd >= 0);
 	close(fd);
 	deny_one(prog, __NR_execveat);
@@ -140,7 +185,7 @@ static int run_finish(const struct finish_run *r, struct hr_sync_msg *msg)
 	pid_t pid;
 	ssize_t n;
 
-	fd = hr_exec_finish_prepare(&l, false);
+	fd = hr_exec_finish_prepare(&l, &no_reason);
 	assert_true(fd >= 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	snprintf(sync_text, sizeof(sync_text), "%d", sv[1]);
@@ -251,6 +296,68 @@ static void test_program_reports_a_failed_execve(void **state)
 	assert_string_equal(msg.text, "exec \"/nonexistent/prog\"");
 }
 
+/* In a user namespace that maps neither our uid nor our gid (the
+ * container's, 0 -> 100000), the program is non-dumpable from its execve:
+ * traced from here, at its exec stop /proc/PID/fd belongs to host root.
+ * It would belong to 100000, the container's root, if the program were
+ * dumpable or its mm were the container's: then the container's root
+ * could trace it and open its fds. A readable memfd failed this. Needs
+ * root for the map. */
+static void test_program_is_not_dumpable_in_the_container(void **state)
+{
+	struct hr_launch l = exec_in_userns();
+	int fd, sv[2], go[2], ready[2], status;
+	char sync_text[16], path[64], c = 0;
+	struct stat st;
+	pid_t pid;
+
+	(void)state;
+	NEEDS_PROGRAM();
+	if (geteuid() != 0)
+		skip();
+	fd = hr_exec_finish_prepare(&l, &no_reason);
+	assert_true(fd >= 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+	snprintf(sync_text, sizeof(sync_text), "%d", sv[1]);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = { "hardrun-exec-finish", sync_text, "-", "", "", "/nonexistent", "w", NULL };
+		close(go[1]);
+		close(ready[0]);
+		if (unshare(CLONE_NEWUSER) < 0 || write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1 ||
+		    setresgid(0, 0, 0) < 0 ||
+		    setresuid(0, 0, 0) < 0 || ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			_exit(90);
+		syscall(SYS_execveat, fd, "", argv, (char *[]){ NULL }, AT_EMPTY_PATH);
+		_exit(91);
+	}
+	close(ready[1]);
+	close(go[0]);
+	assert_int_equal(read(ready[0], &c, 1), 1); /* it has its user namespace */
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	assert_int_equal(hr_write_existing_at(AT_FDCWD, path, "0 100000 65536", &(struct hr_error){ 0 }), 0);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	assert_int_equal(hr_write_existing_at(AT_FDCWD, path, "0 100000 65536", &(struct hr_error){ 0 }), 0);
+	assert_int_equal(write(go[1], &c, 1), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP); /* its execve */
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(ptrace(PTRACE_DETACH, pid, 0, 0), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 127); /* no /nonexistent */
+	assert_int_equal(st.st_uid, 0);
+	close(sv[0]);
+	close(sv[1]);
+	close(go[1]);
+	close(ready[0]);
+	close(fd);
+}
+
 /* A container that executes /proc/self/exe of the program starts it with
  * its own argv: it must exit at once, without executing anything. */
 static void test_program_started_otherwise_does_nothing(void **state)
@@ -267,6 +374,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chosen_only_in_a_user_namespace_of_its_own),
+		cmocka_unit_test(test_memfd_is_executable_only),
+		cmocka_unit_test(test_id_map_text),
+		cmocka_unit_test(test_program_is_not_dumpable_in_the_container),
 		cmocka_unit_test(test_filter_must_allow_the_finish),
 		cmocka_unit_test(test_program_executes_the_workload),
 		cmocka_unit_test(test_program_writes_the_exec_label),
