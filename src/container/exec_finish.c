@@ -27,7 +27,9 @@
  *   exec process cannot read the program, and the kernel makes it
  *   non-dumpable at execve and its mm ours (fs/exec.c would_dump): no
  *   process of the container may trace it, open its fds (the sync
- *   socket) or take them with pidfd_getfd. Seen: with a readable memfd,
+ *   socket) or take them with pidfd_getfd. That needs fs.suid_dumpable 0
+ *   or 2 (the kernel's and systemd's defaults): with 1 the kernel leaves
+ *   it dumpable by its own uid, and exec copies. Seen: with a readable memfd,
  *   a container process with CAP_SYS_PTRACE opened an fd of the program
  *   (tests/security/ptrace.sh, about one run in ten).
  * - The program runs under the workload's filter, loaded before it
@@ -132,6 +134,8 @@ static const char *why_not(const struct hr_launch *l, const struct hr_exec_finis
 		return "a seccomp floor, listener or supervisor";
 	if (t->maps_runtime_ids)
 		return "the container's user namespace maps hardrun's uid or gid (the program would be traceable there)";
+	if (t->suid_dumpable)
+		return "fs.suid_dumpable is 1 (the program would be traceable by the workload's uid)";
 	return NULL;
 }
 
@@ -152,6 +156,16 @@ static int sealed_image(struct hr_error *err)
 	if (fchmod(fd, 0111) < 0)
 		return hr_error_set(err, errno, "chmod the memfd of %s", HR_FINISH_MAGIC);
 	return hr_steal_fd(fd);
+}
+
+bool hr_exec_finish_suid_dumpable(void)
+{
+	_cleanup_free_ char *text = NULL;
+	struct hr_error ignored = { 0 };
+
+	if (hr_read_file_at(AT_FDCWD, "/proc/sys/fs/suid_dumpable", &text, NULL, &ignored) < 0)
+		return true;
+	return text[0] == '1';
 }
 
 int hr_exec_finish_prepare(const struct hr_launch *l, const struct hr_exec_finish_target *t)

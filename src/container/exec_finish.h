@@ -13,7 +13,12 @@ struct hr_exec_finish_target {
 	bool listener;         /* the plan names a seccomp listener */
 	bool maps_runtime_ids; /* the container's user namespace maps our euid
 				  or egid (hr_ns_maps_own_ids) */
+	bool suid_dumpable;    /* fs.suid_dumpable is 1 (hr_exec_finish_suid_dumpable) */
 };
+
+/* Whether the host's fs.suid_dumpable is 1 (or cannot be read): then what
+ * the kernel makes non-dumpable at execve stays dumpable by its own uid. */
+bool hr_exec_finish_suid_dumpable(void);
 
 /* Runtime side, before clone3 and before the plan's fds are opened: a
  * sealed memfd holding the program, when this exec may end through it (l

@@ -350,9 +350,11 @@ static int drain_charge_stock(struct hr_launch_ctx *x, struct hr_error *err)
 static int protect_image(struct hr_launch_ctx *x, struct hr_error *err)
 {
 	if (x->plan.exec) {
+		bool userns = x->l.join_flags & CLONE_NEWUSER;
 		struct hr_exec_finish_target t = {
 			.listener = x->plan.seccomp_listener != NULL,
-			.maps_runtime_ids = (x->l.join_flags & CLONE_NEWUSER) && hr_ns_maps_own_ids(x->c->st.pid)
+			.maps_runtime_ids = userns && hr_ns_maps_own_ids(x->c->st.pid),
+			.suid_dumpable = userns && hr_exec_finish_suid_dumpable(),
 		};
 		x->l.finish_fd = hr_exec_finish_prepare(&x->l, &t);
 	}

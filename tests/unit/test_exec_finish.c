@@ -98,6 +98,8 @@ static void test_chosen_only_in_a_user_namespace_of_its_own(void **state)
 	 * readable and so dumpable there */
 	assert_int_equal(hr_exec_finish_prepare(&l, &(struct hr_exec_finish_target){ .maps_runtime_ids = true }),
 			 -1);
+	/* fs.suid_dumpable = 1 would leave it dumpable all the same */
+	assert_int_equal(hr_exec_finish_prepare(&l, &(struct hr_exec_finish_target){ .suid_dumpable = true }), -1);
 }
 
 /* The memfd: executable by anyone, readable by nobody (so the kernel makes
