@@ -49,7 +49,7 @@ static struct {
 
 /* The affinity of pid (0: ourselves), in a set large enough for the
  * kernel's CPU count. */
-cpu_set_t *hr_cpu_get_affinity(pid_t pid, size_t *size)
+static cpu_set_t *get_affinity(pid_t pid, size_t *size)
 {
 	for (int n = 1024; n <= 1 << 18; n *= 2) {
 		cpu_set_t *set = CPU_ALLOC(n);
@@ -86,43 +86,60 @@ static int has_whole_cpuset(const cpu_set_t *saved, size_t size)
 
 	if (set_all_cpus(size) < 0)
 		return -1;
-	widest = hr_cpu_get_affinity(0, &widest_size);
+	widest = get_affinity(0, &widest_size);
 	return widest && widest_size == size && CPU_EQUAL_S(size, widest, saved);
 }
 
-void hr_cpu_pin(void)
+/* Pins the caller to cpu (-1: the one it runs on); true when it runs
+ * there now. */
+static bool pin_to(int cpu)
 {
 	_cleanup_free_ cpu_set_t *saved = NULL;
 	_cleanup_free_ cpu_set_t *one = NULL;
 	size_t size;
-	int cpu, whole;
+	int whole;
 
-	saved = hr_cpu_get_affinity(0, &size);
+	saved = get_affinity(0, &size);
 	if (!saved || CPU_COUNT_S(size, saved) <= 1)
-		return; /* unreadable, or on one CPU already */
+		return false; /* unreadable, or on one CPU already */
 	whole = has_whole_cpuset(saved, size);
 	if (whole < 0) {
-		hr_log_debugf("container: not pinned to one CPU: %s", strerror(errno));
-		return;
+		hr_log_debugf("not pinned to one CPU: %s", strerror(errno));
+		return false;
 	}
 	/* from here hr_cpu_unpin restores, even if the pin below fails: asking
 	 * for all CPUs may have widened a narrower mask */
 	pin.had_cpuset = whole == 1;
 	pin.size = size;
 	pin.saved = hr_steal_ptr(saved);
-	cpu = sched_getcpu();
+	if (cpu < 0)
+		cpu = sched_getcpu();
 	one = calloc(1, size);
-	if (cpu < 0 || !one)
-		return;
+	if (cpu < 0 || (size_t)cpu >= size * 8 || !one)
+		return false;
 	CPU_SET_S((size_t)cpu, size, one);
-	if (sched_setaffinity(0, size, one) < 0)
-		hr_log_debugf("container: not pinned to CPU %d: %s", cpu, strerror(errno));
+	if (sched_setaffinity(0, size, one) < 0) {
+		hr_log_debugf("not pinned to CPU %d: %s", cpu, strerror(errno));
+		return false;
+	}
+	/* a thread that sets its own affinity runs on that CPU on return */
+	return sched_getcpu() == cpu;
+}
+
+void hr_cpu_pin(void)
+{
+	pin_to(-1);
+}
+
+bool hr_cpu_pin_to(int cpu)
+{
+	return cpu >= 0 && pin_to(cpu);
 }
 
 int hr_cpu_pinned(pid_t pid)
 {
 	size_t size;
-	_cleanup_free_ cpu_set_t *set = hr_cpu_get_affinity(pid, &size);
+	_cleanup_free_ cpu_set_t *set = get_affinity(pid, &size);
 
 	if (!set || CPU_COUNT_S(size, set) != 1)
 		return -1;

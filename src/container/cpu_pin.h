@@ -4,7 +4,7 @@
 #ifndef HARDRUN_CPU_PIN_H
 #define HARDRUN_CPU_PIN_H
 
-#include <sched.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "hardrun/error.h"
@@ -14,15 +14,15 @@
  * changes (the pin only avoids a kernel race, it enforces nothing). */
 void hr_cpu_pin(void);
 
+/* The same onto a given CPU (the runtime, to act from the CPU its
+ * container process is pinned to): true when the caller runs there now.
+ * hr_cpu_unpin undoes it in either case. */
+bool hr_cpu_pin_to(int cpu);
+
 /* Gives the process back the affinity it would have had without the pin;
  * a no-op when not pinned (the runtime's own hooks). Fails only if the
  * pin cannot be undone: the workload never starts narrowed to one CPU. */
 int hr_cpu_unpin(struct hr_error *err);
-
-/* The affinity of pid (0: the caller), CPU_ALLOC'ed (free()) in a set
- * large enough for the kernel's CPU count, its size in *size; NULL on
- * error (errno). */
-cpu_set_t *hr_cpu_get_affinity(pid_t pid, size_t *size);
 
 /* The one CPU pid's affinity allows (a pinned container process), or -1
  * when it allows more than one or cannot be read. */

@@ -317,29 +317,24 @@ int hr_write_pid_file(const char *path, pid_t pid, struct hr_error *err)
  * create killed in between is cleaned up like any other. */
 static int drain_charge_stock(struct hr_launch_ctx *x, struct hr_error *err)
 {
-	_cleanup_free_ cpu_set_t *own = NULL;
-	_cleanup_free_ cpu_set_t *one = NULL;
-	size_t size = 0;
-	int cpu, rc;
+	struct hr_error ignored = { 0 };
+	int cpu, rc = 0;
 
 	if (!x->plan.drain_charge_stock || !x->cg)
 		return 0;
 	/* not pinned: one CPU, where the kernel drains synchronously anyway */
 	cpu = hr_cpu_pinned(x->pid);
-	own = cpu >= 0 ? hr_cpu_get_affinity(0, &size) : NULL;
-	one = own ? calloc(1, size) : NULL;
-	if (!one)
+	if (cpu < 0)
 		return 0;
-	CPU_SET_S((size_t)cpu, size, one);
-	if (sched_setaffinity(0, size, one) < 0) {
-		hr_log_debugf("runtime: the memory charge stock stays: cannot run on CPU %d: %s", cpu,
-			      strerror(errno));
-		return 0;
+	if (hr_cpu_pin_to(cpu)) {
+		rc = hr_cgroup_drain_charge_stock(x->cg, err);
+		hr_log_step("runtime: memory charge stock of CPU %d drained", cpu);
+	} else {
+		hr_log_debugf("runtime: the memory charge stock stays: cannot run on CPU %d", cpu);
 	}
-	rc = hr_cgroup_drain_charge_stock(x->cg, err);
-	if (sched_setaffinity(0, size, own) < 0 && rc == 0)
-		rc = hr_error_set(err, errno, "restore the runtime's CPU affinity");
-	hr_log_step("runtime: memory charge stock of CPU %d drained", cpu);
+	/* our affinity as it would have been, as the container process gets */
+	if (hr_cpu_unpin(rc < 0 ? &ignored : err) < 0)
+		rc = -1;
 	return rc;
 }
 

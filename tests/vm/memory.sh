@@ -79,6 +79,32 @@ test_created_container_leaves_the_limit_free_on_every_cpu() {
 	done
 }
 
+# The runtime runs on the container process's CPU for that drain, and
+# takes its own affinity back: a foreground `run` waits for its workload
+# on the CPUs it had, not on one.
+test_runtime_takes_its_affinity_back_after_the_drain() {
+	local b=$TEST_TMP/$FUNCNAME id pid i state="" mine its
+	hardened_bundle "$b" 262144
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs: on one nothing is pinned"
+	cfg "$b" '.process.args = ["sleep", "60"]'
+	id=$(unique_id)
+	"$HARDRUN" --root "$STATE_ROOT" run -b "$b" "$id" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 300); do
+		state=$(hr state "$id" 2>/dev/null | jq -r .status)
+		[ "$state" = running ] && break
+		process_alive "$pid" || break
+		sleep 0.1
+	done
+	its=$(grep Cpus_allowed_list "/proc/$pid/status" 2>/dev/null)
+	mine=$(grep Cpus_allowed_list /proc/self/status)
+	hr kill "$id" KILL >/dev/null 2>&1
+	wait "$pid"
+	hr delete --force "$id" >/dev/null 2>&1
+	[ "$state" = running ] || fail "the container never ran under memory.max=256K (state: $state)"
+	assert_eq "$its" "$mine" "the runtime's affinity while it waits"
+}
+
 # Too small to set up the container: a plain error naming the limit, no
 # hang, and neither the container nor its cgroup left behind.
 test_too_small_limit_fails_clearly_and_leaves_nothing() {
