@@ -19,7 +19,8 @@
  * when the stock was at least a page nothing is reclaimed, and otherwise
  * at most one page. The caller does this before the container counts as
  * created: no workload runs under the lowered value, and a create killed
- * between the two writes is removed, cgroup and all, like any other. */
+ * between the two writes is removed, cgroup and all, like any other. A
+ * cgroup shared with someone else's processes is never drained. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

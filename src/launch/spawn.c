@@ -322,6 +322,12 @@ static int drain_charge_stock(struct hr_launch_ctx *x, struct hr_error *err)
 
 	if (!x->plan.drain_charge_stock || !x->cg)
 		return 0;
+	/* someone else's processes run there: its memory.high is not ours to
+	 * lower, however briefly */
+	if (x->cg->shared) {
+		hr_log_debugf("runtime: the memory charge stock stays: the cgroup is shared");
+		return 0;
+	}
 	/* not pinned: one CPU, where the kernel drains synchronously anyway */
 	cpu = hr_cpu_pinned(x->pid);
 	if (cpu < 0)

@@ -105,6 +105,29 @@ test_runtime_takes_its_affinity_back_after_the_drain() {
 	assert_eq "$its" "$mine" "the runtime's affinity while it waits"
 }
 
+# A cgroup that already has someone else's process (joined with a warning,
+# as runc 1.1 does) is not ours: its memory.high is never touched, not even
+# for the drain (the runtime opens no memory.high: the config sets none).
+test_shared_cgroup_memory_high_untouched() {
+	local b=$TEST_TMP/$FUNCNAME id cgdir spid rc opens
+	hardened_bundle "$b" 1048576
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs: on one nothing is pinned, so nothing is drained"
+	id=$(unique_id) cgdir=hrshared-$id
+	mkdir "/sys/fs/cgroup/$cgdir" || fail "mkdir cgroup"
+	sleep 300 & spid=$!
+	echo "$spid" >"/sys/fs/cgroup/$cgdir/cgroup.procs" || { kill "$spid"; fail "move sleeper"; }
+	cfg "$b" ".linux.cgroupsPath = \"/$cgdir\""
+	strace -e trace=openat,openat2 -o "$b/trace" "$HARDRUN" --root "$STATE_ROOT" create -b "$b" "$id" \
+		</dev/null >"$b/out" 2>&1; rc=$?
+	hr delete --force "$id" >/dev/null 2>&1
+	kill "$spid"; wait "$spid" 2>/dev/null
+	rmdir "/sys/fs/cgroup/$cgdir" 2>/dev/null
+	[ "$rc" -eq 0 ] || fail "create in a shared cgroup: $(cat "$b/out")"
+	assert_contains "$(cat "$b/out")" "already has processes" || return 1
+	opens=$(grep -c 'memory\.high' "$b/trace")
+	assert_eq "$opens" 0 "opens of memory.high: $(grep 'memory\.high' "$b/trace")"
+}
+
 # Too small to set up the container: a plain error naming the limit, no
 # hang, and neither the container nor its cgroup left behind.
 test_too_small_limit_fails_clearly_and_leaves_nothing() {
