@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,22 @@
 int hr_cg_read(int dirfd, const char *name, char **out, struct hr_error *err)
 {
 	return hr_read_file_flags_at(dirfd, name, O_NOFOLLOW, out, NULL, err);
+}
+
+int hr_cg_read_u64(int dirfd, const char *name, unsigned long long *out, struct hr_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (hr_cg_read(dirfd, name, &text, err) < 0)
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	if (strcmp(text, "max") == 0) {
+		*out = UINT64_MAX;
+		return 0;
+	}
+	if (!hr_parse_u64(text, out))
+		return hr_error_set(err, 0, "cannot parse %s \"%s\"", name, text);
+	return 0;
 }
 
 int hr_cg_write(int dirfd, const char *name, const char *value, struct hr_error *err)

@@ -22,7 +22,6 @@
  * between the two writes is removed, cgroup and all, like any other. A
  * cgroup shared with someone else's processes is never drained. */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,7 +32,7 @@
 
 int hr_cgroup_drain_charge_stock(struct hr_cgroup *cg, struct hr_error *err)
 {
-	_cleanup_free_ char *high = NULL, *current = NULL;
+	_cleanup_free_ char *high = NULL;
 	unsigned long long usage, page = (unsigned long long)sysconf(_SC_PAGESIZE);
 	struct hr_error ignored = { 0 };
 	char lowered[32];
@@ -45,11 +44,8 @@ int hr_cgroup_drain_charge_stock(struct hr_cgroup *cg, struct hr_error *err)
 		hr_error_clear(err);
 		return 0; /* no memory controller (a degraded start): no stock */
 	}
-	if (hr_cg_read(cg->dirfd, "memory.current", &current, err) < 0)
+	if (hr_cg_read_u64(cg->dirfd, "memory.current", &usage, err) < 0)
 		return hr_error_wrap(err, "cgroup %s: drain the memory charge stock", cg->path);
-	current[strcspn(current, "\n")] = '\0';
-	if (!hr_parse_u64(current, &usage))
-		return hr_error_set(err, 0, "cgroup %s: cannot parse memory.current \"%s\"", cg->path, current);
 	if (usage < 2 * page)
 		return 0; /* nothing the setup can have left in a stock */
 	snprintf(lowered, sizeof(lowered), "%llu", usage - page);

@@ -38,6 +38,9 @@ int hr_cg_controller_missing(enum hr_cg_controller c, const char *display, const
 /* File I/O relative to a cgroup dir fd; never follows symlinks. */
 int hr_cg_read(int dirfd, const char *name, char **out, struct hr_error *err);
 int hr_cg_write(int dirfd, const char *name, const char *value, struct hr_error *err);
+/* A single-value file as a number; "max" reads UINT64_MAX (runc's
+ * "unlimited"). */
+int hr_cg_read_u64(int dirfd, const char *name, unsigned long long *out, struct hr_error *err);
 bool hr_cg_file_exists(int dirfd, const char *name);
 /* "key value" lines (cgroup.events, memory.stat, cpu.stat): value of key. */
 bool hr_cg_keyed_value(const char *text, const char *key, unsigned long long *out);

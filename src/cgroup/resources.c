@@ -104,13 +104,10 @@ static int unsupported(struct apply_ctx *a, const char *what)
 
 static int check_before_update(struct apply_ctx *a, int64_t limit)
 {
-	_cleanup_free_ char *cur = NULL;
 	unsigned long long usage;
 
-	if (hr_cg_read(a->cg->dirfd, "memory.current", &cur, a->err) < 0)
+	if (hr_cg_read_u64(a->cg->dirfd, "memory.current", &usage, a->err) < 0)
 		return -1;
-	if (!hr_parse_u64(strtok(cur, "\n"), &usage))
-		return hr_error_set(a->err, 0, "cannot parse memory.current");
 	if ((unsigned long long)limit < usage)
 		return hr_error_set(a->err, 0, "memory limit %" PRId64 " is below the current usage %llu "
 				    "(checkBeforeUpdate)", limit, usage);

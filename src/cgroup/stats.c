@@ -12,20 +12,12 @@
 #include "cgroup/internal.h"
 #include "base/util.h"
 
-/* Reads a single-value file; "max" -> UINT64_MAX (runc's "unlimited"). */
+/* A single-value file; false, *out unchanged, where it cannot be read. */
 static bool read_u64(int dirfd, const char *name, unsigned long long *out)
 {
-	_cleanup_free_ char *text = NULL;
-	struct hr_error ignored;
+	struct hr_error ignored = { 0 };
 
-	if (hr_cg_read(dirfd, name, &text, &ignored) < 0)
-		return false;
-	text[strcspn(text, "\n")] = '\0';
-	if (strcmp(text, "max") == 0) {
-		*out = UINT64_MAX;
-		return true;
-	}
-	return hr_parse_u64(text, out);
+	return hr_cg_read_u64(dirfd, name, out, &ignored) == 0;
 }
 
 static char *read_text(int dirfd, const char *name)
