@@ -29,9 +29,9 @@
  *   process of the container may trace it, open its fds (the sync
  *   socket) or take them with pidfd_getfd. That needs fs.suid_dumpable 0
  *   or 2 (the kernel's and systemd's defaults): with 1 the kernel leaves
- *   it dumpable by its own uid, and exec copies. Seen: with a readable memfd,
- *   a container process with CAP_SYS_PTRACE opened an fd of the program
- *   (tests/security/ptrace.sh, about one run in ten).
+ *   it dumpable by its own uid, and exec copies. Seen: with a readable
+ *   memfd, a container process attached to the program and opened its
+ *   fds in every run of tests/security/ptrace.sh.
  * - The program runs under the workload's filter, loaded before it
  *   starts. The filter must allow the calls the finish adds (execveat of
  *   the memfd, fcntl F_SETFD; openat2, fstatfs and write for an AppArmor

@@ -26,7 +26,6 @@ int hr_ns_join_all(struct hr_ns_join *j, struct hr_error *err);
 /* Writes uid_map/gid_map of pid from the spec (root: directly; otherwise
  * through newuidmap/newgidmap, or a self-mapping with setgroups deny). */
 int hr_ns_write_id_maps(pid_t pid, const struct hr_spec *spec, struct hr_error *err);
-/* Maps a container uid/gid to the host, (uid_t)-1 if unmapped. */
 /* Whether an id map as /proc/PID/uid_map shows it ("inside outside count"
  * lines) maps the outside id. */
 bool hr_ns_map_text_has(const char *text, unsigned long long id);
@@ -35,6 +34,7 @@ bool hr_ns_map_text_has(const char *text, unsigned long long id);
  * cannot be read. */
 bool hr_ns_maps_own_ids(pid_t pid);
 
+/* Maps a container uid/gid to the host, (uid_t)-1 if unmapped. */
 uid_t hr_ns_host_uid(const struct hr_spec *spec, uid_t container_uid);
 gid_t hr_ns_host_gid(const struct hr_spec *spec, gid_t container_gid);
 

@@ -63,7 +63,8 @@ struct hr_plan {
 	const struct hr_resources *resources; /* NULL: none */
 	bool limits_requested;       /* a limit is asked for: no cgroup is an error */
 	/* create: memory.max is small enough for the setup's per-CPU charge
-	 * stock to matter; the runtime drains it at READY (launch/charge_stock.c) */
+	 * stock to matter; the runtime drains it at READY (launch/spawn.c,
+	 * cgroup/charge_stock.c) */
 	bool drain_charge_stock;
 
 	const struct hr_hooks *hooks; /* create: NULL without hooks */
